@@ -1,0 +1,9 @@
+import type { Contender } from '../contender.js';
+import { drachtioSipEager, drachtioSipLazy } from './drachtio-sip.js';
+import { floor } from './floor.js';
+import { jssip } from './jssip.js';
+import { sipJs } from './sip-js.js';
+import { sipPackage } from './sip.js';
+
+/** Every contender, in the order of the table: the floor, ours, then the peers. */
+export const CONTENDERS: readonly Contender[] = [floor, drachtioSipLazy, drachtioSipEager, sipPackage, jssip, sipJs];

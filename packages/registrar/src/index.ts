@@ -1,0 +1,2 @@
+/** @packageDocumentation placeholder entry, filled by later work. */
+export {};

@@ -1,0 +1,67 @@
+import { isActive, isSameRegistration, type Registration } from './registration.js';
+import { compareRegistrations } from './registration-order.js';
+import { actsOn, type RouteType } from './route-type.js';
+
+/**
+ * Which rule two registrations on one number would break:
+ * - `one-per-route-type`: one registration per route type (a different SIP
+ *   URI for the same route type must wait for the old one to be deleted or to
+ *   expire);
+ * - `one-acting-on-mo`: at most one of LOOP, LOOP_MO, FORK;
+ * - `one-acting-on-mt`: at most one of LOOP, LOOP_MT, FORK.
+ *
+ * FALLBACK and INGRESS combine with any of them.
+ */
+export type CoexistenceRule = 'one-per-route-type' | 'one-acting-on-mo' | 'one-acting-on-mt';
+
+/** An existing registration a candidate cannot join, and the rule it would break. */
+export interface CoexistenceConflict {
+  /** The registration in the way. */
+  readonly existing: Registration;
+  /** The rule. */
+  readonly rule: CoexistenceRule;
+}
+
+/**
+ * The rule two route types on one number would break, or `undefined` if they
+ * may coexist. The same route type twice is `one-per-route-type`.
+ */
+export function coexistenceRule(a: RouteType, b: RouteType): CoexistenceRule | undefined {
+  if (a === b) return 'one-per-route-type';
+  if (actsOn(a, 'MO') && actsOn(b, 'MO')) return 'one-acting-on-mo';
+  if (actsOn(a, 'MT') && actsOn(b, 'MT')) return 'one-acting-on-mt';
+  return undefined;
+}
+
+/** Whether two different route types may be registered on one number at once. */
+export function canCoexist(a: RouteType, b: RouteType): boolean {
+  return coexistenceRule(a, b) === undefined;
+}
+
+/**
+ * Whether `candidate` may be upserted next to `existing`: the first (in a
+ * fixed order) live registration on the same number that it conflicts with,
+ * or `undefined`. Registrations of other numbers and those expired at `now`
+ * do not count; the same registration (number, route type and SIP URI) is
+ * the one the upsert refreshes, not a conflict. The registrar enforces this;
+ * the engine does not rely on it.
+ */
+export function checkCoexistence(
+  existing: readonly Registration[],
+  candidate: Registration,
+  now: number,
+): CoexistenceConflict | undefined {
+  const others = existing
+    .filter(
+      (registration) =>
+        registration.phoneNumber === candidate.phoneNumber &&
+        isActive(registration, now) &&
+        !isSameRegistration(registration, candidate),
+    )
+    .sort(compareRegistrations);
+  for (const registration of others) {
+    const rule = coexistenceRule(registration.routeType, candidate.routeType);
+    if (rule !== undefined) return { existing: registration, rule };
+  }
+  return undefined;
+}
