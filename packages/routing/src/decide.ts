@@ -70,7 +70,8 @@ export function decide(
       sameDomain(match.tasDomain, origin.domain)
     ) {
       // Each pass through a TAS must lower Max-Forwards, or a loop could run forever.
-      if (maxForwards >= match.maxForwards) return reject('ROUTE_ERR_LEG3_HOPS');
+      // Written as "not below" so that a record without a usable number never passes.
+      if (!(maxForwards < match.maxForwards)) return reject('ROUTE_ERR_LEG3_HOPS');
       const call = callOf(live, match.caller, match.callee, context.sessionId, maxForwards, timeoutMs);
       const seen = union(match.seenBy, [match.tasDomain]);
       return finish(terminating(call, seen), call, seen, match);

@@ -1,4 +1,4 @@
-import { ACTING_ON_MO, ROUTE_TYPES } from './route-type.js';
+import { ACTING_ON_MO } from './route-type.js';
 import type { Registration } from './registration.js';
 import { selectRegistration } from './registration-order.js';
 
@@ -29,17 +29,16 @@ export interface PrefixChoice {
  * registration (whether or not the callee has one), otherwise the MT prefix
  * of the callee's registration that leg 2 is for (`target`).
  *
- * `callerRegistrations` are the caller's live registrations. An `INGRESS`
- * registration does not count (INGRESS changes nothing for regular calls).
- * When the caller has several, the one acting on MO calls is read first,
- * then the others in route type order.
+ * `callerRegistrations` are the caller's live registrations. Only those that
+ * apply to the caller's MO calls count (LOOP, LOOP_MO, FORK): LOOP_MT and
+ * FALLBACK never touch MO calls, and INGRESS changes nothing for regular
+ * calls. If several count, the first in route type order gives the prefix.
  */
 export function choosePrefix(
   callerRegistrations: readonly Registration[],
   target: Registration,
 ): PrefixChoice {
-  const counted = callerRegistrations.filter((registration) => registration.routeType !== 'INGRESS');
-  const caller = selectRegistration(counted, ACTING_ON_MO) ?? selectRegistration(counted, ROUTE_TYPES);
+  const caller = selectRegistration(callerRegistrations, ACTING_ON_MO);
   if (caller !== undefined) {
     return {
       prefix: caller.mobileOriginatingPrefix,

@@ -79,6 +79,9 @@ export function parseTasUri(uri: string): TasUriResult {
   return { ok: true, tas: { domain, port } };
 }
 
-function refuse(code: 'ROUTE_ERR_NOT_SIPS' | 'ROUTE_ERR_NOT_DOMAIN' | 'ROUTE_ERR_BAD_PORT', detail: string): TasUriResult {
+function refuse(
+  code: 'ROUTE_ERR_NOT_SIPS' | 'ROUTE_ERR_NOT_DOMAIN' | 'ROUTE_ERR_BAD_PORT',
+  detail: string,
+): TasUriResult {
   return { ok: false, error: routingError(code, detail) };
 }

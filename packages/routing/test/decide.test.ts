@@ -9,7 +9,8 @@ const ROWS: readonly Row[] = [...FROM_MOBILE_NETWORK, ...FROM_TAS];
 /** The row names of the semantics table in README.md, in order. */
 function readmeRows(): readonly string[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const table = readme.split('<!-- semantics-table:start -->')[1]?.split('<!-- semantics-table:end -->')[0] ?? '';
+  const start = readme.split('<!-- semantics-table:start -->')[1] ?? '';
+  const table = start.split('<!-- semantics-table:end -->')[0] ?? '';
   return table
     .split('\n')
     .filter((line) => /^\|\s*\d+\s*\|/.test(line))

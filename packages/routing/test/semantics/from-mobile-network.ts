@@ -31,7 +31,11 @@ export const FROM_MOBILE_NETWORK: readonly Row[] = [
       expect(plan.leg2.phase).toBe('originating');
       expect(plan.leg2.registration).toBe(loop);
       expect(plan.leg2.requestUri).toBe(`sips:+1147${BOB.slice(3)}@${TAS_A}`);
-      expect(plan.leg2.prefix).toEqual({ prefix: '11', reason: 'caller-mobile-originating-prefix', registration: loop });
+      expect(plan.leg2.prefix).toEqual({
+        prefix: '11',
+        reason: 'caller-mobile-originating-prefix',
+        registration: loop,
+      });
       expect(plan.resumes).toBeUndefined();
     },
   },
@@ -186,20 +190,35 @@ export const FROM_MOBILE_NETWORK: readonly Row[] = [
     check: () => direct([registration(ALICE, 'LOOP_MT', TAS_A), registration(BOB, 'LOOP_MO', TAS_B)]),
   },
   {
-    name: "caller with any registration but INGRESS: the caller's MO prefix, even toward the callee's TAS",
+    name: "caller with a LOOP, LOOP_MO or FORK registration: the caller's MO prefix, even toward the callee's TAS",
     check: () => {
-      const callerFallback = registration(ALICE, 'FALLBACK', TAS_A, { mobileOriginatingPrefix: '33' });
-      const plan = expectPlan(decide(fromMobile(), [callerFallback, registration(BOB, 'LOOP', TAS_B)], NOW), 'leg2');
-      expect(plan.leg2.prefix).toEqual({ prefix: '33', reason: 'caller-mobile-originating-prefix', registration: callerFallback });
-      expect(plan.leg2.requestUri).toBe(`sips:+3347${BOB.slice(3)}@${TAS_B}`);
+      const callerFork = registration(ALICE, 'FORK', TAS_A, { mobileOriginatingPrefix: '33' });
+      const calleeLoop = registration(BOB, 'LOOP', TAS_B);
+      const plan = expectPlan(decide(fromMobile(), [callerFork, calleeLoop], NOW), 'fork');
+      const towardB = plan.leg2s.find((leg) => leg.registration === calleeLoop);
+      expect(towardB?.prefix).toEqual({
+        prefix: '33',
+        reason: 'caller-mobile-originating-prefix',
+        registration: callerFork,
+      });
+      expect(towardB?.requestUri).toBe(`sips:+3347${BOB.slice(3)}@${TAS_B}`);
     },
   },
   {
-    name: "caller with only an INGRESS registration: the callee's MT prefix",
+    name: "caller with only LOOP_MT, FALLBACK or INGRESS registrations: the callee's MT prefix",
     check: () => {
       const calleeLoop = registration(BOB, 'LOOP', TAS_B);
-      const plan = expectPlan(decide(fromMobile(), [registration(ALICE, 'INGRESS', TAS_A), calleeLoop], NOW), 'leg2');
-      expect(plan.leg2.prefix).toEqual({ prefix: '22', reason: 'callee-mobile-terminating-prefix', registration: calleeLoop });
+      const callerRegistrations = [
+        registration(ALICE, 'LOOP_MT', TAS_A),
+        registration(ALICE, 'FALLBACK', TAS_A),
+        registration(ALICE, 'INGRESS', TAS_A),
+      ];
+      const plan = expectPlan(decide(fromMobile(), [...callerRegistrations, calleeLoop], NOW), 'leg2');
+      expect(plan.leg2.prefix).toEqual({
+        prefix: '22',
+        reason: 'callee-mobile-terminating-prefix',
+        registration: calleeLoop,
+      });
     },
   },
   {
@@ -223,7 +242,11 @@ export const FROM_MOBILE_NETWORK: readonly Row[] = [
   },
   {
     name: 'expired registration: as good as none',
-    check: () => direct([registration(ALICE, 'LOOP', TAS_A, { expiresAt: NOW - 1 }), registration(BOB, 'FORK', TAS_B, { expiresAt: NOW - 1 })]),
+    check: () =>
+      direct([
+        registration(ALICE, 'LOOP', TAS_A, { expiresAt: NOW - 1 }),
+        registration(BOB, 'FORK', TAS_B, { expiresAt: NOW - 1 }),
+      ]),
   },
   {
     name: 'registration expiring exactly now: expired',
@@ -232,7 +255,11 @@ export const FROM_MOBILE_NETWORK: readonly Row[] = [
   {
     name: 'Max-Forwards 0 on a call from the mobile network: 483',
     check: () =>
-      rejected(decide(fromMobile({ maxForwards: 0 }), [registration(BOB, 'LOOP', TAS_B)], NOW), 483, 'ROUTE_ERR_TOO_MANY_HOPS'),
+      rejected(
+        decide(fromMobile({ maxForwards: 0 }), [registration(BOB, 'LOOP', TAS_B)], NOW),
+        483,
+        'ROUTE_ERR_TOO_MANY_HOPS',
+      ),
   },
   {
     name: 'Max-Forwards negative or not an integer: 400',

@@ -113,7 +113,8 @@ export const FROM_TAS: readonly Row[] = [
       const first = expectPlan(decide(fromMobile(), registrations, NOW), 'leg2');
       const leg3 = leg3Of(first.leg2, { sessionId: 'ffffffffffffffffffffffffffffffff' });
       rejected(decide(leg3, registrations, NOW), 403, 'ROUTE_ERR_TAS_FORBIDDEN');
-      rejected(decide(leg3Of(first.leg2, { leg2Match: undefined }), registrations, NOW), 403, 'ROUTE_ERR_TAS_FORBIDDEN');
+      const unmatched = leg3Of(first.leg2, { leg2Match: undefined });
+      rejected(decide(unmatched, registrations, NOW), 403, 'ROUTE_ERR_TAS_FORBIDDEN');
     },
   },
   {
@@ -137,7 +138,8 @@ export const FROM_TAS: readonly Row[] = [
     name: 'TAS holding an INGRESS registration for the callee: accepted, leg 4 to the callee',
     check: () => {
       const ingress = registration(BOB, 'INGRESS', TAS_B);
-      const plan = expectPlan(decide(fromTas('TAS-B.example.com.', { caller: CAROL }), [ingress], NOW), 'accept-ingress');
+      const context = fromTas('TAS-B.example.com.', { caller: CAROL });
+      const plan = expectPlan(decide(context, [ingress], NOW), 'accept-ingress');
       expect(plan.leg4).toEqual({ caller: CAROL, callee: BOB });
       expect(plan.registration).toBe(ingress);
     },
