@@ -1,8 +1,8 @@
 /**
- * Timing: warm-up, then batches timed with `process.hrtime.bigint()`; the
- * figure is the median batch. Bounded both in batches and in time, so a slow
- * contender (sip.js takes milliseconds per message) gets fewer batches instead
- * of a longer run.
+ * Timing: warm-up, then batches timed with `process.hrtime.bigint()`,
+ * interleaved across the cases; the figure is the median batch. Bounded both
+ * in batches and in time, so a slow contender (sip.js takes milliseconds per
+ * message) costs fewer, not longer, sweeps.
  */
 
 /** How long and how often one case is run. */
@@ -13,11 +13,11 @@ export interface MeasureOptions {
   readonly minWarmupRounds: number;
   /** Each timed batch runs whole rounds for about this long. */
   readonly batchTargetMs: number;
-  /** Always time at least this many batches… */
+  /** Always time at least this many batches of each case… */
   readonly minBatches: number;
   /** …and never more than this many… */
   readonly maxBatches: number;
-  /** …and start no new batch past this much time spent timing the case (minBatches aside). */
+  /** …and start no new sweep once the sweeps have taken this long per case (minBatches aside). */
   readonly maxCaseMs: number;
 }
 
@@ -43,10 +43,6 @@ export class BatchResultMismatchError extends Error {
   override readonly name = 'BatchResultMismatchError';
 }
 
-interface GlobalWithGc {
-  gc?: () => void;
-}
-
 function median(sorted: readonly number[]): number {
   const middle = sorted.length >> 1;
   if (sorted.length % 2 === 1) return sorted[middle] as number;
@@ -69,29 +65,35 @@ export function harnessSink(): number {
   return sink;
 }
 
-/**
- * Times `run` over `indices`, round after round.
- *
- * `expectedPerRound` is the 32-bit sum of `run(i)` over one round, from the
- * untimed verification pass; each batch must add up to `rounds` times it, so
- * a contender that rejected or skipped work during timing is an error, not a
- * fast figure.
- */
-export function measure(
-  run: (index: number) => number,
-  indices: readonly number[],
-  expectedPerRound: number,
-  options: MeasureOptions,
-): Measurement {
-  const check = (sum: number, rounds: number): void => {
-    const expected = (rounds * expectedPerRound) | 0;
-    if (sum !== expected) {
-      throw new BatchResultMismatchError(`a batch of ${rounds} rounds returned ${sum}, expected ${expected}`);
-    }
-    sink = (sink ^ sum) | 0;
-  };
+/** One thing to time: `run` over `indices`, round after round. */
+export interface BenchCase {
+  readonly run: (index: number) => number;
+  readonly indices: readonly number[];
+  /**
+   * The 32-bit sum of `run(i)` over one round, from the untimed verification
+   * pass; each batch must add up to `rounds` times it, so a contender that
+   * rejected or skipped work during timing is an error, not a fast figure.
+   */
+  readonly expectedPerRound: number;
+}
 
-  // Warm-up: chunks of rounds, doubling until a chunk is long enough to time.
+interface Calibrated {
+  readonly benchCase: BenchCase;
+  readonly warmupRounds: number;
+  readonly roundsPerBatch: number;
+  readonly results: number[];
+}
+
+function checkBatch(benchCase: BenchCase, sum: number, rounds: number): void {
+  const expected = (rounds * benchCase.expectedPerRound) | 0;
+  if (sum !== expected) {
+    throw new BatchResultMismatchError(`a batch of ${rounds} rounds returned ${sum}, expected ${expected}`);
+  }
+  sink = (sink ^ sum) | 0;
+}
+
+/** Warm-up in chunks of rounds, doubling until a chunk is long enough to time; then sizes the batches. */
+function calibrate(benchCase: BenchCase, options: MeasureOptions): Calibrated {
   const warmupNs = BigInt(Math.round(options.warmupMs * 1e6));
   const warmupStart = process.hrtime.bigint();
   let warmupRounds = 0;
@@ -99,31 +101,21 @@ export function measure(
   let nsPerRound = Number.POSITIVE_INFINITY;
   for (;;) {
     const start = process.hrtime.bigint();
-    check(runRounds(run, indices, chunk), chunk);
+    const sum = runRounds(benchCase.run, benchCase.indices, chunk);
     const end = process.hrtime.bigint();
+    checkBatch(benchCase, sum, chunk);
     warmupRounds += chunk;
     nsPerRound = Number(end - start) / chunk;
     if (end - warmupStart >= warmupNs && warmupRounds >= options.minWarmupRounds) break;
     if (Number(end - start) < 5e6) chunk *= 2;
   }
-
   const roundsPerBatch = Math.max(1, Math.round((options.batchTargetMs * 1e6) / nsPerRound));
-  const messagesPerBatch = roundsPerBatch * indices.length;
-  const gc = (globalThis as GlobalWithGc).gc;
-  if (gc !== undefined) gc();
+  return { benchCase, warmupRounds, roundsPerBatch, results: [] };
+}
 
-  const results: number[] = [];
-  const caseNs = BigInt(Math.round(options.maxCaseMs * 1e6));
-  const caseStart = process.hrtime.bigint();
-  while (results.length < options.maxBatches) {
-    if (results.length >= options.minBatches && process.hrtime.bigint() - caseStart >= caseNs) break;
-    const start = process.hrtime.bigint();
-    const sum = runRounds(run, indices, roundsPerBatch);
-    const end = process.hrtime.bigint();
-    check(sum, roundsPerBatch);
-    results.push(Number(end - start) / messagesPerBatch);
-  }
-
+function summarizeBatches(calibrated: Calibrated): Measurement {
+  const { results, roundsPerBatch, warmupRounds } = calibrated;
+  const messagesPerRound = calibrated.benchCase.indices.length;
   const sorted = [...results].sort((a, b) => a - b);
   const middle = median(sorted);
   const deviations = sorted.map((value) => Math.abs(value - middle)).sort((a, b) => a - b);
@@ -134,9 +126,40 @@ export function measure(
     relativeDeviation: median(deviations) / middle,
     batches: results.length,
     roundsPerBatch,
-    messagesPerRound: indices.length,
-    messagesTimed: results.length * messagesPerBatch,
+    messagesPerRound,
+    messagesTimed: results.length * roundsPerBatch * messagesPerRound,
     warmupRounds,
     batchNsPerMessage: results,
   };
+}
+
+/**
+ * Times several cases against each other. Each is warmed up and its batch
+ * size calibrated; then the batches are interleaved — one batch of every case
+ * per sweep — so that a slow spell of the machine (a shared 2-core VM here)
+ * falls on every case alike instead of on whichever ran at that moment.
+ *
+ * No garbage collection is forced between batches: on Node 20 a forced full
+ * GC shrinks the young generation, and the batches after it ran up to 2×
+ * slower and far noisier (measured here) than in steady state.
+ *
+ * Sweeps stop at `maxBatches`, or once `minBatches` are done and the sweeps
+ * have taken `maxCaseMs` per case.
+ */
+export function measureInterleaved(cases: readonly BenchCase[], options: MeasureOptions): Measurement[] {
+  const calibrated = cases.map((benchCase) => calibrate(benchCase, options));
+  const budgetNs = BigInt(Math.round(options.maxCaseMs * 1e6 * cases.length));
+  const sweepsStart = process.hrtime.bigint();
+  for (let sweep = 0; sweep < options.maxBatches; sweep++) {
+    if (sweep >= options.minBatches && process.hrtime.bigint() - sweepsStart >= budgetNs) break;
+    for (const entry of calibrated) {
+      const { run, indices } = entry.benchCase;
+      const start = process.hrtime.bigint();
+      const sum = runRounds(run, indices, entry.roundsPerBatch);
+      const end = process.hrtime.bigint();
+      checkBatch(entry.benchCase, sum, entry.roundsPerBatch);
+      entry.results.push(Number(end - start) / (entry.roundsPerBatch * indices.length));
+    }
+  }
+  return calibrated.map(summarizeBatches);
 }
