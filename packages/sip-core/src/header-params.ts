@@ -1,4 +1,5 @@
 import { CLASS, TOKEN } from './charset.js';
+import { HEADER_PARAM } from './grammar.js';
 import { isIPv6 } from './host.js';
 
 /**
@@ -85,5 +86,19 @@ export function parseHeaderParams(s: string, p: number, end: number, flat: Array
     } else {
       flat.push(name, null);
     }
+  }
+}
+
+/**
+ * Splits header parameter text that the grammar has already checked
+ * (`;a=b ; c ;d="x y"`) into flat name/value storage.
+ * @internal
+ */
+export function splitHeaderParams(text: string, flat: Array<string | null>): void {
+  HEADER_PARAM.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = HEADER_PARAM.exec(text)) !== null) {
+    flat.push(m[1] as string, m[2] ?? null);
+    if (HEADER_PARAM.lastIndex === text.length) break;
   }
 }

@@ -1,5 +1,7 @@
-import { CLASS, TOKEN, allIn, parseDigits } from './charset.js';
-import { endOfQuoted, parseHeaderParams, quote, unquote } from './header-params.js';
+import { TOKEN, allIn, parseDigits } from './charset.js';
+import { CANONICAL_MAX_LENGTH, canonicalEntryEnd, canonicalHeaderParams, canonicalSipUri, fastPaths, isCanonicalNameAddr } from './canonical.js';
+import { BARE_ADDR_SPEC, HEADER_PARAMS_TAIL, OPEN_ANGLE, QUOTED_DISPLAY, TOKEN_DISPLAY } from './grammar.js';
+import { quote, splitHeaderParams, unquote } from './header-params.js';
 import { Params } from './params.js';
 import { UriContext, parseUriRange, serializeUri, type Uri } from './uri.js';
 
@@ -41,74 +43,60 @@ const MAX_DELTA_SECONDS = 4294967295;
 
 /**
  * Parses one name-addr or addr-spec with its parameters from `p`. Pushes the
- * result onto `out` and returns the index after it (at a comma or the end),
- * or -1 when malformed.
+ * result onto `out` and returns the index after it (after a comma, or at the
+ * end), or -1 when malformed; `more` tells whether a comma followed.
  */
-function parseOne(s: string, p: number, end: number, out: NameAddress[]): number {
-  while (p < end && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
+function parseOne(s: string, p: number, out: NameAddress[]): number {
   let displayName: string | undefined;
-  let uriStart = -1;
-  let uriEnd = -1;
+  let uriStart: number;
+  let uriEnd: number;
   let context = UriContext.NameAddr;
-  const c0 = s.charCodeAt(p);
-  if (c0 === 34) {
-    const close = endOfQuoted(s, p, end);
-    if (close < 0) return -1;
-    displayName = unquote(s.slice(p, close));
-    p = close;
-    while (p < end && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
-    if (s.charCodeAt(p) !== 60) return -1;
-  } else if (c0 !== 60) {
-    // Either `*(token LWS) <addr-spec>` or a bare addr-spec.
-    let q = p;
-    let lastTokenEnd = -1;
-    for (;;) {
-      const tokenStart = q;
-      while (q < end) {
-        const c = s.charCodeAt(q);
-        if (c >= 128 || (CLASS[c]! & TOKEN) === 0) break;
-        q++;
-      }
-      if (q === tokenStart) break;
-      lastTokenEnd = q;
-      while (q < end && (s.charCodeAt(q) === 32 || s.charCodeAt(q) === 9)) q++;
-      if (s.charCodeAt(q) === 60) break;
-      if (q === lastTokenEnd) break;
-    }
-    if (q < end && s.charCodeAt(q) === 60 && lastTokenEnd > 0) {
-      displayName = s.slice(p, lastTokenEnd);
-      p = q;
+  let m: RegExpExecArray | null;
+  OPEN_ANGLE.lastIndex = p;
+  if (OPEN_ANGLE.test(s)) {
+    uriStart = OPEN_ANGLE.lastIndex;
+  } else {
+    QUOTED_DISPLAY.lastIndex = p;
+    if ((m = QUOTED_DISPLAY.exec(s)) !== null) {
+      displayName = unquote(m[1] as string);
+      uriStart = QUOTED_DISPLAY.lastIndex;
     } else {
-      // addr-spec: RFC 3261 §20.10 — the URI ends at the first ';', ',' or whitespace.
-      uriStart = p;
-      while (p < end) {
-        const c = s.charCodeAt(p);
-        if (c === 59 || c === 44 || c === 32 || c === 9) break;
-        p++;
+      TOKEN_DISPLAY.lastIndex = p;
+      if ((m = TOKEN_DISPLAY.exec(s)) !== null) {
+        displayName = m[1] as string;
+        uriStart = TOKEN_DISPLAY.lastIndex;
+      } else {
+        // addr-spec: RFC 3261 §20.10 — the URI ends at the first ';', ',' or whitespace.
+        BARE_ADDR_SPEC.lastIndex = p;
+        if ((m = BARE_ADDR_SPEC.exec(s)) === null) return -1;
+        uriEnd = BARE_ADDR_SPEC.lastIndex;
+        uriStart = uriEnd - (m[1] as string).length;
+        context = UriContext.AddrSpec;
       }
-      uriEnd = p;
-      context = UriContext.AddrSpec;
     }
   }
-  if (uriStart < 0) {
-    // p is at '<'
-    uriStart = p + 1;
+  if (context === UriContext.NameAddr) {
     uriEnd = s.indexOf('>', uriStart);
-    if (uriEnd < 0 || uriEnd >= end) return -1;
+    if (uriEnd < 0) return -1;
     p = uriEnd + 1;
+  } else {
+    p = uriEnd!;
   }
-  const uri = parseUriRange(s, uriStart, uriEnd, context);
+  const uri = parseUriRange(s, uriStart, uriEnd!, context);
   if (uri === undefined) return -1;
+  HEADER_PARAMS_TAIL.lastIndex = p;
+  m = HEADER_PARAMS_TAIL.exec(s);
+  if (m === null) return -1;
+  const paramText = m[1] as string;
   let params = Params.EMPTY;
-  while (p < end && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
-  if (p < end && s.charCodeAt(p) === 59) {
+  if (paramText.length > 0) {
     const flat: Array<string | null> = [];
-    p = parseHeaderParams(s, p, end, flat);
-    if (p < 0) return -1;
+    splitHeaderParams(paramText, flat);
     params = new Params(flat);
   }
   out.push({ displayName, uri, params });
-  return p;
+  const next = HEADER_PARAMS_TAIL.lastIndex;
+  return m[2] === ',' ? next : next === s.length ? -2 - next : -1;
 }
 
 /**
@@ -118,15 +106,79 @@ function parseOne(s: string, p: number, end: number, out: NameAddress[]): number
  * @internal
  */
 export function parseNameAddressValue(s: string, list: boolean, out: NameAddress[]): boolean {
+  if (fastPaths.enabled && s.length <= CANONICAL_MAX_LENGTH && isCanonicalNameAddr(s, list)) {
+    const before = out.length;
+    if (parseCanonicalList(s, out)) return true;
+    out.length = before;
+  }
+  let p = 0;
+  for (;;) {
+    p = parseOne(s, p, out);
+    // -1: malformed; below -1: the value ended; otherwise a comma was read and p is after it.
+    if (p === -1) return false;
+    if (p < -1) return true;
+    if (!list) return false;
+  }
+}
+
+/**
+ * Cuts name-addrs from a value that matched the canonical expression;
+ * returns false when a check the expression cannot make fails.
+ */
+function parseCanonicalList(s: string, out: NameAddress[]): boolean {
   const end = s.length;
   let p = 0;
   for (;;) {
-    p = parseOne(s, p, end, out);
-    if (p < 0) return false;
-    if (p === end) return true;
-    if (!list || s.charCodeAt(p) !== 44) return false;
-    p++;
+    // The URI's `>` is the first one after the display name, which may hold one itself.
+    const uriStart = s.charCodeAt(p) === 34 ? s.indexOf('"', p + 1) : p;
+    const next = canonicalEntryEnd(s, s.indexOf('>', uriStart), end);
+    const value = canonicalNameAddress(s, p, next);
+    if (value === undefined) return false;
+    out.push(value);
+    if (next === end) return true;
+    p = next + 1;
+    if (s.charCodeAt(p) === 32) p++;
   }
+}
+
+/** Cuts the display name of a canonical name-addr at `p`: the name and where the `<` is. */
+function canonicalDisplayName(s: string, p: number): [string | undefined, number] {
+  if (s.charCodeAt(p) !== 34) return [undefined, p];
+  // The canonical display name holds no backslash, so it needs no unescaping.
+  const close = s.indexOf('"', p + 1);
+  return [s.slice(p + 1, close), s.charCodeAt(close + 1) === 32 ? close + 2 : close + 1];
+}
+
+/**
+ * Cuts one canonical name-addr from `s[p, end)`; its parameters are kept as
+ * text and split on first use. Undefined when the URI fails a check the
+ * expression cannot make.
+ */
+function canonicalNameAddress(s: string, p: number, end: number): NameAddress | undefined {
+  let displayName: string | undefined;
+  if (s.charCodeAt(p) === 34) [displayName, p] = canonicalDisplayName(s, p);
+  const gt = s.indexOf('>', p);
+  const uri = canonicalSipUri(s, p + 1, gt);
+  if (uri === undefined) return undefined;
+  return { displayName, uri, params: canonicalHeaderParams(s, gt + 1, end) };
+}
+
+/** {@link canonicalNameAddress} for a whole From or To value, with its tag; undefined also when the tag has no value. */
+function canonicalFromTo(s: string): FromTo | undefined {
+  let displayName: string | undefined;
+  let p = 0;
+  if (s.charCodeAt(0) === 34) [displayName, p] = canonicalDisplayName(s, 0);
+  const gt = s.indexOf('>', p);
+  const uri = canonicalSipUri(s, p + 1, gt);
+  if (uri === undefined) return undefined;
+  if (gt + 1 === s.length) return { displayName, uri, params: Params.EMPTY, tag: undefined };
+  const params = canonicalHeaderParams(s, gt + 1, s.length);
+  // `;tag=x` as the only parameter is the common form (RFC 3261 §19.3): its value needs no list.
+  const tag =
+    s.charCodeAt(gt + 2) === 116 && s.charCodeAt(gt + 3) === 97 && s.charCodeAt(gt + 4) === 103 && s.charCodeAt(gt + 5) === 61 && s.indexOf(';', gt + 6) < 0
+      ? s.slice(gt + 6)
+      : params.get('tag');
+  return tag === null ? undefined : { displayName, uri, params, tag };
 }
 
 /**
@@ -134,6 +186,10 @@ export function parseNameAddressValue(s: string, list: boolean, out: NameAddress
  * @internal
  */
 export function parseFromTo(s: string): FromTo | undefined {
+  if (fastPaths.enabled && s.length <= CANONICAL_MAX_LENGTH && isCanonicalNameAddr(s, false)) {
+    const value = canonicalFromTo(s);
+    if (value !== undefined) return value;
+  }
   const out: NameAddress[] = [];
   if (!parseNameAddressValue(s, false, out)) return undefined;
   const value = out[0] as NameAddress;

@@ -12,12 +12,29 @@ export class Params implements Iterable<readonly [name: string, value: string | 
   /** The empty list. */
   static readonly EMPTY: Params = new Params([]);
 
-  /** Flat storage: name, value, name, value… */
-  readonly #list: ReadonlyArray<string | null>;
+  /** Flat storage: name, value, name, value…; built from `#text` on first use. */
+  #flat: ReadonlyArray<string | null> | undefined;
+  /** Unparsed text already checked by the grammar: `;a=b;c` (URI parameters) or `a=b&c=d` (URI headers). */
+  readonly #text: string | undefined;
 
-  /** @internal Builds a list from flat `[name, value, name, value…]` storage, taken as is. */
-  constructor(flat: ReadonlyArray<string | null>) {
-    this.#list = flat;
+  /**
+   * @internal Builds a list from flat `[name, value, name, value…]` storage,
+   * taken as is, or from parameter (`;a=b;c`, values without quotes: URI
+   * parameters, canonical header parameters) or URI header (`a=b&c=d`) text
+   * that the grammar has already checked; that text is split on first use.
+   */
+  constructor(flat: ReadonlyArray<string | null> | string) {
+    if (typeof flat === 'string') {
+      this.#text = flat;
+      this.#flat = undefined;
+    } else {
+      this.#text = undefined;
+      this.#flat = flat;
+    }
+  }
+
+  get #list(): ReadonlyArray<string | null> {
+    return (this.#flat ??= splitText(this.#text as string));
   }
 
   /** Builds a list from name/value pairs. */
@@ -90,6 +107,12 @@ export class Params implements Iterable<readonly [name: string, value: string | 
    * parameters) or between them (`?`/`&` for URI headers when `joiner` is given).
    */
   toString(separator = ';'): string {
+    const text = this.#text;
+    if (text !== undefined && this.#flat === undefined) {
+      const uriParams = text.charCodeAt(0) === 59;
+      if (uriParams && separator === ';') return text;
+      if (!uriParams && separator === '&') return '&' + text;
+    }
     const list = this.#list;
     let out = '';
     for (let i = 0; i < list.length; i += 2) {
@@ -106,6 +129,20 @@ export class Params implements Iterable<readonly [name: string, value: string | 
     }
     return -1;
   }
+}
+
+/** Splits checked `;a=b;c` or `a=b&c=d` text into flat storage. */
+function splitText(text: string): Array<string | null> {
+  const flat: Array<string | null> = [];
+  const uriParams = text.charCodeAt(0) === 59;
+  const parts = text.split(uriParams ? ';' : '&');
+  for (let i = uriParams ? 1 : 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    const eq = part.indexOf('=');
+    if (eq < 0) flat.push(part, null);
+    else flat.push(part.slice(0, eq), part.slice(eq + 1));
+  }
+  return flat;
 }
 
 function sameName(a: string, b: string): boolean {

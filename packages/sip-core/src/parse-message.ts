@@ -1,11 +1,13 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { CLASS, TOKEN, parseDigits } from './charset.js';
 import { parseMediaType, type MediaType } from './content-type.js';
-import type { PartialRequest, SipErrorCode, SipParseError } from './errors.js';
-import { canonicalHeaderName, knownHeaderKey } from './header-names.js';
+import type { SipParseError } from './errors.js';
 import { resolveLimits, type ParseLimits } from './limits.js';
 import { SipRequest, SipResponse, TrackedHeaders, TypedSlots, type SipMessage } from './message.js';
 import { parseContactValue, parseFromTo, parseNameAddressValue, type Contact, type NameAddress } from './name-address.js';
+import { ParseState, earlyError, noHeaderEnd } from './parse-state.js';
 import { MAX_DELTA_SECONDS, isCallId, isWarning, parseCSeq, parseRetryAfter, parseSipDate } from './scalar-headers.js';
+import { splitHeaders, valueOffset } from './split-headers.js';
 import { UriContext, parseUriRange, type Uri } from './uri.js';
 import { parseViaValue, type Via } from './via.js';
 
@@ -25,7 +27,6 @@ export interface ParseOptions {
 export type ParseResult = { readonly ok: true; readonly message: SipMessage } | { readonly ok: false; readonly error: SipParseError };
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 const EMPTY_BODY = new Uint8Array(0);
 
@@ -33,58 +34,6 @@ function toBuffer(input: Uint8Array | string): Buffer {
   if (typeof input === 'string') return Buffer.from(input, 'utf8');
   if (Buffer.isBuffer(input)) return input;
   return Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-}
-
-/** State shared by the steps of one parse, so errors can say where and what to answer. */
-class ParseState {
-  readonly start: number;
-  readonly head: string;
-  readonly ascii: boolean;
-  isRequest = false;
-  method = '';
-  requestUri = '';
-  names: string[] = [];
-  keys: string[] = [];
-  values: string[] = [];
-  offsets: number[] = [];
-  uri: Uri | undefined;
-  status = 0;
-  reason = '';
-
-  constructor(start: number, head: string, ascii: boolean) {
-    this.start = start;
-    this.head = head;
-    this.ascii = ascii;
-  }
-
-  /** The byte offset in the input of character `index` of the head. */
-  byteOffset(index: number): number {
-    return this.start + (this.ascii ? index : Buffer.byteLength(this.head.slice(0, index), 'utf8'));
-  }
-
-  fail(code: SipErrorCode, message: string, index: number, status = 400): ParseResult {
-    const error: { -readonly [K in keyof SipParseError]: SipParseError[K] } = { code, message, offset: this.byteOffset(index) };
-    if (this.isRequest) {
-      error.status = status;
-      error.request = this.partial();
-    }
-    return { ok: false, error };
-  }
-
-  partial(): PartialRequest {
-    const headers: Array<readonly [string, string]> = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      const key = this.keys[i];
-      if (key === 'via' || key === 'from' || key === 'to' || key === 'call-id' || key === 'cseq') {
-        headers.push([this.names[i] as string, this.values[i] as string]);
-      }
-    }
-    return { method: this.method, requestUri: this.requestUri, headers };
-  }
-}
-
-function earlyError(code: SipErrorCode, message: string, offset: number, status?: number): ParseResult {
-  return { ok: false, error: status === undefined ? { code, message, offset } : { code, message, offset, status } };
 }
 
 function startsLikeResponse(buf: Buffer, at: number): boolean {
@@ -116,41 +65,50 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
   if (length > limits.maxMessageSize) {
     return earlyError('SIP_ERR_MESSAGE_TOO_LARGE', `the message is ${length} bytes, over the limit of ${limits.maxMessageSize}`, limits.maxMessageSize, startsLikeResponse(buf, start) ? undefined : 513);
   }
-  const headEnd = buf.indexOf(CRLFCRLF, start);
-  if (headEnd < 0) return earlyError('SIP_ERR_NO_HEADER_END', 'no empty line ends the header section', length);
-  // The head keeps its last CRLF so that every line, the last included, ends in CRLF.
-  const head = buf.toString('utf8', start, headEnd + 2);
-  const ascii = head.length === headEnd + 2 - start;
-  if (!ascii && head.indexOf('\uFFFD') >= 0) {
-    try {
-      utf8Strict.decode(buf.subarray(start, headEnd + 2));
-    } catch {
-      return earlyError('SIP_ERR_INVALID_UTF8', 'the header section is not valid UTF-8', start);
-    }
+  let head: string;
+  // Where CRLFCRLF starts, in bytes; for a whole text, the split finds the empty line instead.
+  let headEnd = -1;
+  let ascii = isAscii(buf);
+  const whole = ascii;
+  if (whole) {
+    // The usual case: the whole message is ASCII, so one decoding serves, and the split below finds
+    // the empty line that ends the head (a search for CRLFCRLF first would read the head twice).
+    head = buf.toString('latin1', start, length);
+  } else {
+    headEnd = buf.indexOf(CRLFCRLF, start);
+    if (headEnd < 0) return noHeaderEnd(length);
+    // The head keeps its last CRLF so that every line, the last included, ends in CRLF.
+    const headBytes = buf.subarray(start, headEnd + 2);
+    ascii = isAscii(headBytes);
+    if (!ascii && !isUtf8(headBytes)) return earlyError('SIP_ERR_INVALID_UTF8', 'the header section is not valid UTF-8', start);
+    head = buf.toString(ascii ? 'latin1' : 'utf8', start, headEnd + 2);
   }
-  const state = new ParseState(start, head, ascii);
+  const state = new ParseState(start, head, ascii, whole);
   const lineEnd = head.indexOf('\r\n');
-  const startResult = parseStartLine(state, head.slice(0, lineEnd));
-  if (startResult !== undefined) return startResult;
-  const split = splitHeaders(state, lineEnd + 2, limits);
-  if (split !== undefined) return split;
+  if (lineEnd < 0) return noHeaderEnd(length);
+  const badStart = parseStartLine(state, head.slice(0, lineEnd));
+  const early = badStart === undefined ? splitHeaders(state, lineEnd + 2, limits) : withHeaders(state, badStart, lineEnd + 2, limits);
+  if (early !== undefined) {
+    // A message without an empty line is reported as such, whatever else is wrong with it.
+    return state.whole && head.indexOf('\r\n\r\n') < 0 ? noHeaderEnd(length) : early;
+  }
   const typed = new TypedSlots();
   const checked = checkHeaders(state, typed, limits);
   if (checked !== undefined) return checked;
 
   // Body: RFC 3261 §18.3 — Content-Length bytes after the empty line; in a datagram, extra octets are dropped.
-  const bodyStart = headEnd + 4;
+  const bodyStart = whole ? start + state.headLength + 2 : headEnd + 4;
   const available = length - bodyStart;
   let body: Uint8Array;
   const contentLength = typed.contentLength;
   if (contentLength !== null && contentLength !== undefined) {
     if (contentLength > available) {
-      return state.fail('SIP_ERR_BODY_TRUNCATED', `Content-Length is ${contentLength} but only ${available} bytes follow the headers`, head.length, 400);
+      return state.fail('SIP_ERR_BODY_TRUNCATED', `Content-Length is ${contentLength} but only ${available} bytes follow the headers`, state.headLength, 400);
     }
     body = contentLength === 0 ? EMPTY_BODY : buf.subarray(bodyStart, bodyStart + contentLength);
   } else {
     if (options?.framing === 'stream') {
-      return state.fail('SIP_ERR_MISSING_CONTENT_LENGTH', 'a message on a stream transport must carry Content-Length (RFC 3261 §18.3)', head.length, 400);
+      return state.fail('SIP_ERR_MISSING_CONTENT_LENGTH', 'a message on a stream transport must carry Content-Length (RFC 3261 §18.3)', state.headLength, 400);
     }
     body = available === 0 ? EMPTY_BODY : buf.subarray(bodyStart);
   }
@@ -161,8 +119,35 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
   return { ok: true, message };
 }
 
+/**
+ * A request refused for its start line is still answered (a 505 for its
+ * version, RFC 3261 §8.2.6.2), so the answer needs the headers it copies:
+ * they are split, as far as they can be, and added to the error.
+ */
+function withHeaders(state: ParseState, result: ParseResult, pos: number, limits: ParseLimits): ParseResult {
+  if (result.ok || result.error.request === undefined) return result;
+  splitHeaders(state, pos, limits);
+  return { ok: false, error: { ...result.error, request: state.partial() } };
+}
+
 function isSipVersionText(v: string): boolean {
   return /^SIP\/[0-9]+\.[0-9]+$/i.test(v);
+}
+
+/** True when `line` ends in ` SIP/2.0`, exactly so. */
+function endsWithSip20(line: string): boolean {
+  const at = line.length - 8;
+  return (
+    at >= 0 &&
+    line.charCodeAt(at) === 32 &&
+    line.charCodeAt(at + 1) === 83 &&
+    line.charCodeAt(at + 2) === 73 &&
+    line.charCodeAt(at + 3) === 80 &&
+    line.charCodeAt(at + 4) === 47 &&
+    line.charCodeAt(at + 5) === 50 &&
+    line.charCodeAt(at + 6) === 46 &&
+    line.charCodeAt(at + 7) === 48
+  );
 }
 
 function isSip20(v: string): boolean {
@@ -201,10 +186,12 @@ function parseStartLine(state: ParseState, line: string): ParseResult | undefine
     if (c >= 128 || (CLASS[c]! & TOKEN) === 0) return state.fail('SIP_ERR_BAD_METHOD', 'the method is not a token', i);
   }
   state.method = line.slice(0, sp1);
-  const sp2 = line.lastIndexOf(' ');
+  // The line almost always ends in " SIP/2.0"; reading those eight characters costs less than `lastIndexOf`.
+  const usual = endsWithSip20(line);
+  const sp2 = usual ? line.length - 8 : line.lastIndexOf(' ');
   if (sp2 === sp1) return state.fail('SIP_ERR_BAD_START_LINE', 'the request line has no SIP-Version', line.length);
   state.requestUri = line.slice(sp1 + 1, sp2);
-  const version = line.slice(sp2 + 1);
+  const version = usual ? 'SIP/2.0' : line.slice(sp2 + 1);
   if (version.length === 0) return state.fail('SIP_ERR_BAD_START_LINE', 'the request line ends in whitespace', sp2);
   if (line.charCodeAt(sp1 + 1) === 32 || line.charCodeAt(sp2 - 1) === 32) {
     return state.fail('SIP_ERR_BAD_START_LINE', 'the request line elements are separated by more than one space', sp1 + 1);
@@ -218,67 +205,11 @@ function parseStartLine(state: ParseState, line: string): ParseResult | undefine
   return undefined;
 }
 
-/** Splits the header section into names and values (RFC 3261 §7.3), unfolding continuation lines. */
-function splitHeaders(state: ParseState, pos: number, limits: ParseLimits): ParseResult | undefined {
-  const head = state.head;
-  const end = head.length;
-  const { names, keys, values, offsets } = state;
-  while (pos < end) {
-    let nl = head.indexOf('\n', pos);
-    if (head.charCodeAt(nl - 1) !== 13 || head.indexOf('\r', pos) !== nl - 1) {
-      return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header line holds a bare CR or LF', pos);
-    }
-    const first = head.charCodeAt(pos);
-    if (first === 32 || first === 9) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a continuation line follows no header field', pos);
-    let folded = false;
-    while (nl + 1 < end && (head.charCodeAt(nl + 1) === 32 || head.charCodeAt(nl + 1) === 9)) {
-      folded = true;
-      const next = head.indexOf('\n', nl + 1);
-      if (head.charCodeAt(next - 1) !== 13 || head.indexOf('\r', nl + 1) !== next - 1) {
-        return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header line holds a bare CR or LF', nl + 1);
-      }
-      nl = next;
-    }
-    const fieldEnd = nl - 1;
-    if (fieldEnd - pos > limits.maxHeaderLength) {
-      return state.fail('SIP_ERR_HEADER_LINE_TOO_LONG', `a header field is over ${limits.maxHeaderLength} bytes`, pos);
-    }
-    if (names.length >= limits.maxHeaders) return state.fail('SIP_ERR_TOO_MANY_HEADERS', `more than ${limits.maxHeaders} header fields`, pos);
-    const colon = head.indexOf(':', pos);
-    if (colon < 0 || colon > fieldEnd) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header line has no colon', pos);
-    let nameEnd = colon;
-    while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === 32 || head.charCodeAt(nameEnd - 1) === 9)) nameEnd--;
-    const name = head.slice(pos, nameEnd);
-    let key = knownHeaderKey(name);
-    if (key === undefined) {
-      for (let i = pos; i < nameEnd; i++) {
-        const c = head.charCodeAt(i);
-        if (c >= 128 || (CLASS[c]! & TOKEN) === 0) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header name is not a token', i);
-      }
-      if (nameEnd === pos) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header name is empty', pos);
-      key = canonicalHeaderName(name);
-    }
-    let valueStart = colon + 1;
-    while (valueStart < fieldEnd && (head.charCodeAt(valueStart) === 32 || head.charCodeAt(valueStart) === 9 || head.charCodeAt(valueStart) === 13 || head.charCodeAt(valueStart) === 10)) valueStart++;
-    let valueEnd = fieldEnd;
-    while (valueEnd > valueStart && (head.charCodeAt(valueEnd - 1) === 32 || head.charCodeAt(valueEnd - 1) === 9)) valueEnd--;
-    let value = head.slice(valueStart, valueEnd);
-    // RFC 3261 §7.3.1: a line break followed by whitespace is equivalent to one space.
-    if (folded) value = value.replace(/[ \t]*\r\n[ \t]+/g, ' ');
-    names.push(name);
-    keys.push(key);
-    values.push(value);
-    offsets.push(valueStart);
-    pos = nl + 1;
-  }
-  return undefined;
-}
-
 const MAX_CONTENT_LENGTH = 0x7fffffff;
 
 /** Parses and checks the headers the message layer types, filling `typed`. */
 function checkHeaders(state: ParseState, typed: TypedSlots, limits: ParseLimits): ParseResult | undefined {
-  const { keys, values, offsets } = state;
+  const { keys, values } = state;
   let vias: Via[] | undefined;
   let contacts: Contact[] | undefined;
   let routes: NameAddress[] | undefined;
@@ -291,77 +222,77 @@ function checkHeaders(state: ParseState, typed: TypedSlots, limits: ParseLimits)
     const value = values[i] as string;
     switch (keys[i]) {
       case 'via':
-        if (!parseViaValue(value, (vias ??= []))) return state.fail('SIP_ERR_BAD_VIA', 'a Via header field is malformed', offsets[i] as number);
-        if (vias.length > limits.maxVias) return state.fail('SIP_ERR_TOO_MANY_VIAS', `more than ${limits.maxVias} Via entries`, offsets[i] as number);
+        if (!parseViaValue(value, (vias ??= []))) return state.fail('SIP_ERR_BAD_VIA', 'a Via header field is malformed', valueOffset(state, i));
+        if (vias.length > limits.maxVias) return state.fail('SIP_ERR_TOO_MANY_VIAS', `more than ${limits.maxVias} Via entries`, valueOffset(state, i));
         break;
       case 'from':
         if (typed.from !== undefined) return duplicate(state, i, 'From');
         typed.from = parseFromTo(value);
-        if (typed.from === undefined) return state.fail('SIP_ERR_BAD_FROM', 'the From header field is malformed', offsets[i] as number);
+        if (typed.from === undefined) return state.fail('SIP_ERR_BAD_FROM', 'the From header field is malformed', valueOffset(state, i));
         break;
       case 'to':
         if (typed.to !== undefined) return duplicate(state, i, 'To');
         typed.to = parseFromTo(value);
-        if (typed.to === undefined) return state.fail('SIP_ERR_BAD_TO', 'the To header field is malformed', offsets[i] as number);
+        if (typed.to === undefined) return state.fail('SIP_ERR_BAD_TO', 'the To header field is malformed', valueOffset(state, i));
         break;
       case 'call-id':
         if (typed.callId !== undefined) return duplicate(state, i, 'Call-ID');
-        if (!isCallId(value)) return state.fail('SIP_ERR_BAD_CALL_ID', 'the Call-ID is not word ["@" word]', offsets[i] as number);
+        if (!isCallId(value)) return state.fail('SIP_ERR_BAD_CALL_ID', 'the Call-ID is not word ["@" word]', valueOffset(state, i));
         typed.callId = value;
         break;
       case 'cseq':
         if (typed.cseq !== undefined) return duplicate(state, i, 'CSeq');
         typed.cseq = parseCSeq(value);
-        if (typed.cseq === undefined) return state.fail('SIP_ERR_BAD_CSEQ', 'the CSeq is not a 32-bit number and a method', offsets[i] as number);
+        if (typed.cseq === undefined) return state.fail('SIP_ERR_BAD_CSEQ', 'the CSeq is not a 32-bit number and a method', valueOffset(state, i));
         break;
       case 'max-forwards':
         if (maxForwards >= 0) return duplicate(state, i, 'Max-Forwards');
         maxForwards = parseDigits(value, 0, value.length, 255);
-        if (maxForwards < 0) return state.fail('SIP_ERR_BAD_MAX_FORWARDS', 'Max-Forwards is not a number from 0 to 255', offsets[i] as number);
+        if (maxForwards < 0) return state.fail('SIP_ERR_BAD_MAX_FORWARDS', 'Max-Forwards is not a number from 0 to 255', valueOffset(state, i));
         break;
       case 'contact':
-        if (!parseContactValue(value, (contacts ??= []))) return state.fail('SIP_ERR_BAD_CONTACT', 'a Contact header field is malformed', offsets[i] as number);
+        if (!parseContactValue(value, (contacts ??= []))) return state.fail('SIP_ERR_BAD_CONTACT', 'a Contact header field is malformed', valueOffset(state, i));
         break;
       case 'route':
-        if (!parseNameAddressValue(value, true, (routes ??= []))) return state.fail('SIP_ERR_BAD_ROUTE', 'a Route header field is malformed', offsets[i] as number);
+        if (!parseNameAddressValue(value, true, (routes ??= []))) return state.fail('SIP_ERR_BAD_ROUTE', 'a Route header field is malformed', valueOffset(state, i));
         break;
       case 'record-route':
-        if (!parseNameAddressValue(value, true, (recordRoutes ??= []))) return state.fail('SIP_ERR_BAD_RECORD_ROUTE', 'a Record-Route header field is malformed', offsets[i] as number);
+        if (!parseNameAddressValue(value, true, (recordRoutes ??= []))) return state.fail('SIP_ERR_BAD_RECORD_ROUTE', 'a Record-Route header field is malformed', valueOffset(state, i));
         break;
       case 'content-length':
         // RFC 4475 §3.3.9: two Content-Length values leave the framing unknowable.
         if (contentLength >= 0) return duplicate(state, i, 'Content-Length');
         contentLength = parseDigits(value, 0, value.length, MAX_CONTENT_LENGTH);
-        if (contentLength < 0) return state.fail('SIP_ERR_BAD_CONTENT_LENGTH', 'Content-Length is not a non-negative number', offsets[i] as number);
+        if (contentLength < 0) return state.fail('SIP_ERR_BAD_CONTENT_LENGTH', 'Content-Length is not a non-negative number', valueOffset(state, i));
         break;
       case 'content-type':
         if (contentType !== undefined) return duplicate(state, i, 'Content-Type');
         contentType = parseMediaType(value);
-        if (contentType === undefined) return state.fail('SIP_ERR_BAD_CONTENT_TYPE', 'the Content-Type is not type/subtype;params', offsets[i] as number);
+        if (contentType === undefined) return state.fail('SIP_ERR_BAD_CONTENT_TYPE', 'the Content-Type is not type/subtype;params', valueOffset(state, i));
         break;
       case 'expires':
         if (expires >= 0) return duplicate(state, i, 'Expires');
         expires = parseDigits(value, 0, value.length, MAX_DELTA_SECONDS);
-        if (expires < 0) return state.fail('SIP_ERR_BAD_EXPIRES', 'Expires is not a number of seconds below 2^32', offsets[i] as number);
+        if (expires < 0) return state.fail('SIP_ERR_BAD_EXPIRES', 'Expires is not a number of seconds below 2^32', valueOffset(state, i));
         break;
       case 'min-expires':
-        if (parseDigits(value, 0, value.length, MAX_DELTA_SECONDS) < 0) return state.fail('SIP_ERR_BAD_MIN_EXPIRES', 'Min-Expires is not a number of seconds below 2^32', offsets[i] as number);
+        if (parseDigits(value, 0, value.length, MAX_DELTA_SECONDS) < 0) return state.fail('SIP_ERR_BAD_MIN_EXPIRES', 'Min-Expires is not a number of seconds below 2^32', valueOffset(state, i));
         break;
       case 'date':
-        if (parseSipDate(value) === undefined) return state.fail('SIP_ERR_BAD_DATE', 'the Date is not an RFC 1123 date in GMT (RFC 3261 §20.17)', offsets[i] as number);
+        if (parseSipDate(value) === undefined) return state.fail('SIP_ERR_BAD_DATE', 'the Date is not an RFC 1123 date in GMT (RFC 3261 §20.17)', valueOffset(state, i));
         break;
       case 'retry-after':
-        if (parseRetryAfter(value) < 0) return state.fail('SIP_ERR_BAD_RETRY_AFTER', 'Retry-After is not a number of seconds below 2^32', offsets[i] as number);
+        if (parseRetryAfter(value) < 0) return state.fail('SIP_ERR_BAD_RETRY_AFTER', 'Retry-After is not a number of seconds below 2^32', valueOffset(state, i));
         break;
       case 'warning':
-        if (!isWarning(value)) return state.fail('SIP_ERR_BAD_WARNING', 'a Warning is not "code agent text" with a three-digit code', offsets[i] as number);
+        if (!isWarning(value)) return state.fail('SIP_ERR_BAD_WARNING', 'a Warning is not "code agent text" with a three-digit code', valueOffset(state, i));
         break;
       default:
         break;
     }
   }
   // RFC 3261 §8.1.1: every request carries To, From, CSeq, Call-ID and Via; responses copy them (§8.2.6.2).
-  const end = state.head.length;
+  const end = state.headLength;
   if (vias === undefined) return state.fail('SIP_ERR_MISSING_HEADER', 'the message has no Via', end);
   if (typed.from === undefined) return state.fail('SIP_ERR_MISSING_HEADER', 'the message has no From', end);
   if (typed.to === undefined) return state.fail('SIP_ERR_MISSING_HEADER', 'the message has no To', end);
@@ -370,7 +301,7 @@ function checkHeaders(state: ParseState, typed: TypedSlots, limits: ParseLimits)
   // RFC 3261 §8.1.1.5: the CSeq method matches the request method.
   if (state.isRequest && typed.cseq.method !== state.method) {
     const at = keys.indexOf('cseq');
-    return state.fail('SIP_ERR_CSEQ_METHOD_MISMATCH', `the CSeq method ${typed.cseq.method} differs from the request method ${state.method}`, offsets[at] as number);
+    return state.fail('SIP_ERR_CSEQ_METHOD_MISMATCH', `the CSeq method ${typed.cseq.method} differs from the request method ${state.method}`, valueOffset(state, at));
   }
   typed.via = vias;
   typed.contact = contacts ?? [];
@@ -384,5 +315,5 @@ function checkHeaders(state: ParseState, typed: TypedSlots, limits: ParseLimits)
 }
 
 function duplicate(state: ParseState, i: number, name: string): ParseResult {
-  return state.fail('SIP_ERR_DUPLICATE_HEADER', `${name} appears more than once`, state.offsets[i] as number);
+  return state.fail('SIP_ERR_DUPLICATE_HEADER', `${name} appears more than once`, valueOffset(state, i));
 }

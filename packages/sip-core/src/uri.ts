@@ -1,4 +1,6 @@
-import { ALPHANUM, CLASS, HEADER_CHAR, HEX, PARAM_CHAR, PASSWORD, SCHEME_CHAR, USER, isEscapedRun } from './charset.js';
+import { ALPHANUM, CLASS, HEX, PARAM_CHAR, SCHEME_CHAR, isEscapedRun } from './charset.js';
+import { CANONICAL_MAX_LENGTH, canonicalSipUri, fastPaths, isCanonicalSipUri } from './canonical.js';
+import { METHOD_PARAM, SIP_URI_NO_USER, SIP_URI_WITH_USER } from './grammar.js';
 import type { SipParseError } from './errors.js';
 import { classifyHost, type HostKind } from './host.js';
 import { Params } from './params.js';
@@ -75,10 +77,10 @@ export function parseUriRange(s: string, start: number, end: number, context: Ur
   if (colon >= end) return undefined;
   const schemeLength = colon - start;
   if (schemeLength === 3 && (first | 32) === 115 && (s.charCodeAt(start + 1) | 32) === 105 && (s.charCodeAt(start + 2) | 32) === 112) {
-    return parseSipUri(s, colon + 1, end, 'sip', context);
+    return parseSipUri(s, start, colon + 1, end, context);
   }
   if (schemeLength === 4 && (first | 32) === 115 && s.slice(start, colon).toLowerCase() === 'sips') {
-    return parseSipUri(s, colon + 1, end, 'sips', context);
+    return parseSipUri(s, start, colon + 1, end, context);
   }
   if (schemeLength === 3 && s.slice(start, colon).toLowerCase() === 'tel') {
     return parseTelUri(s, colon + 1, end);
@@ -92,100 +94,57 @@ export function parseUriRange(s: string, start: number, end: number, context: Ur
   return { kind: 'absolute', scheme: s.slice(start, colon).toLowerCase(), opaque: s.slice(colon + 1, end) };
 }
 
-function parseSipUri(s: string, p: number, end: number, scheme: 'sip' | 'sips', context: UriContext): SipUri | undefined {
+function parseSipUri(s: string, start: number, p: number, end: number, context: UriContext): SipUri | undefined {
+  const text = start === 0 && end === s.length ? s : s.slice(start, end);
+  if (fastPaths.enabled && text.length <= CANONICAL_MAX_LENGTH && isCanonicalSipUri(text) && (context !== UriContext.RequestUri || text.indexOf(';') < 0 || !METHOD_PARAM.test(text))) {
+    const uri = canonicalSipUri(text, 0, text.length);
+    if (uri !== undefined) return uri;
+  }
+  // RFC 3261 §19.1.1: '@' cannot appear unescaped after the userinfo, so its presence decides the form.
+  const at = text.indexOf('@', p - start);
   let user: string | undefined;
   let password: string | undefined;
-  // RFC 3261 §19.1.1: '@' cannot appear unescaped after the userinfo, so the first one ends it.
-  const at = s.indexOf('@', p);
-  if (at >= 0 && at < end) {
-    let userEnd = at;
-    const pwColon = s.indexOf(':', p);
-    if (pwColon >= 0 && pwColon < at) {
-      userEnd = pwColon;
-      if (!isEscapedRun(s, pwColon + 1, at, PASSWORD, true)) return undefined;
-      password = s.slice(pwColon + 1, at);
-    }
-    if (!isEscapedRun(s, p, userEnd, USER)) return undefined;
-    user = s.slice(p, userEnd);
-    p = at + 1;
-  }
-  // host
-  const hostStart = p;
-  if (s.charCodeAt(p) === 91) {
-    const close = s.indexOf(']', p);
-    if (close < 0 || close >= end) return undefined;
-    p = close + 1;
+  let hostText: string;
+  let portText: string | undefined;
+  let paramText: string;
+  let headerText: string | undefined;
+  if (at >= 0) {
+    const m = SIP_URI_WITH_USER.exec(text);
+    if (m === null) return undefined;
+    user = m[2];
+    password = m[3];
+    hostText = m[4] as string;
+    portText = m[5];
+    paramText = m[6] as string;
+    headerText = m[7];
   } else {
-    while (p < end) {
-      const c = s.charCodeAt(p);
-      if (c === 58 || c === 59 || c === 63) break;
-      p++;
-    }
+    const m = SIP_URI_NO_USER.exec(text);
+    if (m === null) return undefined;
+    hostText = m[2] as string;
+    portText = m[3];
+    paramText = m[4] as string;
+    headerText = m[5];
   }
-  const hostKind = classifyHost(s, hostStart, p);
+  const scheme: 'sip' | 'sips' = p - start === 4 ? 'sip' : 'sips';
+  const hostKind = classifyHost(hostText, 0, hostText.length);
   if (hostKind === undefined) return undefined;
-  const host = s.slice(hostStart, p);
   let port: number | undefined;
-  if (p < end && s.charCodeAt(p) === 58) {
-    const portStart = ++p;
-    let value = 0;
-    while (p < end) {
-      const d = s.charCodeAt(p) - 48;
-      if (d < 0 || d > 9) break;
-      value = value * 10 + d;
-      if (value > 65535) return undefined;
-      p++;
-    }
-    if (p === portStart) return undefined;
-    port = value;
+  if (portText !== undefined) {
+    port = portText.length > 5 ? 65536 : +portText;
+    if (port > 65535) return undefined;
   }
   let params = Params.EMPTY;
-  if (p < end && s.charCodeAt(p) === 59) {
-    const flat: Array<string | null> = [];
-    while (p < end && s.charCodeAt(p) === 59) {
-      const nameStart = ++p;
-      while (p < end) {
-        const c = s.charCodeAt(p);
-        if (c === 61 || c === 59 || c === 63) break;
-        p++;
-      }
-      if (!isEscapedRun(s, nameStart, p, PARAM_CHAR)) return undefined;
-      const name = s.slice(nameStart, p);
-      let value: string | null = null;
-      if (p < end && s.charCodeAt(p) === 61) {
-        const valueStart = ++p;
-        while (p < end) {
-          const c = s.charCodeAt(p);
-          if (c === 59 || c === 63) break;
-          p++;
-        }
-        if (!isEscapedRun(s, valueStart, p, PARAM_CHAR)) return undefined;
-        value = s.slice(valueStart, p);
-      }
-      if (context === UriContext.RequestUri && name.length === 6 && name.toLowerCase() === 'method') return undefined;
-      flat.push(name, value);
-    }
-    params = new Params(flat);
+  if (paramText.length > 0) {
+    if (context === UriContext.RequestUri && METHOD_PARAM.test(paramText)) return undefined;
+    params = new Params(paramText);
   }
   let headers = Params.EMPTY;
-  if (p < end && s.charCodeAt(p) === 63) {
+  if (headerText !== undefined) {
     // RFC 3261 §19.1.1 table 1: headers are not allowed in a Request-URI, nor in a bare addr-spec (§20.10).
     if (context !== UriContext.NameAddr) return undefined;
-    const flat: Array<string | null> = [];
-    do {
-      const nameStart = ++p;
-      while (p < end && s.charCodeAt(p) !== 61) p++;
-      if (p >= end || !isEscapedRun(s, nameStart, p, HEADER_CHAR)) return undefined;
-      const name = s.slice(nameStart, p);
-      const valueStart = ++p;
-      while (p < end && s.charCodeAt(p) !== 38) p++;
-      if (!isEscapedRun(s, valueStart, p, HEADER_CHAR, true)) return undefined;
-      flat.push(name, s.slice(valueStart, p));
-    } while (p < end && s.charCodeAt(p) === 38);
-    headers = new Params(flat);
+    headers = new Params(headerText);
   }
-  if (p !== end) return undefined;
-  return { kind: 'sip', scheme, user, password, host, hostKind, port, params, headers };
+  return { kind: 'sip', scheme, user, password, host: hostText, hostKind, port, params, headers };
 }
 
 /** RFC 3966 §3: visual separators allowed among the digits of a telephone number. */

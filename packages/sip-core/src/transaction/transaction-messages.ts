@@ -1,0 +1,98 @@
+/**
+ * Messages the transaction layer builds itself: responses to a request
+ * (RFC 3261 §8.2.6), the ACK of a non-2xx final response (§17.1.1.3) and a
+ * CANCEL of a pending INVITE (§9.1).
+ */
+import { randomBytes } from 'node:crypto';
+import { SipRequest, SipResponse } from '../message.js';
+import { BRANCH_MAGIC_COOKIE, serializeVia } from '../via.js';
+
+/** The reason phrases of RFC 3261 §21 this stack writes itself. */
+const REASONS: Readonly<Record<number, string>> = {
+  100: 'Trying', 180: 'Ringing', 183: 'Session Progress', 200: 'OK', 202: 'Accepted',
+  400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 481: 'Call/Transaction Does Not Exist',
+  486: 'Busy Here', 487: 'Request Terminated', 500: 'Server Internal Error', 503: 'Service Unavailable',
+  504: 'Server Time-out', 505: 'Version Not Supported', 513: 'Message Too Large',
+};
+
+/** The RFC 3261 §21 reason phrase for `status`, or a generic one. */
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? (status < 200 ? 'Provisional' : status < 300 ? 'OK' : 'Error');
+}
+
+/** A new branch with the RFC 3261 §8.1.1.7 magic cookie and 64 random bits. */
+export function createBranch(): string {
+  return BRANCH_MAGIC_COOKIE + randomBytes(8).toString('hex');
+}
+
+/** A new From/To tag with 64 random bits (RFC 3261 §19.3). */
+export function createTag(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** Options of {@link createResponse}. */
+export interface CreateResponseOptions {
+  /** Reason phrase; default from RFC 3261 §21. */
+  readonly reason?: string;
+  /** Tag to add to To when it has none (never on 100, RFC 3261 §8.2.6.2). */
+  readonly toTag?: string;
+  /** Extra header fields, appended after the copied ones. */
+  readonly headers?: ReadonlyArray<readonly [string, string]>;
+  readonly body?: Uint8Array;
+}
+
+/**
+ * A response to `request` (RFC 3261 §8.2.6.2): Via (all, in order), From,
+ * To, Call-ID and CSeq copied; To gets `toTag` when it has none and the
+ * status is above 100; a 100 copies Timestamp (§8.2.6.1).
+ */
+export function createResponse(request: SipRequest, status: number, options?: CreateResponseOptions): SipResponse {
+  const headers: Array<readonly [string, string]> = [];
+  for (const v of request.headers.getAll('Via')) headers.push(['Via', v]);
+  headers.push(['From', request.headers.get('From') ?? '']);
+  let to = request.headers.get('To') ?? '';
+  if (status > 100 && options?.toTag !== undefined && request.to.tag === undefined) to += ';tag=' + options.toTag;
+  headers.push(['To', to]);
+  headers.push(['Call-ID', request.headers.get('Call-ID') ?? '']);
+  headers.push(['CSeq', request.headers.get('CSeq') ?? '']);
+  const timestamp = request.headers.get('Timestamp');
+  if (status === 100 && timestamp !== undefined) headers.push(['Timestamp', timestamp]);
+  if (options?.headers !== undefined) headers.push(...options.headers);
+  return new SipResponse({ status, reason: options?.reason ?? reasonPhrase(status), headers, body: options?.body });
+}
+
+/**
+ * The ACK of a non-2xx final response, built by the INVITE client
+ * transaction (RFC 3261 §17.1.1.3): same Request-URI, Call-ID, From, CSeq
+ * number; To from the response; one Via equal to the request's top Via;
+ * the request's Route header fields.
+ */
+export function createNonSuccessAck(invite: SipRequest, response: SipResponse): SipRequest {
+  const top = invite.via[0];
+  const headers: Array<readonly [string, string]> = [];
+  if (top !== undefined) headers.push(['Via', serializeVia(top)]);
+  for (const r of invite.headers.getAll('Route')) headers.push(['Route', r]);
+  headers.push(['Max-Forwards', '70']);
+  headers.push(['From', invite.headers.get('From') ?? '']);
+  headers.push(['To', response.headers.get('To') ?? '']);
+  headers.push(['Call-ID', invite.headers.get('Call-ID') ?? '']);
+  headers.push(['CSeq', `${invite.cseq.seq} ACK`]);
+  return new SipRequest({ method: 'ACK', uri: invite.uri, headers });
+}
+
+/**
+ * A CANCEL of `invite` (RFC 3261 §9.1): same Request-URI, Call-ID, To, From,
+ * CSeq number, the top Via only (same branch), and the Route header fields.
+ */
+export function createCancel(invite: SipRequest): SipRequest {
+  const top = invite.via[0];
+  const headers: Array<readonly [string, string]> = [];
+  if (top !== undefined) headers.push(['Via', serializeVia(top)]);
+  for (const r of invite.headers.getAll('Route')) headers.push(['Route', r]);
+  headers.push(['Max-Forwards', '70']);
+  headers.push(['From', invite.headers.get('From') ?? '']);
+  headers.push(['To', invite.headers.get('To') ?? '']);
+  headers.push(['Call-ID', invite.headers.get('Call-ID') ?? '']);
+  headers.push(['CSeq', `${invite.cseq.seq} CANCEL`]);
+  return new SipRequest({ method: 'CANCEL', uri: invite.uri, headers });
+}

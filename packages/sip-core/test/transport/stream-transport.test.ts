@@ -1,0 +1,134 @@
+/**
+ * What TCP (and TLS, through the same base) does with connections
+ * (RFC 3261 §18.3, RFC 5626 §4.4.1, RFC 5923): idle close on a manual clock,
+ * CRLF keep-alives answered, the connection limit, and responses sent back
+ * over the connection their request came on. Real sockets on loopback.
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { isTransportError } from '../../src/transport/transport-error.js';
+import { TcpTransport } from '../../src/transport/tcp-transport.js';
+import type { TransportEvent } from '../../src/transport/transport.js';
+import { freePort } from '../interop/support/sipp.js';
+import { TestUa } from '../interop/support/test-ua.js';
+
+const closers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+interface RawClient {
+  readonly socket: net.Socket;
+  readonly received: () => string;
+  readonly closed: () => boolean;
+}
+
+function connect(port: number): Promise<RawClient> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let data = '';
+    let closed = false;
+    socket.on('data', (d: Buffer) => (data += d.toString('latin1')));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => undefined);
+    socket.once('connect', () => resolve({ socket, received: () => data, closed: () => closed }));
+    socket.once('error', reject);
+    closers.push(() => {
+      socket.destroy();
+    });
+  });
+}
+
+async function until(predicate: () => boolean, ms = 2000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!predicate() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  return predicate();
+}
+
+async function listening(options: ConstructorParameters<typeof TcpTransport>[0] = {}): Promise<{ transport: TcpTransport; events: TransportEvent[] }> {
+  const transport = new TcpTransport({ port: 0, ...options });
+  const events: TransportEvent[] = [];
+  transport.setReceiver((e) => events.push(e));
+  await transport.listen();
+  closers.push(() => transport.close());
+  return { transport, events };
+}
+
+const options = (via: string, callId = 'c-1'): string =>
+  `OPTIONS sip:bob@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP ${via};branch=z9hG4bK-${callId}\r\nFrom: <sip:a@example.test>;tag=1\r\nTo: <sip:bob@example.test>\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
+
+describe('stream transports: connections (RFC 3261 §18.3)', () => {
+  it('closes a connection after idleTimeout without traffic, and traffic postpones it (manual clock)', async () => {
+    const clock = new ManualClock();
+    const { transport, events } = await listening({ clock, limits: { idleTimeout: 1000 } });
+    const client = await connect(transport.local.port);
+    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    clock.advance(600);
+    client.socket.write(options('127.0.0.1:5999'));
+    // The message read at t=600 touches the connection.
+    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    clock.advance(600);
+    expect(transport.connectionCount).toBe(1);
+    expect(client.closed()).toBe(false);
+    clock.advance(400);
+    expect(transport.connectionCount).toBe(0);
+    expect(await until(() => client.closed())).toBe(true);
+  });
+
+  it('answers a CRLF CRLF keep-alive ping with a single CRLF pong (RFC 5626 §4.4.1)', async () => {
+    const { transport, events } = await listening();
+    const client = await connect(transport.local.port);
+    client.socket.write('\r\n\r\n');
+    expect(await until(() => client.received() === '\r\n')).toBe(true);
+    // The ping is no message, and the connection stays usable.
+    client.socket.write(options('127.0.0.1:5999'));
+    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    expect(client.received()).toBe('\r\n');
+  });
+
+  it('refuses connections over maxConnections, inbound (closed at once) and outbound (TRANSPORT_ERR_CONNECTION_LIMIT)', async () => {
+    const { transport } = await listening({ limits: { maxConnections: 2 } });
+    const a = await connect(transport.local.port);
+    const b = await connect(transport.local.port);
+    expect(await until(() => transport.connectionCount === 2)).toBe(true);
+    const c = await connect(transport.local.port);
+    expect(await until(() => c.closed())).toBe(true);
+    expect(a.closed() || b.closed()).toBe(false);
+    expect(transport.connectionCount).toBe(2);
+    const { transport: other } = await listening();
+    const error = await transport.send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port }).then(() => undefined, (e: unknown) => e);
+    expect(isTransportError(error, 'TRANSPORT_ERR_CONNECTION_LIMIT')).toBe(true);
+    a.socket.destroy();
+    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    await transport.send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port });
+    expect(transport.connectionCount).toBe(2);
+  });
+
+  it('sends a response back over the connection its request came on, not to the Via sent-by (§18.2.2)', async () => {
+    const ua = new TestUa([new TcpTransport({ port: 0 })]);
+    await ua.listen();
+    closers.push(() => ua.close());
+    const tcp = ua.transport.transports[0] as TcpTransport;
+    // Nothing listens at the sent-by: only the open connection leads back.
+    const nowhere = await freePort('tcp');
+    const client = await connect(tcp.local.port);
+    client.socket.write(options(`127.0.0.1:${nowhere}`, 'reuse-1'));
+    expect(await until(() => client.received().includes('SIP/2.0 200 OK'))).toBe(true);
+    client.socket.write(options(`127.0.0.1:${nowhere}`, 'reuse-2'));
+    expect(await until(() => (client.received().match(/SIP\/2\.0 200 OK/g) ?? []).length === 2)).toBe(true);
+    expect(client.received()).toContain('Call-ID: reuse-2');
+    expect(tcp.connectionCount).toBe(1);
+  });
+
+  it('opens one outgoing connection to an address and reuses it for later requests', async () => {
+    const { transport: server, events } = await listening();
+    const { transport: client } = await listening();
+    const destination = { protocol: 'TCP' as const, host: '127.0.0.1', port: server.local.port };
+    await Promise.all([1, 2, 3].map((i) => client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, `out-${i}`)), destination)));
+    expect(await until(() => events.filter((e) => e.kind === 'message').length === 3)).toBe(true);
+    expect(client.connectionCount).toBe(1);
+    expect(server.connectionCount).toBe(1);
+    expect(events.filter((e) => e.kind === 'connection' && e.state === 'open')).toHaveLength(1);
+  });
+});
