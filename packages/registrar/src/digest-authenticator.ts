@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { serializeAuthValue, type Credentials, type SipRequest } from '@sipbreakout/sip-core';
+import { parseUri, serializeAuthValue, serializeUri, type Credentials, type SipRequest, type Uri } from '@sipbreakout/sip-core';
 import { DIGEST_ALGORITHMS, digestHash, type CredentialStore, type DigestAlgorithm, type Endpoint } from './credential-store.js';
 import { RegistrarError } from './registrar-error.js';
+import { uriEquals } from './uri-equals.js';
 
 /** Options of {@link DigestAuthenticator}. */
 export interface DigestAuthenticatorOptions {
@@ -81,7 +82,9 @@ export class DigestAuthenticator {
     } catch {
       return refuse('REG_ERR_BAD_REQUEST', 'malformed Authorization header');
     }
-    const offered = all.find((c) => c.scheme.toLowerCase() === 'digest' && c.params.get('realm')?.toLowerCase() === realm);
+    // RFC 3261 §22.4: the credentials for our realm, among any others. The realm must be the one
+    // challenged, as sent: it is hashed into HA1 and the nonce's HMAC, so another spelling cannot verify.
+    const offered = all.find((c) => c.scheme.toLowerCase() === 'digest' && c.params.get('realm') === realm);
     if (offered === undefined) return refuse('REG_ERR_UNAUTHORIZED', `no Digest credentials for realm ${realm}`);
     const p = offered.params;
     const username = p.get('username');
@@ -93,9 +96,14 @@ export class DigestAuthenticator {
     if (username === undefined || nonce === undefined || uri === undefined || response === undefined) {
       return refuse('REG_ERR_BAD_REQUEST', 'Digest credentials without username, nonce, uri or response');
     }
+    // RFC 7616 §3.4.6 / RFC 3261 §22.4: the digest-uri must be the Request-URI; a mismatch is 400.
+    if (!sameRequestUri(uri, request.uri)) {
+      return refuse('REG_ERR_BAD_REQUEST', `Digest uri ${uri} is not the Request-URI ${serializeUri(request.uri)}`);
+    }
+    // An algorithm not offered (MD5-sess, SHA-512-256, …) gets a new challenge listing those that are.
     if (algorithm === undefined) return refuse('REG_ERR_UNAUTHORIZED', `algorithm ${algorithmName} not offered`);
-    // Only qop=auth is offered; RFC 2069 compatibility (no qop) would allow replays.
-    if (p.get('qop') !== 'auth') return refuse('REG_ERR_UNAUTHORIZED', 'qop=auth is required');
+    // Only qop=auth is offered: auth-int is not, and RFC 2069 compatibility (no qop) would allow replays.
+    if (p.get('qop') !== 'auth') return refuse('REG_ERR_UNAUTHORIZED', `qop=${p.get('qop') ?? '(none)'} refused, qop=auth is required`);
     const nc = p.get('nc');
     const cnonce = p.get('cnonce');
     if (nc === undefined || !/^[0-9a-fA-F]{8}$/.test(nc) || cnonce === undefined) {
@@ -148,6 +156,16 @@ export class DigestAuthenticator {
 
 function refuse(code: 'REG_ERR_BAD_REQUEST' | 'REG_ERR_UNAUTHORIZED' | 'REG_ERR_FORBIDDEN' | 'REG_ERR_NONCE_REPLAY', detail: string): DigestVerdict {
   return { ok: false, error: new RegistrarError(code, detail), stale: false };
+}
+
+/**
+ * Whether the credentials' `uri` names the Request-URI: compared as URIs (RFC
+ * 3261 §19.1.4 for SIP URIs) when it parses, else as text. Clients write it
+ * as the Request-URI they sent, but not always with the same spelling.
+ */
+function sameRequestUri(digestUri: string, requestUri: Uri): boolean {
+  const parsed = parseUri(digestUri);
+  return parsed.ok ? uriEquals(parsed.uri, requestUri) : digestUri === serializeUri(requestUri);
 }
 
 function sameText(a: string, b: string): boolean {

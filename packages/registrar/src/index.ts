@@ -59,4 +59,5 @@ export {
   type DigestVerdict,
 } from './digest-authenticator.js';
 export { createResponse } from './registrar-response.js';
+export { sipUriEquals, uriEquals } from './uri-equals.js';
 export { SipRegistrar, type Binding, type SipRegistrarOptions } from './sip-registrar.js';

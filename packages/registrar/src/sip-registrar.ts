@@ -14,6 +14,7 @@ import type { CredentialStore } from './credential-store.js';
 import type { DigestAuthenticator } from './digest-authenticator.js';
 import { RegistrarError } from './registrar-error.js';
 import { createResponse } from './registrar-response.js';
+import { uriEquals } from './uri-equals.js';
 
 /** One contact bound to an address-of-record (RFC 3261 §10.3). */
 export interface Binding {
@@ -160,8 +161,8 @@ export class SipRegistrar {
       }
       expires = Math.min(expires, this.#maxExpires);
       const contactUri = serializeUri(contact.uri);
-      const key = uriKey(contact.uri);
-      const at = next.findIndex((binding) => uriKey(binding.contact.uri) === key);
+      // §10.3 step 7: a Contact updates the binding whose URI is equivalent to it by the rules of §19.1.4.
+      const at = next.findIndex((binding) => uriEquals(binding.contact.uri, contact.uri));
       const existing = at >= 0 ? next[at] : undefined;
       // §10.3 step 7: the same Call-ID with a CSeq not higher than the binding's aborts the whole request.
       if (existing !== undefined && existing.callId === facts.callId && facts.cseq <= existing.cseq) {
@@ -263,17 +264,4 @@ function removeAll(
     }
   }
   return [];
-}
-
-/**
- * What two Contact URIs must share to be the same binding (RFC 3261 §19.1.4,
- * simplified): scheme, user, host (case-insensitive), port, and the
- * transport, user, maddr and ttl parameters.
- */
-function uriKey(uri: Uri): string {
-  if (uri.kind !== 'sip') return serializeUri(uri);
-  const significant = ['transport', 'user', 'maddr', 'ttl']
-    .map((name) => `${name}=${uri.params.get(name)?.toLowerCase() ?? ''}`)
-    .join(';');
-  return `${uri.scheme}:${uri.user ?? ''}@${uri.host.toLowerCase()}:${uri.port ?? ''};${significant}`;
 }

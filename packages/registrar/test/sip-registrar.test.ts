@@ -121,6 +121,126 @@ describe('SipRegistrar (RFC 3261 §10.3)', () => {
     expect(registrar.lookup('sip:alice@example.com')[0]?.path).toEqual(['<sip:edge.example.net;lr>']);
   });
 
+  it('keeps every Path in order, echoed when path is one of several option tags (RFC 3327 §5.3)', () => {
+    const response = authenticated({
+      extra: ['Path: <sip:p1.example.net;lr>', 'Path: <sip:p2.example.net;lr>', 'Supported: timer, path'],
+    });
+    expect(response.headers.getAll('path')).toEqual(['<sip:p1.example.net;lr>', '<sip:p2.example.net;lr>']);
+    expect(registrar.lookup('sip:alice@example.com')[0]?.path).toEqual(['<sip:p1.example.net;lr>', '<sip:p2.example.net;lr>']);
+  });
+
+  it('stores the Path but leaves it out of the 200 without Supported: path (RFC 3327 §5.3)', () => {
+    const response = authenticated({ extra: ['Path: <sip:edge.example.net;lr>', 'Supported: timer'] });
+    expect(response.status).toBe(200);
+    expect(response.headers.getAll('path')).toEqual([]);
+    expect(registrar.lookup('sip:alice@example.com')[0]?.path).toEqual(['<sip:edge.example.net;lr>']);
+    const bare = authenticated({ contacts: ['<sip:alice@192.0.2.11>'], callId: 'other', extra: ['Path: <sip:edge2.example.net;lr>'] });
+    expect(bare.headers.getAll('path')).toEqual([]);
+    expect(registrar.lookup('sip:alice@example.com').map((b) => b.path)).toEqual([
+      ['<sip:edge.example.net;lr>'],
+      ['<sip:edge2.example.net;lr>'],
+    ]);
+  });
+
+  describe('matches Contacts to bindings by URI equivalence (§10.3 step 7, §19.1.4)', () => {
+    it('updates the binding of an equivalent URI: host case, escapes, parameter order, other parameters', () => {
+      authenticated({ contacts: ['<sip:alice@phone.example.net:5070;transport=tcp;ob>'] });
+      const response = authenticated({
+        contacts: ['<sip:%61lice@PHONE.example.NET:5070;ob;transport=TCP;foo=bar>;expires=120'],
+        cseq: 2,
+      });
+      expect(response.status).toBe(200);
+      expect(contacts(response)).toEqual(['<sip:%61lice@PHONE.example.NET:5070;ob;transport=TCP;foo=bar>;expires=120']);
+    });
+
+    it.each([
+      ['the user differs in case', '<sip:Alice@192.0.2.10:5060>'],
+      ['the default port is written out on one side only', '<sip:alice@192.0.2.10>'],
+      ['transport is on one side only', '<sip:alice@192.0.2.10:5060;transport=udp>'],
+      ['maddr is on one side only', '<sip:alice@192.0.2.10:5060;maddr=192.0.2.99>'],
+      ['a URI header is on one side only', '<sip:alice@192.0.2.10:5060?subject=x>'],
+      ['it is a SIPS URI', '<sips:alice@192.0.2.10:5060>'],
+    ])('adds a second binding when %s', (_rule, contact) => {
+      authenticated();
+      const response = authenticated({ contacts: [contact], cseq: 2 });
+      expect(response.status).toBe(200);
+      expect(contacts(response)).toHaveLength(2);
+    });
+
+    it('removes a binding with expires=0 on an equivalent URI', () => {
+      authenticated({ contacts: ['<sip:alice@192.0.2.10:5060;transport=udp>'] });
+      const response = authenticated({ contacts: ['<sip:alice@192.0.2.10:5060;TRANSPORT=UDP;ob>;expires=0'], cseq: 2 });
+      expect(contacts(response)).toEqual([]);
+    });
+
+    it('applies the CSeq order to an equivalent URI', () => {
+      authenticated({ contacts: ['<sip:alice@192.0.2.10:5060;transport=udp>'], cseq: 5 });
+      expect(authenticated({ contacts: ['<sip:alice@192.0.2.10:5060;transport=UDP>'], cseq: 4 }).status).toBe(500);
+    });
+  });
+
+  describe('Digest credentials (RFC 7616 §3.4, RFC 3261 §22.4)', () => {
+    it('refuses a uri that is not the Request-URI with 400, even with a right response', () => {
+      const response = authenticated({}, { uri: 'sip:other.example.com' });
+      expect(response.status).toBe(400);
+      expect(response.wwwAuthenticate).toEqual([]);
+      expect(registrar.lookup('sip:alice@example.com')).toEqual([]);
+    });
+
+    it('refuses a uri that does not parse and is not the Request-URI as text (400)', () => {
+      expect(authenticated({}, { uri: 'not a uri' }).status).toBe(400);
+    });
+
+    it('accepts a uri equivalent to the Request-URI by §19.1.4 but spelled otherwise', () => {
+      expect(authenticated({}, { uri: 'SIP:Example.COM' }).status).toBe(200);
+      expect(authenticated({ cseq: 2 }, { uri: 'sip:example.com;transport=udp' }).status).toBe(400);
+    });
+
+    it.each([
+      ['another realm', 'elsewhere.org'],
+      ['the challenged realm in another case', 'EXAMPLE.COM'],
+    ])('answers credentials for %s with a fresh challenge (401)', (_what, realm) => {
+      const response = authenticated({}, { realm });
+      expect(response.status).toBe(401);
+      expect(response.wwwAuthenticate.map((c) => c.params.get('realm'))).toEqual(['example.com', 'example.com']);
+    });
+
+    it('takes an absent algorithm as MD5', () => {
+      expect(authenticated({}, { algorithm: 'MD5', algorithmParam: null }).status).toBe(200);
+      // A SHA-256 response without the algorithm parameter is checked as MD5, so it fails.
+      expect(authenticated({ cseq: 2 }, { algorithm: 'SHA-256', algorithmParam: null }).status).toBe(401);
+    });
+
+    it('refuses an absent algorithm (MD5) when MD5 is not offered', () => {
+      const sha256Only = new SipRegistrar({
+        credentials,
+        authenticator: new DigestAuthenticator({ secret: Buffer.alloc(32, 7), algorithms: ['SHA-256'] }),
+        clock,
+      });
+      const challenge = sha256Only.handle(register());
+      expect(challenge.wwwAuthenticate.map((c) => c.params.get('algorithm'))).toEqual(['SHA-256']);
+      const md5 = sha256Only.handle(register({ authorization: answer(challenge, { algorithmParam: null }) }));
+      expect(md5.status).toBe(401);
+      expect(sha256Only.handle(register({ cseq: 2, authorization: answer(challenge, { nc: 2 }) })).status).toBe(200);
+    });
+
+    it.each(['MD5-sess', 'SHA-256-sess', 'SHA-512-256', 'unknown'])('refuses algorithm=%s with a fresh challenge (401)', (name) => {
+      const response = authenticated({}, { algorithmParam: name });
+      expect(response.status).toBe(401);
+      expect(response.wwwAuthenticate.map((c) => c.params.get('algorithm'))).toEqual(['SHA-256', 'MD5']);
+    });
+
+    it.each([
+      ['qop=auth-int', 'auth-int'],
+      ['an unknown qop', 'auth-conf'],
+      ['no qop (RFC 2069 mode, open to replays)', null],
+    ] as const)('refuses %s (401)', (_what, qop) => {
+      const response = authenticated({}, { qop });
+      expect(response.status).toBe(401);
+      expect(registrar.lookup('sip:alice@example.com')).toEqual([]);
+    });
+  });
+
   it('drops bindings at their expiry', () => {
     authenticated({ expires: 60 });
     clock.advance(59_999);

@@ -42,9 +42,11 @@ describe('SipRegistrar answering SIPp (interop)', () => {
 
   it('registers with Digest MD5 qop=auth: 401, then 200 with the binding', async () => {
     const localPort = await freePort();
+    // SIPp's Digest uri is sip:<remote ip>:<port> unless -auth_uri says otherwise; the registrar
+    // refuses a uri that is not the Request-URI (RFC 7616 §3.4.6), so name the scenario's Request-URI.
     const child = spawn(
       'sipp',
-      [`127.0.0.1:${port}`, '-sf', scenario, '-m', '1', '-i', '127.0.0.1', '-p', String(localPort), '-t', 'u1', '-timeout', '10s', '-timeout_error', '-nostdin'],
+      [`127.0.0.1:${port}`, '-sf', scenario, '-m', '1', '-i', '127.0.0.1', '-p', String(localPort), '-t', 'u1', '-auth_uri', 'example.com', '-timeout', '10s', '-timeout_error', '-nostdin'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
