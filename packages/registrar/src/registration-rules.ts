@@ -3,6 +3,7 @@ import {
   createRegistration,
   isActive,
   type Registration,
+  type RegistrationInput,
   type RouteType,
 } from '@sipbreakout/routing';
 import { RegistrarError } from './registrar-error.js';
@@ -10,21 +11,11 @@ import { RegistrarError } from './registrar-error.js';
 /** How long a virtual registration lives after its last upsert, in seconds. */
 export const DEFAULT_TTL_SECONDS = 3600;
 
-/** An upsert: everything of a {@link Registration} but `tas` (derived) and `expiresAt` (now + TTL). */
-export interface UpsertRequest {
-  /** The number, E.164. */
-  readonly phoneNumber: string;
-  /** The route type. */
-  readonly routeType: RouteType;
-  /** The TAS's `sips:` URI. */
-  readonly sipUri: string;
-  /** Defaults to `''`. */
-  readonly mobileOriginatingPrefix?: string | undefined;
-  /** Defaults to `''`. */
-  readonly mobileTerminatingPrefix?: string | undefined;
-  /** The authenticated API client making the call. */
-  readonly owner: string;
-}
+/**
+ * An upsert: routing's {@link RegistrationInput} without `expiresAt`, which
+ * the store sets to now + TTL (`owner` is the authenticated API client).
+ */
+export type UpsertRequest = Omit<RegistrationInput, 'expiresAt'>;
 
 /** A delete: the registration's key, the SIP URI it must hold, and who asks. */
 export interface DeleteRequest {
