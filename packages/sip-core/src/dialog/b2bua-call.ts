@@ -1,0 +1,231 @@
+/**
+ * A B2BUA call while it is being set up: one incoming leg and one or more
+ * outgoing legs. Provisional and final responses of the outgoing legs are
+ * relayed to the incoming one; the first 2xx wins and the other legs are
+ * cancelled (a late 2xx of theirs is ACKed and BYEd, RFC 3261 §13.2.2.4);
+ * a CANCEL of the caller becomes a CANCEL of every outgoing leg not yet
+ * answered (the caller's INVITE gets 487, §9.2); once answered, the two
+ * legs are joined by {@link pairLegs}.
+ */
+import type { SipRequest, SipResponse } from '../message.js';
+import { createResponse } from '../transaction/transaction-messages.js';
+import type { ClientInviteEvent } from './client-invite.js';
+import type { DialogLayer } from './dialog-layer.js';
+import { Leg, type LegTarget } from './leg.js';
+import { type LegPair, type PairEnd, type RelayHooks, pairLegs } from './leg-pair.js';
+import { type RelayedContent, chooseFinalResponse, createOutgoingInvite, createSessionUuid, relayedContent } from './relay-message.js';
+import type { ServerInvite } from './server-invite.js';
+import { DialogError } from './dialog-error.js';
+
+/** Where a B2BUA call stands. */
+export type B2buaCallStateName = 'Trying' | 'Answered' | 'Failed' | 'Cancelled' | 'Ended';
+
+/** What a B2BUA call tells its user. */
+export type B2buaCallEvent =
+  | { readonly kind: 'legStarted'; readonly leg: Leg }
+  | { readonly kind: 'legFailed'; readonly leg: Leg; readonly response: SipResponse }
+  | { readonly kind: 'answered'; readonly leg: Leg }
+  /** Every leg failed: `response` is what the caller got. */
+  | { readonly kind: 'failed'; readonly status: number }
+  /** The caller cancelled before an answer. */
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'ended'; readonly end: PairEnd };
+
+/** Hooks of a B2BUA call: rewrite what is sent on each leg. */
+export interface B2buaHooks extends RelayHooks {
+  /** The INVITE of an outgoing leg before it is sent: rewrite its Request-URI, header fields, SDP. */
+  readonly outgoingInvite?: (request: SipRequest, context: { readonly incoming: SipRequest; readonly target: LegTarget }) => void;
+}
+
+/**
+ * What to do when an outgoing leg fails (a final non-2xx) while no leg has
+ * answered: `'continue'` lets the call carry on (another leg was or will be
+ * started), `'default'` lets the call fail when no leg is left.
+ */
+export type LegFailurePolicy = (leg: Leg, response: SipResponse) => 'continue' | 'default';
+
+/** Options of {@link B2buaCall}. */
+export interface B2buaCallOptions {
+  readonly hooks?: B2buaHooks;
+}
+
+/** One B2BUA call. */
+export class B2buaCall {
+  readonly incoming: Leg;
+  readonly #layer: DialogLayer;
+  readonly #hooks: B2buaHooks;
+  readonly #legs: Leg[] = [];
+  readonly #failures: SipResponse[] = [];
+  #state: B2buaCallStateName = 'Trying';
+  #winner: Leg | undefined;
+  #pair: LegPair | undefined;
+  #listener: ((event: B2buaCallEvent) => void) | undefined;
+  #provisionalSent = false;
+  /** Set by helpers that start legs later (fallback): decides on a leg's failure. */
+  failurePolicy: LegFailurePolicy | undefined;
+  /** The Session-ID UUID the outgoing legs carry when the incoming INVITE had none (RFC 7989 §7). */
+  readonly sessionId: string;
+
+  constructor(layer: DialogLayer, invite: ServerInvite, options: B2buaCallOptions = {}) {
+    this.#layer = layer;
+    this.#hooks = options.hooks ?? {};
+    this.incoming = Leg.incoming(invite);
+    this.sessionId = invite.request.sessionId?.local ?? createSessionUuid();
+    invite.onEvent((event) => {
+      if (event.kind === 'cancelled' || event.kind === 'byeBeforeAnswer') this.#onCallerCancelled();
+    });
+  }
+
+  /** Where the call stands. */
+  get state(): B2buaCallStateName {
+    return this.#state;
+  }
+
+  /** Every outgoing leg started, in order. */
+  get legs(): readonly Leg[] {
+    return this.#legs;
+  }
+
+  /** The outgoing leg that answered. */
+  get winner(): Leg | undefined {
+    return this.#winner;
+  }
+
+  /** Sets who hears the call's events. */
+  onEvent(listener: (event: B2buaCallEvent) => void): void {
+    this.#listener = listener;
+  }
+
+  /** The outgoing legs still waiting for a final response. */
+  get pendingLegs(): readonly Leg[] {
+    return this.#legs.filter((l) => l.side.kind === 'outgoing' && (l.side.invite.state === 'Calling' || l.side.invite.state === 'Proceeding') && !l.side.invite.cancelled);
+  }
+
+  /**
+   * Starts an outgoing leg toward `target`. Refuses with
+   * `DIALOG_ERR_INVALID_STATE` once the call is answered or over. The
+   * caller's Max-Forwards of 0 ends the call with 483 (RFC 3261 §16.3).
+   */
+  addLeg(target: LegTarget): Leg {
+    if (this.#state !== 'Trying') throw new DialogError('DIALOG_ERR_INVALID_STATE', `the call is ${this.#state}`);
+    const incoming = this.incoming.request;
+    if (incoming.maxForwards === 0) {
+      this.#fail(createResponse(incoming, 483, { reason: 'Too Many Hops' }));
+      throw new DialogError('DIALOG_ERR_INVALID_STATE', 'Max-Forwards is 0');
+    }
+    const request = createOutgoingInvite(incoming, { ...(target.uri === undefined ? {} : { uri: target.uri }), sessionId: this.sessionId });
+    this.#hooks.outgoingInvite?.(request, { incoming, target });
+    const invite = this.#layer.invite(request, { destination: target.destination, autoAck: false });
+    const leg = Leg.outgoing(invite, target);
+    this.#legs.push(leg);
+    invite.onEvent((event) => this.#onLegEvent(leg, event));
+    this.#listener?.({ kind: 'legStarted', leg });
+    return leg;
+  }
+
+  /** Cancels one outgoing leg (RFC 3261 §9.1); its failure does not fail the call while others may answer. */
+  cancelLeg(leg: Leg): void {
+    if (leg.side.kind === 'outgoing') leg.side.invite.cancel();
+  }
+
+  /** Ends the call: BYE on both legs once answered; before, CANCEL every outgoing leg and answer the caller with `status` (487 by default). */
+  hangUp(status = 487): void {
+    if (this.#pair !== undefined) {
+      this.#pair.hangUp();
+      this.#state = 'Ended';
+      return;
+    }
+    if (this.#state !== 'Trying') return;
+    for (const leg of this.#legs) this.cancelLeg(leg);
+    this.#fail(createResponse(this.incoming.request, status));
+  }
+
+  #relayToCaller(status: number, response: SipResponse, from: Leg): void {
+    if (this.incoming.side.kind !== 'incoming') return;
+    const serverInvite = this.incoming.side.invite;
+    if (serverInvite.state !== 'Proceeding') return;
+    const content: RelayedContent = relayedContent(response);
+    this.#hooks.relayResponse?.(content, { response, from, to: this.incoming });
+    serverInvite.respond(status, {
+      headers: content.headers,
+      ...(content.reason === undefined ? {} : { reason: content.reason }),
+      ...(content.body === undefined ? {} : { body: content.body }),
+    });
+  }
+
+  #onLegEvent(leg: Leg, event: ClientInviteEvent): void {
+    switch (event.kind) {
+      case 'provisional':
+        if (this.#state === 'Trying') {
+          this.#provisionalSent = true;
+          this.#relayToCaller(event.response.status, event.response, leg);
+        }
+        return;
+      case 'answered':
+        this.#onAnswered(leg, event.response);
+        return;
+      case 'rejected':
+        this.#onLegFailed(leg, event.response);
+        return;
+      case 'extraAnswer':
+        return;
+    }
+  }
+
+  #onAnswered(leg: Leg, response: SipResponse): void {
+    if (this.#state !== 'Trying' || leg.side.kind !== 'outgoing') return;
+    this.#state = 'Answered';
+    this.#winner = leg;
+    // The first 2xx wins; the other legs are cancelled.
+    for (const other of this.#legs) if (other !== leg) this.cancelLeg(other);
+    this.#relayToCaller(response.status, response, leg);
+    const outgoingSeq = leg.side.invite.request.cseq.seq;
+    this.#pair = pairLegs(this.incoming, leg, {
+      ...this.#hooks,
+      pendingAcks: [{ on: this.incoming, seq: this.incoming.request.cseq.seq, otherSeq: outgoingSeq }],
+      onEnd: (end) => {
+        this.#state = 'Ended';
+        this.#listener?.({ kind: 'ended', end });
+      },
+    });
+    this.#listener?.({ kind: 'answered', leg });
+  }
+
+  #onLegFailed(leg: Leg, response: SipResponse): void {
+    this.#failures.push(response);
+    this.#listener?.({ kind: 'legFailed', leg, response });
+    if (this.#state !== 'Trying') return;
+    if (leg.side.kind === 'outgoing' && leg.side.invite.cancelled) {
+      // A leg we cancelled: its 487 is not the call's outcome unless nothing else is left.
+      if (this.pendingLegs.length > 0 || this.failurePolicy !== undefined) return;
+    }
+    if (this.failurePolicy?.(leg, response) === 'continue') return;
+    if (this.pendingLegs.length > 0) return;
+    const chosen = chooseFinalResponse(this.#failures.filter((r) => r.status !== 487)) ?? response;
+    this.#relayToCaller(chosen.status, chosen, leg);
+    this.#state = 'Failed';
+    this.#listener?.({ kind: 'failed', status: chosen.status });
+  }
+
+  #onCallerCancelled(): void {
+    if (this.#state !== 'Trying') return;
+    this.#state = 'Cancelled';
+    // §9.2 for the caller (487 already sent); §9.1 on every outgoing leg not yet answered.
+    for (const leg of this.#legs) this.cancelLeg(leg);
+    this.#listener?.({ kind: 'cancelled' });
+  }
+
+  #fail(response: SipResponse): void {
+    const invite = this.incoming.side.kind === 'incoming' ? this.incoming.side.invite : undefined;
+    if (invite !== undefined && invite.state === 'Proceeding') {
+      invite.respond(response.status, { reason: response.reason });
+    }
+    this.#state = 'Failed';
+    this.#listener?.({ kind: 'failed', status: response.status });
+  }
+
+  /** True once a provisional response was relayed to the caller. */
+  get ringing(): boolean {
+    return this.#provisionalSent;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The UAC core's side of an INVITE outside any dialog (RFC 3261 §13.2):
+ * early dialogs from provisional responses with a To tag, one per fork
+ * (§12.1.2, §13.2.2.4); the first 2xx confirms its dialog; a 2xx from
+ * another fork, or after our CANCEL, is ACKed and then ended with a BYE
+ * (§13.2.2.4, §15); CANCEL only once a provisional response came (§9.1).
+ */
+import type { ClockTimer } from '../clock.js';
+import type { SipRequest, SipResponse } from '../message.js';
+import type { ClientTransaction } from '../transaction/transaction-handles.js';
+import { createCancel, createResponse } from '../transaction/transaction-messages.js';
+import type { Destination } from '../transport/transport.js';
+import type { Dialog } from './dialog.js';
+import type { DialogContext } from './dialog-types.js';
+import { DialogError } from './dialog-error.js';
+import { createUacDialog } from './dialog-state.js';
+
+/** States of an outgoing INVITE, as the UAC core sees it. */
+export type ClientInviteStateName = 'Calling' | 'Proceeding' | 'Answered' | 'Rejected';
+
+/** What an outgoing INVITE tells its user. */
+export type ClientInviteEvent =
+  /** A 101–199 response; `dialog` is its early dialog when it had a To tag. */
+  | { readonly kind: 'provisional'; readonly response: SipResponse; readonly dialog: Dialog | undefined }
+  /** The first 2xx: its dialog is confirmed. ACK it with {@link ClientInvite.ack} unless `autoAck`. */
+  | { readonly kind: 'answered'; readonly response: SipResponse; readonly dialog: Dialog }
+  /** A final non-2xx response; a timeout is a 408 and a transport failure a 503 (§8.1.3.1). */
+  | { readonly kind: 'rejected'; readonly response: SipResponse }
+  /** A 2xx from another fork, or after our CANCEL: it was ACKed and BYEd (§13.2.2.4). */
+  | { readonly kind: 'extraAnswer'; readonly response: SipResponse; readonly dialog: Dialog };
+
+/** What a {@link ClientInvite} needs from the dialog layer. */
+export interface ClientInviteContext extends DialogContext {
+  /** Creates and registers a dialog. */
+  addDialog(dialog: ReturnType<typeof createUacDialog>, protocol: Destination['protocol']): Dialog;
+}
+
+/** Options of {@link ClientInvite}. */
+export interface ClientInviteOptions {
+  readonly destination: Destination;
+  /** ACK the first 2xx at once (default true). A B2BUA leg sets false and ACKs end to end. */
+  readonly autoAck?: boolean;
+}
+
+/** An INVITE we sent outside any dialog, and the dialogs it created. */
+export class ClientInvite {
+  readonly #context: ClientInviteContext;
+  readonly #autoAck: boolean;
+  #listener: ((event: ClientInviteEvent) => void) | undefined;
+  #state: ClientInviteStateName = 'Calling';
+  #transaction: ClientTransaction | undefined;
+  readonly #dialogs = new Map<string, Dialog>();
+  #answered: Dialog | undefined;
+  /** Dialogs whose 2xx was seen (the answered one and the extra ones). */
+  readonly #succeeded = new Set<Dialog>();
+  #cancelWanted = false;
+  #cancelSent = false;
+  #cancelTimer: ClockTimer | undefined;
+  #final: SipResponse | undefined;
+
+  /** @internal Use {@link DialogLayer.invite}. */
+  constructor(context: ClientInviteContext, readonly request: SipRequest, options: ClientInviteOptions) {
+    this.#context = context;
+    this.#autoAck = options.autoAck ?? true;
+    this.destination = options.destination;
+  }
+
+  /** Where the INVITE was sent (after §18.1.1 chose the transport). */
+  destination: Destination;
+
+  /** @internal Sends the INVITE. */
+  start(): void {
+    this.#transaction = this.#context.transactions.sendRequest(this.request, {
+      destination: this.destination,
+      onEvent: (event) => {
+        switch (event.kind) {
+          case 'response':
+            this.#onResponse(event.response);
+            return;
+          case 'timeout':
+            this.#onFinal(createResponse(this.request, 408));
+            return;
+          case 'transportError':
+            this.#onFinal(createResponse(this.request, 503));
+            return;
+          case 'terminated':
+            this.#onTransactionTerminated();
+            return;
+        }
+      },
+    });
+    this.destination = this.#transaction.destination;
+  }
+
+  /** Sets who hears the INVITE's events. */
+  onEvent(listener: (event: ClientInviteEvent) => void): void {
+    this.#listener = listener;
+  }
+
+  /** Where the INVITE stands. */
+  get state(): ClientInviteStateName {
+    return this.#state;
+  }
+
+  /** The dialog of the first 2xx, once answered. */
+  get dialog(): Dialog | undefined {
+    return this.#answered;
+  }
+
+  /** The final response (or the 408/503 that stands for a timeout or transport failure). */
+  get finalResponse(): SipResponse | undefined {
+    return this.#final;
+  }
+
+  /** True once {@link ClientInvite.cancel} was called. */
+  get cancelled(): boolean {
+    return this.#cancelWanted;
+  }
+
+  /**
+   * Cancels the INVITE (RFC 3261 §9.1): at once when a provisional response
+   * came, else as soon as one comes; nothing when a final response came. A
+   * 2xx that still arrives is ACKed and BYEd. If no final response follows
+   * within 64·T1, the INVITE is taken as rejected with 408.
+   */
+  cancel(options: { readonly headers?: ReadonlyArray<readonly [string, string]> } = {}): void {
+    if (this.#cancelWanted || this.#state === 'Answered' || this.#state === 'Rejected') return;
+    this.#cancelWanted = true;
+    this.#cancelHeaders = options.headers ?? [];
+    if (this.#state === 'Proceeding') this.#sendCancel();
+  }
+
+  #cancelHeaders: ReadonlyArray<readonly [string, string]> = [];
+
+  /**
+   * ACKs the 2xx of the answered dialog (RFC 3261 §13.2.2.4), with an
+   * optional body (the answer to an offer in the 2xx).
+   */
+  ack(options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {}): SipRequest {
+    if (this.#answered === undefined) throw new DialogError('DIALOG_ERR_INVALID_STATE', 'the INVITE was not answered');
+    return this.#answered.ack(this.request.cseq.seq, options);
+  }
+
+  #sendCancel(): void {
+    if (this.#cancelSent || this.#transaction === undefined) return;
+    this.#cancelSent = true;
+    const cancel = createCancel(this.#transaction.request);
+    for (const [name, value] of this.#cancelHeaders) cancel.headers.append(name, value);
+    try {
+      this.#context.transactions.sendRequest(cancel, { destination: this.#transaction.destination, onEvent: () => undefined });
+    } catch {
+      // The CANCEL could not start (limit reached): the 64·T1 timer below still ends the INVITE.
+    }
+    // §9.1: without a final response 64·T1 after the CANCEL, the INVITE is taken as failed.
+    this.#cancelTimer = this.#context.clock.setTimer(64 * this.#context.timers.t1, () => {
+      if (this.#state === 'Calling' || this.#state === 'Proceeding') this.#onFinal(createResponse(this.request, 408));
+    });
+  }
+
+  #dialogFor(response: SipResponse): Dialog | undefined {
+    const tag = response.to.tag;
+    if (tag === undefined) return undefined;
+    let dialog = this.#dialogs.get(tag);
+    if (dialog === undefined) {
+      dialog = this.#context.addDialog(createUacDialog(this.request, response, this.destination.protocol === 'TLS'), this.destination.protocol);
+      this.#dialogs.set(tag, dialog);
+    }
+    return dialog;
+  }
+
+  #onResponse(response: SipResponse): void {
+    const status = response.status;
+    if (status < 200) {
+      if (this.#state === 'Calling') this.#state = 'Proceeding';
+      // §9.1: a CANCEL asked for before any provisional response goes now.
+      if (this.#cancelWanted) this.#sendCancel();
+      if (status === 100) return;
+      const dialog = this.#dialogFor(response);
+      if (this.#state === 'Proceeding') this.#listener?.({ kind: 'provisional', response, dialog });
+      return;
+    }
+    if (status >= 300) {
+      this.#onFinal(response);
+      return;
+    }
+    const dialog = this.#dialogFor(response);
+    if (dialog === undefined) return;
+    if (this.#succeeded.has(dialog)) {
+      // §13.2.2.4: a retransmission of the 2xx gets the same ACK again.
+      dialog.receiveSuccessRetransmission(response);
+      return;
+    }
+    this.#succeeded.add(dialog);
+    dialog.confirmAsUac(response);
+    if (this.#answered !== undefined || this.#cancelWanted || this.#state === 'Rejected') {
+      // §13.2.2.4: a 2xx we do not want (another fork, or after CANCEL) is ACKed, then BYEd.
+      dialog.ack(this.request.cseq.seq);
+      void dialog.bye().catch(() => undefined);
+      this.#listener?.({ kind: 'extraAnswer', response, dialog });
+      return;
+    }
+    this.#answered = dialog;
+    this.#state = 'Answered';
+    this.#final = response;
+    this.#cancelTimer?.cancel();
+    if (this.#autoAck) dialog.ack(this.request.cseq.seq);
+    this.#listener?.({ kind: 'answered', response, dialog });
+  }
+
+  #onFinal(response: SipResponse): void {
+    if (this.#state === 'Answered' || this.#state === 'Rejected') return;
+    this.#state = 'Rejected';
+    this.#final = response;
+    this.#cancelTimer?.cancel();
+    // §12.3: a non-2xx final response ends every early dialog of the INVITE.
+    for (const d of this.#dialogs.values()) if (d.state.name === 'Early') d.terminate('Rejected');
+    this.#listener?.({ kind: 'rejected', response });
+  }
+
+  #onTransactionTerminated(): void {
+    // The INVITE can no longer be answered: early dialogs that never got a 2xx end.
+    for (const d of this.#dialogs.values()) if (d.state.name === 'Early') d.terminate('Rejected');
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * The driver of one dialog (RFC 3261 §12–§15): sends requests within it
+ * (BYE, re-INVITE, UPDATE, INFO, …), ACKs the 2xx of its INVITEs
+ * (§13.2.2.4), retransmits the 2xx of INVITEs it answers until their ACK
+ * (§13.3.1.4), and checks and hands up the requests the peer sends in it
+ * (§12.2.2, §14.2, §15.1.2).
+ */
+import type { ClockTimer } from '../clock.js';
+import type { SipRequest, SipResponse } from '../message.js';
+import type { ServerTransaction } from '../transaction/transaction-handles.js';
+import { createResponse } from '../transaction/transaction-messages.js';
+import type { Destination, TransportProtocol } from '../transport/transport.js';
+import { DialogError } from './dialog-error.js';
+import type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause, ResponseOptions } from './dialog-types.js';
+import { IncomingRequest } from './incoming-request.js';
+import { type DialogState, acceptRemoteCSeq, confirmDialog, nextLocalSeq, refreshTarget, terminateDialog } from './dialog-state.js';
+import { createInDialogRequest, createSuccessAck } from './in-dialog-request.js';
+import { type SuccessRetransmissionAction, type SuccessRetransmissionState, startSuccessRetransmission, stepSuccessRetransmission } from './success-retransmission.js';
+
+interface PendingSuccess {
+  state: SuccessRetransmissionState;
+  timer: ClockTimer | undefined;
+  readonly response: SipResponse;
+  readonly transaction: ServerTransaction;
+  readonly onAck: ((ack: SipRequest) => void) | undefined;
+  readonly onGiveUp: (() => void) | undefined;
+}
+
+interface SentAck {
+  readonly ack: SipRequest;
+  readonly destination: Destination;
+}
+
+/** One dialog. Created by the {@link DialogLayer}; never by the user. */
+export class Dialog {
+  #state: DialogState;
+  readonly #context: DialogContext;
+  #listener: ((event: DialogEvent) => void) | undefined;
+  readonly #pendingSuccess = new Map<number, PendingSuccess>();
+  readonly #acks = new Map<number, SentAck>();
+  /** An INVITE we sent in this dialog is waiting for its final response (§14.1). */
+  #clientInvitePending = false;
+  /** An INVITE the peer sent in this dialog is waiting for our final response (§14.2). */
+  #serverInvitePending = false;
+  /** How the dialog is reported ended when we send BYE. */
+  #byeCause: DialogTerminationCause = 'LocalBye';
+  /** The transport of the dialog's initial INVITE, for our Contact. */
+  readonly protocol: TransportProtocol;
+  /** Set by the UAS core while the initial INVITE is unanswered: ends it with 487 on a BYE (§15.1.2). */
+  onEarlyBye: (() => void) | undefined;
+
+  /** @internal */
+  constructor(state: DialogState, context: DialogContext, protocol: TransportProtocol) {
+    this.#state = state;
+    this.#context = context;
+    this.protocol = protocol;
+  }
+
+  /** The dialog state (RFC 3261 §12), as plain data. */
+  get state(): DialogState {
+    return this.#state;
+  }
+
+  /** The dialog ID. */
+  get id(): DialogState['id'] {
+    return this.#state.id;
+  }
+
+  /** True when terminated. */
+  get terminated(): boolean {
+    return this.#state.name === 'Terminated';
+  }
+
+  /** Sets who hears the dialog's events. */
+  onEvent(listener: (event: DialogEvent) => void): void {
+    this.#listener = listener;
+  }
+
+  /**
+   * Sends a request within the dialog (RFC 3261 §12.2.1.1) and resolves with
+   * its final response: a timeout resolves as a 408, a transport failure as
+   * a 503 (§8.1.3.1). A 481 or 408 ends the dialog (§12.2.1.2). BYE ends it
+   * at once (§15.1.1). A 2xx to a re-INVITE is ACKed unless `deferAck`.
+   */
+  request(method: string, options: DialogRequestOptions = {}): Promise<SipResponse> {
+    if (method === 'ACK' || method === 'CANCEL') throw new DialogError('DIALOG_ERR_BAD_METHOD', `${method} is not sent with request()`);
+    if (this.terminated) throw new DialogError('DIALOG_ERR_TERMINATED');
+    if (method === 'INVITE') {
+      if (this.#state.name !== 'Confirmed') throw new DialogError('DIALOG_ERR_NOT_CONFIRMED');
+      if (this.#clientInvitePending || this.#serverInvitePending) throw new DialogError('DIALOG_ERR_REQUEST_PENDING');
+    }
+    const next = nextLocalSeq(this.#state);
+    this.#state = next.state;
+    const refresh = method === 'INVITE' || method === 'UPDATE';
+    const built = createInDialogRequest(this.#state, method, next.seq, {
+      ...(options.headers === undefined ? {} : { headers: options.headers }),
+      ...(options.body === undefined ? {} : { body: options.body }),
+      ...(options.maxForwards === undefined ? {} : { maxForwards: options.maxForwards }),
+      ...(refresh ? { contact: this.#context.contactFor(this.protocol) } : {}),
+    });
+    const request = built.request;
+    options.onRequest?.(request);
+    const destination = this.#context.resolve(built.nextHop);
+    if (method === 'INVITE') this.#clientInvitePending = true;
+    if (method === 'BYE') this.#terminate(this.#byeCause);
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (response: SipResponse): void => {
+        if (method === 'INVITE') this.#clientInvitePending = false;
+        if (settled) return;
+        settled = true;
+        options.onFinal?.(response);
+        resolve(response);
+      };
+      this.#context.transactions.sendRequest(request, {
+        destination,
+        onEvent: (event) => {
+          switch (event.kind) {
+            case 'response': {
+              const r = event.response;
+              if (r.status < 200) {
+                options.onProvisional?.(r);
+                return;
+              }
+              if (r.status < 300 && refresh) this.#state = refreshTarget(this.#state, r);
+              if (r.status < 300 && method === 'INVITE') {
+                // §13.2.2.4: the UAC core ACKs every 2xx; a retransmission gets the same ACK.
+                const sent = this.#acks.get(next.seq);
+                if (sent !== undefined) this.#resendAck(sent);
+                else if (options.deferAck !== true) this.ack(next.seq);
+              }
+              if ((r.status === 481 || r.status === 408) && method !== 'BYE') this.#terminate('Gone');
+              finish(r);
+              return;
+            }
+            case 'timeout':
+              if (method !== 'BYE') this.#terminate('Gone');
+              finish(createResponse(request, 408));
+              return;
+            case 'transportError':
+              finish(createResponse(request, 503));
+              return;
+            case 'terminated':
+              if (method === 'INVITE') this.#clientInvitePending = false;
+              return;
+          }
+        },
+      });
+    });
+  }
+
+  /** Ends the dialog with a BYE (§15.1.1); resolves with the BYE's final response. */
+  bye(options: Omit<DialogRequestOptions, 'deferAck'> = {}): Promise<SipResponse> {
+    return this.request('BYE', options);
+  }
+
+  /**
+   * Sends the ACK of the 2xx to the INVITE with CSeq number `inviteSeq`
+   * (RFC 3261 §13.2.2.4), remembered to answer each retransmission of that
+   * 2xx for 64·T1. Sending it twice resends the first one.
+   */
+  ack(inviteSeq: number, options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {}): SipRequest {
+    const existing = this.#acks.get(inviteSeq);
+    if (existing !== undefined) {
+      this.#resendAck(existing);
+      return existing.ack;
+    }
+    const built = createSuccessAck(this.#state, inviteSeq, options);
+    const sent: SentAck = { ack: built.request, destination: this.#context.resolve(built.nextHop) };
+    this.#acks.set(inviteSeq, sent);
+    this.#context.clock.setTimer(64 * this.#context.timers.t1, () => this.#acks.delete(inviteSeq));
+    this.#resendAck(sent);
+    if (this.#state.name === 'Early') this.#confirm();
+    return built.request;
+  }
+
+  /** True once the ACK of the 2xx to the INVITE with CSeq `inviteSeq` was sent. */
+  hasAcked(inviteSeq: number): boolean {
+    return this.#acks.has(inviteSeq);
+  }
+
+  #resendAck(sent: SentAck): void {
+    void this.#context.transactions.sendStateless(sent.ack, sent.destination).catch(() => undefined);
+  }
+
+  /** @internal A 2xx to one of our INVITEs that reached the core (a retransmission): ACK it again. */
+  receiveSuccessRetransmission(response: SipResponse): void {
+    const sent = this.#acks.get(response.cseq.seq);
+    if (sent !== undefined) this.#resendAck(sent);
+  }
+
+  /** @internal The UAC core received a 2xx to the initial INVITE: confirm. */
+  confirmAsUac(response: SipResponse): void {
+    this.#state = refreshTarget(this.#state, response);
+    this.#confirm();
+  }
+
+  #confirm(): void {
+    if (this.#state.name !== 'Early') return;
+    this.#state = confirmDialog(this.#state);
+    this.#listener?.({ kind: 'confirmed' });
+  }
+
+  /**
+   * @internal The UAS core sent a 2xx to an INVITE of this dialog (the
+   * initial one or a re-INVITE): confirm, and retransmit it until the ACK
+   * (§13.3.1.4).
+   */
+  startSuccessRetransmission(response: SipResponse, transaction: ServerTransaction, hooks: { onAck?: (ack: SipRequest) => void; onGiveUp?: () => void } = {}): void {
+    this.#confirm();
+    const seq = response.cseq.seq;
+    const started = startSuccessRetransmission(this.#context.clock.now(), this.#context.timers, transaction.source.protocol !== 'UDP');
+    const pending: PendingSuccess = { state: started.state, timer: undefined, response, transaction, onAck: hooks.onAck, onGiveUp: hooks.onGiveUp };
+    this.#pendingSuccess.get(seq)?.timer?.cancel();
+    this.#pendingSuccess.set(seq, pending);
+    this.#performSuccess(seq, pending, started.actions);
+  }
+
+  #performSuccess(seq: number, pending: PendingSuccess, actions: readonly SuccessRetransmissionAction[]): void {
+    for (const action of actions) {
+      switch (action.kind) {
+        case 'retransmit':
+          // RFC 6026 §7.1: through the transaction while it is Accepted, else straight to the transport.
+          if (pending.transaction.state === 'Accepted') pending.transaction.respond(pending.response);
+          else void this.#context.transactions.sendStatelessResponse(pending.response, pending.transaction.source).catch(() => undefined);
+          break;
+        case 'startTimer':
+          pending.timer?.cancel();
+          pending.timer = this.#context.clock.setTimer(action.at - this.#context.clock.now(), () => {
+            pending.timer = undefined;
+            const step = stepSuccessRetransmission(pending.state, { kind: 'timer' }, this.#context.clock.now());
+            pending.state = step.state;
+            this.#performSuccess(seq, pending, step.actions);
+          });
+          break;
+        case 'cancelTimer':
+          pending.timer?.cancel();
+          pending.timer = undefined;
+          break;
+        case 'giveUp':
+          this.#pendingSuccess.delete(seq);
+          pending.onGiveUp?.();
+          // §13.3.1.4: the dialog is confirmed but the session is ended with a BYE.
+          if (!this.terminated) {
+            this.#byeCause = 'AckTimeout';
+            void this.request('BYE').catch(() => undefined);
+          }
+          break;
+      }
+    }
+  }
+
+  /** @internal An ACK matched to this dialog (§13.3.1.4, §17.2.3). */
+  receiveAck(ack: SipRequest): void {
+    const seq = ack.cseq.seq;
+    const pending = this.#pendingSuccess.get(seq);
+    if (pending === undefined) return;
+    const step = stepSuccessRetransmission(pending.state, { kind: 'ack' }, this.#context.clock.now());
+    pending.state = step.state;
+    this.#performSuccess(seq, pending, step.actions);
+    this.#pendingSuccess.delete(seq);
+    pending.onAck?.(ack);
+    this.#listener?.({ kind: 'ack', ack });
+  }
+
+  /** @internal A request the peer sent within this dialog (§12.2.2). */
+  receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
+    if (this.terminated) {
+      transaction.respond(createResponse(request, 481));
+      return;
+    }
+    const verdict = acceptRemoteCSeq(this.#state, request);
+    if (!verdict.ok) {
+      // §12.2.2: out of order.
+      transaction.respond(createResponse(request, verdict.status, { reason: 'CSeq Out Of Order' }));
+      return;
+    }
+    this.#state = verdict.state;
+    switch (request.method) {
+      case 'BYE':
+        // §15.1.2: answer 200, end the dialog; an unanswered INVITE gets 487.
+        transaction.respond(createResponse(request, 200));
+        this.onEarlyBye?.();
+        this.#listener?.({ kind: 'bye', request });
+        this.#terminate('RemoteBye');
+        return;
+      case 'INVITE':
+        if (this.#clientInvitePending) {
+          // §14.2: we have our own INVITE pending: 491.
+          transaction.respond(createResponse(request, 491, { reason: 'Request Pending' }));
+          return;
+        }
+        if (this.#serverInvitePending || this.#state.name !== 'Confirmed') {
+          // §14.2: an earlier INVITE of the peer is unanswered: 500 with Retry-After.
+          transaction.respond(createResponse(request, 500, { headers: [['Retry-After', String(Math.floor(Math.random() * 10))]] }));
+          return;
+        }
+        this.#serverInvitePending = true;
+        this.#state = refreshTarget(this.#state, request);
+        break;
+      case 'UPDATE':
+        // RFC 3311 §5.2: UPDATE is a target refresh request.
+        this.#state = refreshTarget(this.#state, request);
+        break;
+      default:
+        break;
+    }
+    const incoming = new IncomingRequest(request, transaction, this);
+    if (this.#listener === undefined) {
+      incoming.respond(request.method === 'INVITE' ? 488 : 501);
+      return;
+    }
+    this.#listener({ kind: 'request', request: incoming });
+  }
+
+  /** @internal Sends the response of an {@link IncomingRequest}. */
+  respondWithin(incoming: IncomingRequest, status: number, options: ResponseOptions): SipResponse {
+    const request = incoming.request;
+    const headers: Array<readonly [string, string]> = [];
+    const refresh = request.method === 'INVITE' || request.method === 'UPDATE';
+    if (status >= 200 && status < 300 && refresh) headers.push(['Contact', this.#context.contactFor(this.protocol)]);
+    if (options.headers !== undefined) headers.push(...options.headers);
+    const response = createResponse(request, status, {
+      headers,
+      ...(options.reason === undefined ? {} : { reason: options.reason }),
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
+    incoming.transaction.respond(response);
+    if (request.method === 'INVITE' && status >= 200) {
+      this.#serverInvitePending = false;
+      if (status < 300) this.startSuccessRetransmission(response, incoming.transaction);
+    }
+    return response;
+  }
+
+  /** @internal Ends the dialog (a non-2xx final response to the initial INVITE, a CANCEL). */
+  terminate(cause: DialogTerminationCause): void {
+    this.#terminate(cause);
+  }
+
+  #terminate(cause: DialogTerminationCause): void {
+    if (this.terminated) return;
+    this.#state = terminateDialog(this.#state);
+    for (const p of this.#pendingSuccess.values()) p.timer?.cancel();
+    this.#pendingSuccess.clear();
+    this.onEarlyBye = undefined;
+    this.#listener?.({ kind: 'terminated', cause });
+    this.#context.forget(this);
+  }
+}

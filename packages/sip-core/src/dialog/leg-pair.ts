@@ -1,0 +1,155 @@
+/**
+ * Two answered legs joined (a B2BUA's established call): ACK, BYE,
+ * re-INVITE, UPDATE (RFC 3311) and INFO (RFC 6086) received on one leg's
+ * dialog are sent on the other's as new requests of that dialog, and the
+ * responses come back the same way. Nothing internal crosses: each request
+ * is built by the other dialog (§12.2.1.1), only the end-to-end header
+ * fields and the body are copied, Max-Forwards one less.
+ */
+import type { SipRequest, SipResponse } from '../message.js';
+import type { Dialog } from './dialog.js';
+import type { DialogTerminationCause } from './dialog-types.js';
+import type { IncomingRequest } from './incoming-request.js';
+import { isDialogError } from './dialog-error.js';
+import type { Leg } from './leg.js';
+import { type RelayedContent, nextMaxForwards, relayedContent } from './relay-message.js';
+
+/** Hooks that rewrite what crosses from one leg to the other. */
+export interface RelayHooks {
+  /** A request about to be sent on `to` (ACK, BYE, re-INVITE, UPDATE, INFO…): rewrite headers or SDP. */
+  readonly relayRequest?: (content: RelayedContent, context: { readonly request: SipRequest; readonly from: Leg; readonly to: Leg }) => void;
+  /** A response about to be sent on `to`: rewrite its reason, headers or SDP. */
+  readonly relayResponse?: (content: RelayedContent, context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg }) => void;
+}
+
+/** Why a paired call ended, and which leg ended it. */
+export interface PairEnd {
+  readonly by: Leg;
+  readonly cause: DialogTerminationCause;
+}
+
+/** Options of {@link pairLegs}. */
+export interface PairOptions extends RelayHooks {
+  /**
+   * ACKs still to relay: the CSeq number of an INVITE answered on a leg's
+   * dialog (the ACK expected there) → the CSeq of the INVITE on the other
+   * leg (whose 2xx waits for that ACK). The initial INVITEs go here.
+   */
+  readonly pendingAcks?: ReadonlyArray<{ readonly on: Leg; readonly seq: number; readonly otherSeq: number }>;
+  /** Called once when either leg ends the call. */
+  readonly onEnd?: (end: PairEnd) => void;
+}
+
+/** The joined legs: {@link LegPair.hangUp} ends both. */
+export interface LegPair {
+  readonly a: Leg;
+  readonly b: Leg;
+  /** Ends both dialogs with BYE (§15.1.1). */
+  hangUp(): void;
+}
+
+function dialogOf(leg: Leg): Dialog {
+  const d = leg.dialog;
+  if (d === undefined) throw new Error(`leg ${leg.name} has no dialog`);
+  return d;
+}
+
+/**
+ * Joins two legs whose dialogs exist (both answered, or about to be: the
+ * incoming one's 2xx waiting for its ACK). Takes over both dialogs' events.
+ */
+export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
+  const acks = new Map<Leg, Map<number, number>>([[a, new Map()], [b, new Map()]]);
+  for (const p of options.pendingAcks ?? []) acks.get(p.on)?.set(p.seq, p.otherSeq);
+  let ended = false;
+
+  const end = (by: Leg, cause: DialogTerminationCause): void => {
+    if (ended) return;
+    ended = true;
+    const other = by === a ? b : a;
+    const otherDialog = dialogOf(other);
+    // An INVITE 2xx of the other leg still waiting for our ACK is ACKed first, so its UAS stops retransmitting.
+    for (const [, otherSeq] of acks.get(by) ?? []) if (!otherDialog.hasAcked(otherSeq) && otherDialog.state.role === 'UAC') otherDialog.ack(otherSeq);
+    if (!otherDialog.terminated) void otherDialog.bye().catch(() => undefined);
+    options.onEnd?.({ by, cause });
+  };
+
+  const relayRequest = (from: Leg, to: Leg, incoming: IncomingRequest): void => {
+    const request = incoming.request;
+    const target = dialogOf(to);
+    const content = relayedContent(request);
+    options.relayRequest?.(content, { request, from, to });
+    const otherSeq = (target.state.localSeq ?? 0) + 1;
+    const onFinal = (response: SipResponse): void => {
+      if (incoming.answered || dialogOf(from).terminated) return;
+      const back = relayedContent(response);
+      options.relayResponse?.(back, { response, from: to, to: from });
+      if (request.method === 'INVITE' && response.status >= 200 && response.status < 300) acks.get(from)?.set(request.cseq.seq, otherSeq);
+      incoming.respond(response.status, {
+        headers: back.headers,
+        ...(back.reason === undefined ? {} : { reason: back.reason }),
+        ...(back.body === undefined ? {} : { body: back.body }),
+      });
+    };
+    try {
+      void target.request(request.method, {
+        headers: content.headers,
+        ...(content.body === undefined ? {} : { body: content.body }),
+        maxForwards: nextMaxForwards(request),
+        // The ACK of a re-INVITE's 2xx is relayed end to end: it may carry the answer.
+        deferAck: request.method === 'INVITE',
+        onFinal,
+      });
+    } catch (e) {
+      // §14.1: the other leg has an INVITE pending: 491; a dialog gone: 481.
+      incoming.respond(isDialogError(e, 'DIALOG_ERR_REQUEST_PENDING') ? 491 : isDialogError(e, 'DIALOG_ERR_TERMINATED') ? 481 : 500);
+    }
+  };
+
+  const relayAck = (from: Leg, to: Leg, ack: SipRequest): void => {
+    const waiting = acks.get(from);
+    const otherSeq = waiting?.get(ack.cseq.seq);
+    if (otherSeq === undefined) return;
+    waiting?.delete(ack.cseq.seq);
+    const content = relayedContent(ack);
+    options.relayRequest?.(content, { request: ack, from, to });
+    // §13.2.2.4: the other leg's ACK, end to end, with the body of this one (the answer in a late offer).
+    dialogOf(to).ack(otherSeq, { headers: content.headers, ...(content.body === undefined ? {} : { body: content.body }) });
+  };
+
+  const listen = (leg: Leg, other: Leg): void => {
+    dialogOf(leg).onEvent((event) => {
+      switch (event.kind) {
+        case 'request':
+          relayRequest(leg, other, event.request);
+          return;
+        case 'ack':
+          relayAck(leg, other, event.ack);
+          return;
+        case 'bye':
+          end(leg, 'RemoteBye');
+          return;
+        case 'terminated':
+          if (event.cause !== 'LocalBye') end(leg, event.cause);
+          return;
+        case 'confirmed':
+          return;
+      }
+    });
+  };
+  listen(a, b);
+  listen(b, a);
+
+  return {
+    a,
+    b,
+    hangUp(): void {
+      if (ended) return;
+      ended = true;
+      for (const leg of [a, b]) {
+        const d = dialogOf(leg);
+        if (!d.terminated) void d.bye().catch(() => undefined);
+      }
+    },
+  };
+}

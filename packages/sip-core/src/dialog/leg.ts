@@ -1,0 +1,56 @@
+/**
+ * One leg of a B2BUA call: one side's INVITE (received or sent) and the
+ * dialog it set up. Each leg is a UA of its own (RFC 3261 §6, "back-to-back
+ * user agent"): its own Via, Call-ID, tags, Contact and CSeq.
+ */
+import type { SipRequest } from '../message.js';
+import type { Destination } from '../transport/transport.js';
+import type { Uri } from '../uri.js';
+import type { ClientInvite } from './client-invite.js';
+import type { Dialog } from './dialog.js';
+import type { ServerInvite } from './server-invite.js';
+
+/** Where an outgoing leg goes. */
+export interface LegTarget {
+  /** Request-URI of the leg's INVITE; default the incoming INVITE's. */
+  readonly uri?: Uri | string;
+  /** Where the INVITE is sent. */
+  readonly destination: Destination;
+  /** A name for logs and tests (`'tas'`, `'phone'`). */
+  readonly name?: string;
+}
+
+/** The INVITE behind a leg: received (the caller's side) or sent. */
+export type LegInvite =
+  | { readonly kind: 'incoming'; readonly invite: ServerInvite }
+  | { readonly kind: 'outgoing'; readonly invite: ClientInvite; readonly target: LegTarget };
+
+/** One leg: its INVITE and, once set up, its dialog. */
+export class Leg {
+  constructor(readonly side: LegInvite) {}
+
+  /** A leg for an INVITE we received. */
+  static incoming(invite: ServerInvite): Leg {
+    return new Leg({ kind: 'incoming', invite });
+  }
+
+  /** A leg for an INVITE we sent. */
+  static outgoing(invite: ClientInvite, target: LegTarget): Leg {
+    return new Leg({ kind: 'outgoing', invite, target });
+  }
+
+  /** The leg's name: the target's, or `incoming`. */
+  get name(): string {
+    return this.side.kind === 'incoming' ? 'incoming' : (this.side.target.name ?? 'outgoing');
+  }
+
+  /** The INVITE of the leg (as received, or as sent). */
+  get request(): SipRequest {
+    return this.side.invite.request;
+  }
+
+  /** The leg's dialog: the incoming one's, or the one the first 2xx confirmed. */
+  get dialog(): Dialog | undefined {
+    return this.side.invite.dialog;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * What a B2BUA copies from one leg to the other, as pure functions: the
+ * end-to-end header fields (never Via, Route, Record-Route, Contact,
+ * Call-ID, CSeq, From/To tags: each leg has its own), the new INVITE of an
+ * outgoing leg, Max-Forwards minus one, Session-ID (RFC 7989), and the
+ * choice of the final response when every leg failed.
+ */
+import { randomBytes } from 'node:crypto';
+import { SipRequest, type SipMessage, type SipResponse } from '../message.js';
+import { serializeNameAddress } from '../name-address.js';
+import { createTag } from '../transaction/transaction-messages.js';
+import { parseUri, type Uri } from '../uri.js';
+import { DialogError } from './dialog-error.js';
+
+/**
+ * Header fields that belong to one leg's dialog or transaction, or that the
+ * stack writes itself: never copied to the other leg.
+ */
+export const LEG_LOCAL_HEADERS: ReadonlySet<string> = new Set([
+  'via', 'route', 'record-route', 'contact', 'call-id', 'cseq', 'from', 'to', 'max-forwards', 'content-length',
+  'authorization', 'proxy-authorization', 'www-authenticate', 'proxy-authenticate', 'allow', 'supported', 'require',
+  'proxy-require', 'rseq', 'rack', 'timestamp',
+]);
+
+/** A message's end-to-end content as a hook may rewrite it before it is sent on the other leg. */
+export interface RelayedContent {
+  /** Header fields to add (the end-to-end ones of the original, by default). */
+  headers: Array<readonly [string, string]>;
+  /** The body (SDP, INFO payload…); undefined for none. */
+  body: Uint8Array | undefined;
+  /** For responses: the reason phrase. */
+  reason?: string;
+}
+
+/** The header fields of `message` that travel end to end (not in {@link LEG_LOCAL_HEADERS}). */
+export function endToEndHeaders(message: SipMessage): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  const h = message.headers;
+  for (let i = 0; i < h.keys.length; i++) {
+    if (!LEG_LOCAL_HEADERS.has(h.keys[i] as string)) out.push([h.names[i] as string, h.values[i] as string]);
+  }
+  return out;
+}
+
+/** The content of `message` to relay: its end-to-end header fields and body. */
+export function relayedContent(message: SipMessage): RelayedContent {
+  const content: RelayedContent = { headers: endToEndHeaders(message), body: message.body.length > 0 ? message.body : undefined };
+  if (message.kind === 'response') content.reason = message.reason;
+  return content;
+}
+
+/** The RFC 7989 §4 null UUID, for the `remote` of a Session-ID the other side has not set yet. */
+export const NULL_SESSION_UUID = '00000000000000000000000000000000';
+
+/** A new Session-ID UUID: 32 lower-case hex digits (RFC 7989 §4). */
+export function createSessionUuid(): string {
+  const b = randomBytes(16);
+  // RFC 4122 version 4, variant 1.
+  b[6] = ((b[6] as number) & 0x0f) | 0x40;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  return b.toString('hex');
+}
+
+/** Max-Forwards for the next leg: one less than the request's (70 when absent, §8.1.1.6). */
+export function nextMaxForwards(request: SipRequest): number {
+  return (request.maxForwards ?? 71) - 1;
+}
+
+/** Where and how an outgoing leg's INVITE goes. */
+export interface OutgoingInviteOptions {
+  /** Request-URI of the new INVITE; default the incoming one. */
+  readonly uri?: Uri | string;
+  /** Session-ID value to use when the incoming INVITE has none (RFC 7989 §7). */
+  readonly sessionId: string;
+}
+
+/**
+ * The INVITE of an outgoing leg, built from the incoming one: its own
+ * Call-ID, From tag and CSeq 1 (a B2BUA is two UAs, RFC 3261 §6), From and
+ * To addresses kept, Max-Forwards one less, the end-to-end header fields and
+ * the body copied, Session-ID kept, or added when missing (RFC 7989 §7). No
+ * Via and no Contact: the layers below add them.
+ */
+export function createOutgoingInvite(incoming: SipRequest, options: OutgoingInviteOptions): SipRequest {
+  let uri: Uri = incoming.uri;
+  if (typeof options.uri === 'string') {
+    const parsed = parseUri(options.uri);
+    if (!parsed.ok) throw new DialogError('DIALOG_ERR_BAD_TARGET', parsed.error.message);
+    uri = parsed.uri;
+  } else if (options.uri !== undefined) {
+    uri = options.uri;
+  }
+  const from = incoming.from;
+  const headers: Array<readonly [string, string]> = [
+    ['Max-Forwards', String(nextMaxForwards(incoming))],
+    ['From', `${serializeNameAddress({ ...from, params: from.params.without('tag') })};tag=${createTag()}`],
+    ['To', incoming.headers.get('To') ?? ''],
+    ['Call-ID', `${createTag()}${createTag()}`],
+    ['CSeq', '1 INVITE'],
+  ];
+  headers.push(...endToEndHeaders(incoming));
+  if (!incoming.headers.has('Session-ID')) headers.push(['Session-ID', `${options.sessionId};remote=${NULL_SESSION_UUID}`]);
+  return new SipRequest({ method: 'INVITE', uri, headers, body: incoming.body });
+}
+
+/**
+ * The response to pass back when every leg failed (after RFC 3261 §16.7
+ * step 6): a 6xx if any, else the lowest class, the first received within
+ * it; 408 when there is none.
+ */
+export function chooseFinalResponse<T extends Pick<SipResponse, 'status'>>(responses: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const r of responses) {
+    if (r.status >= 600) return r;
+    if (best === undefined || Math.floor(r.status / 100) < Math.floor(best.status / 100)) best = r;
+  }
+  return best;
+}
