@@ -1,0 +1,144 @@
+/**
+ * The breakout core's configuration: its shape, its validation and its
+ * embedded defaults (a fresh machine needs no file at all).
+ */
+import { z } from 'zod';
+import { ROUTE_TYPES } from '@sipbreakout/routing';
+import { parseUri } from '@sipbreakout/sip-core';
+
+const port = z.number().int('must be an integer').min(0, 'must be 0-65535 (0 picks a free port)').max(65535, 'must be 0-65535 (0 picks a free port)');
+const host = z.string().min(1, 'must not be empty');
+const seconds = (min: number) => z.number().int('must be an integer').min(min, `must be at least ${min}`);
+
+/** Log levels pino knows. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * What the core does with a call when the TAS of its registration cannot be
+ * reached or fails its certificate check: `bypass` routes the call as if
+ * the number had no registration (to the callee, through the mobile next
+ * hop); `fail` answers the caller with the failure (for FALLBACK: the
+ * callee's own busy / no-answer status).
+ */
+export const TAS_FAILURE_ACTIONS = ['bypass', 'fail'] as const;
+/** One of {@link TAS_FAILURE_ACTIONS}. */
+export type TasFailureAction = (typeof TAS_FAILURE_ACTIONS)[number];
+
+/** The route types that send a leg 2 to a TAS (INGRESS calls come from one). */
+export const ROUTE_TYPES_WITH_LEG_2 = ROUTE_TYPES.filter((t) => t !== 'INGRESS');
+
+const tasFailureAction = z.enum(TAS_FAILURE_ACTIONS, { error: `must be one of ${TAS_FAILURE_ACTIONS.join(', ')}` });
+
+/**
+ * Documented defaults of `routing.tasFailure`: a TAS that is down must not
+ * cut a subscriber off from telephony, so the looping and forking types carry
+ * on without it; FALLBACK only reaches the TAS after the callee was busy or
+ * did not answer, so the caller gets that answer.
+ */
+export const DEFAULT_TAS_FAILURE = {
+  LOOP: 'bypass',
+  LOOP_MO: 'bypass',
+  LOOP_MT: 'bypass',
+  FORK: 'bypass',
+  FALLBACK: 'fail',
+} as const satisfies Record<(typeof ROUTE_TYPES_WITH_LEG_2)[number], TasFailureAction>;
+
+const sipUri = z.string().refine((value) => {
+  const parsed = parseUri(value);
+  return parsed.ok && parsed.uri.kind === 'sip';
+}, 'must be a sip: or sips: URI (sip:host[:port][;transport=udp|tcp])');
+
+/** The validated configuration schema (every key has a default). */
+export const CORE_CONFIG_SCHEMA = z.strictObject({
+  dataDir: z.string().min(1, 'must not be empty').default('./.data'),
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  sip: z
+    .strictObject({
+      mobile: z
+        .strictObject({
+          host: host.default('127.0.0.1'),
+          udpPort: port.default(5060),
+          tcpPort: port.default(5060),
+          nextHop: sipUri.default('sip:127.0.0.1:5080;transport=udp'),
+        })
+        .prefault({}),
+      tas: z
+        .strictObject({
+          host: host.default('127.0.0.1'),
+          tlsPort: port.default(5061),
+          clientCertificate: z
+            .enum(['none', 'request', 'require'], { error: 'must be one of none, request, require' })
+            .default('request'),
+          certFile: z.string().min(1).optional(),
+          keyFile: z.string().min(1).optional(),
+          caFile: z.string().min(1).optional(),
+        })
+        .prefault({})
+        .refine((tas) => (tas.certFile === undefined) === (tas.keyFile === undefined), {
+          message: 'certFile and keyFile go together',
+          path: ['certFile'],
+        }),
+      retryAfterSeconds: seconds(0).default(300),
+      maxTransactions: seconds(1).default(100_000),
+    })
+    .prefault({}),
+  grpc: z
+    .strictObject({
+      host: host.default('127.0.0.1'),
+      port: port.default(50051),
+      drainSeconds: seconds(0).default(10),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      host: host.default('127.0.0.1'),
+      port: port.default(9090),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      jwksFile: z.string().min(1).optional(),
+      jwksUrl: z.url('must be a URL').optional(),
+      issuer: z.string().min(1).default('urn:sipbreakout:dev'),
+      audience: z.string().min(1).default('sipbreakout'),
+      clientNumbers: z
+        .record(z.string().min(1), z.array(z.string().regex(/^\+\d{0,15}$/, 'must be + followed by up to 15 digits')))
+        .optional(),
+    })
+    .prefault({})
+    .refine((auth) => auth.jwksFile === undefined || auth.jwksUrl === undefined, {
+      message: 'give jwksFile or jwksUrl, not both',
+      path: ['jwksUrl'],
+    }),
+  store: z
+    .strictObject({
+      kind: z.enum(['journal', 'redis'], { error: 'must be journal or redis' }).default('journal'),
+      redisUrl: z
+        .string()
+        .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
+        .default('redis://127.0.0.1:6379'),
+      ttlSeconds: seconds(1).default(3600),
+    })
+    .prefault({}),
+  routing: z
+    .strictObject({
+      fallbackTimeoutSeconds: seconds(1).default(30),
+      tasFailure: z
+        .strictObject({
+          LOOP: tasFailureAction.default(DEFAULT_TAS_FAILURE.LOOP),
+          LOOP_MO: tasFailureAction.default(DEFAULT_TAS_FAILURE.LOOP_MO),
+          LOOP_MT: tasFailureAction.default(DEFAULT_TAS_FAILURE.LOOP_MT),
+          FORK: tasFailureAction.default(DEFAULT_TAS_FAILURE.FORK),
+          FALLBACK: tasFailureAction.default(DEFAULT_TAS_FAILURE.FALLBACK),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+/** The configuration the core runs with, every default filled in. */
+export type CoreConfig = z.output<typeof CORE_CONFIG_SCHEMA>;
+
+/** A configuration as written in a file (every key optional). */
+export type CoreConfigInput = z.input<typeof CORE_CONFIG_SCHEMA>;
+

@@ -1,0 +1,136 @@
+/**
+ * The core's Prometheus metrics (prom-client), on a registry of its own.
+ * Gauges whose truth lives elsewhere (registrations in the store, open
+ * transactions) are read at scrape time.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { ROUTE_TYPES, type RouteType } from '@sipbreakout/routing';
+
+/** Which SIP face a message or connection belongs to. */
+export type FaceName = 'mobile' | 'tas';
+
+/** Sources the scrape-time gauges read. */
+export interface MetricSources {
+  /** Live registrations per route type. */
+  registrationCounts(): Promise<Readonly<Record<RouteType, number>>>;
+  /** Open transactions per face. */
+  openTransactions(): ReadonlyArray<{ readonly face: FaceName; readonly client: number; readonly server: number }>;
+}
+
+/** Every metric of the core. Names start with `sipbreakout_`. */
+export class CoreMetrics {
+  /** The registry `/metrics` serves. */
+  readonly registry = new Registry();
+  #sources: MetricSources | undefined;
+
+  /** `sipbreakout_registrations{route_type}`: live registrations in the store. */
+  readonly registrations = new Gauge({
+    name: 'sipbreakout_registrations',
+    help: 'Live virtual registrations in the store, by route type',
+    labelNames: ['route_type'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      const counts = await this.#sources?.registrationCounts();
+      for (const routeType of ROUTE_TYPES) this.registrations.set({ route_type: routeType }, counts?.[routeType] ?? 0);
+    },
+  });
+
+  /** `sipbreakout_grpc_calls_total{method, status}`: gRPC calls by full method path and status name. */
+  readonly grpcCalls = new Counter({
+    name: 'sipbreakout_grpc_calls_total',
+    help: 'gRPC calls answered, by method and gRPC status',
+    labelNames: ['method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_sip_messages_received_total{face, transport, method, status}`; `status` is empty for requests. */
+  readonly sipReceived = new Counter({
+    name: 'sipbreakout_sip_messages_received_total',
+    help: 'SIP messages received that parsed, by face, transport, method (CSeq method for responses) and status (responses)',
+    labelNames: ['face', 'transport', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_sip_messages_sent_total{face, transport, method, status}`; `status` is empty for requests. */
+  readonly sipSent = new Counter({
+    name: 'sipbreakout_sip_messages_sent_total',
+    help: 'SIP messages sent, by face, transport, method (CSeq method for responses) and status (responses)',
+    labelNames: ['face', 'transport', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_sip_parse_errors_total{face, transport, code}`: bad input, by `SIP_ERR_…` code. */
+  readonly parseErrors = new Counter({
+    name: 'sipbreakout_sip_parse_errors_total',
+    help: 'SIP input that did not parse, by face, transport and SIP_ERR_ code',
+    labelNames: ['face', 'transport', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_sip_transactions_open{face, kind}`: open client and server transactions. */
+  readonly transactionsOpen = new Gauge({
+    name: 'sipbreakout_sip_transactions_open',
+    help: 'Open SIP transactions, by face and kind (client, server)',
+    labelNames: ['face', 'kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const { face, client, server } of this.#sources?.openTransactions() ?? []) {
+        this.transactionsOpen.set({ face, kind: 'client' }, client);
+        this.transactionsOpen.set({ face, kind: 'server' }, server);
+      }
+    },
+  });
+
+  /** `sipbreakout_sip_connections_open{face, transport}`: stream connections open. */
+  readonly connectionsOpen = new Gauge({
+    name: 'sipbreakout_sip_connections_open',
+    help: 'Open SIP stream connections (TCP, TLS), by face and transport',
+    labelNames: ['face', 'transport'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_tls_failures_total{face, direction, cause}`: handshakes and identity checks that failed. */
+  readonly tlsFailures = new Counter({
+    name: 'sipbreakout_tls_failures_total',
+    help: 'TLS failures, by face, direction (inbound, outbound) and cause (TLS_ERR_ code or OpenSSL code)',
+    labelNames: ['face', 'direction', 'cause'] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * `sipbreakout_calls_total{route_type, outcome}`: calls by route type
+   * (`NONE` for direct) and outcome. Until the B2BUA is wired every INVITE
+   * counts as `route_type="UNROUTED", outcome="routing_not_wired"`.
+   */
+  readonly calls = new Counter({
+    name: 'sipbreakout_calls_total',
+    help: 'Calls handled, by route type and outcome',
+    labelNames: ['route_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_call_legs_total{leg, outcome}`: legs 1-4 (declared for the B2BUA). */
+  readonly callLegs = new Counter({
+    name: 'sipbreakout_call_legs_total',
+    help: 'Call legs, by leg (1-4) and outcome',
+    labelNames: ['leg', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_tas_failures_total{route_type, cause}`: a TAS unreachable or failing its certificate check (declared for the B2BUA). */
+  readonly tasFailures = new Counter({
+    name: 'sipbreakout_tas_failures_total',
+    help: 'TAS failures on leg 2, by route type and cause',
+    labelNames: ['route_type', 'cause'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sipbreakout_' });
+  }
+
+  /** Sets where the scrape-time gauges read from. */
+  setSources(sources: MetricSources): void {
+    this.#sources = sources;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Environment overrides: every scalar configuration key has a
+ * `SIPBREAKOUT_…` variable that wins over the file and the defaults.
+ */
+
+/** How an environment value is read before validation. */
+export type EnvValueKind = 'string' | 'integer';
+
+/** One environment variable and the configuration key it sets. */
+export interface EnvOverride {
+  /** The variable, `SIPBREAKOUT_…`. */
+  readonly env: string;
+  /** The key it sets, as a dotted path (`sip.mobile.udpPort`). */
+  readonly key: string;
+  readonly kind: EnvValueKind;
+}
+
+/** The variable naming the configuration file (the `--config` argument wins over it). */
+export const CONFIG_FILE_ENV = 'SIPBREAKOUT_CONFIG';
+
+/** Every override, in the order of the README's table. */
+export const ENV_OVERRIDES: readonly EnvOverride[] = [
+  { env: 'SIPBREAKOUT_DATA_DIR', key: 'dataDir', kind: 'string' },
+  { env: 'SIPBREAKOUT_LOG_LEVEL', key: 'logLevel', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_MOBILE_HOST', key: 'sip.mobile.host', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_MOBILE_UDP_PORT', key: 'sip.mobile.udpPort', kind: 'integer' },
+  { env: 'SIPBREAKOUT_SIP_MOBILE_TCP_PORT', key: 'sip.mobile.tcpPort', kind: 'integer' },
+  { env: 'SIPBREAKOUT_SIP_MOBILE_NEXT_HOP', key: 'sip.mobile.nextHop', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_TAS_HOST', key: 'sip.tas.host', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_TAS_TLS_PORT', key: 'sip.tas.tlsPort', kind: 'integer' },
+  { env: 'SIPBREAKOUT_SIP_TAS_CLIENT_CERTIFICATE', key: 'sip.tas.clientCertificate', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_TAS_CERT_FILE', key: 'sip.tas.certFile', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_TAS_KEY_FILE', key: 'sip.tas.keyFile', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_TAS_CA_FILE', key: 'sip.tas.caFile', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_RETRY_AFTER_SECONDS', key: 'sip.retryAfterSeconds', kind: 'integer' },
+  { env: 'SIPBREAKOUT_SIP_MAX_TRANSACTIONS', key: 'sip.maxTransactions', kind: 'integer' },
+  { env: 'SIPBREAKOUT_GRPC_HOST', key: 'grpc.host', kind: 'string' },
+  { env: 'SIPBREAKOUT_GRPC_PORT', key: 'grpc.port', kind: 'integer' },
+  { env: 'SIPBREAKOUT_GRPC_DRAIN_SECONDS', key: 'grpc.drainSeconds', kind: 'integer' },
+  { env: 'SIPBREAKOUT_HTTP_HOST', key: 'http.host', kind: 'string' },
+  { env: 'SIPBREAKOUT_HTTP_PORT', key: 'http.port', kind: 'integer' },
+  { env: 'SIPBREAKOUT_AUTH_JWKS_FILE', key: 'auth.jwksFile', kind: 'string' },
+  { env: 'SIPBREAKOUT_AUTH_JWKS_URL', key: 'auth.jwksUrl', kind: 'string' },
+  { env: 'SIPBREAKOUT_AUTH_ISSUER', key: 'auth.issuer', kind: 'string' },
+  { env: 'SIPBREAKOUT_AUTH_AUDIENCE', key: 'auth.audience', kind: 'string' },
+  { env: 'SIPBREAKOUT_STORE', key: 'store.kind', kind: 'string' },
+  { env: 'SIPBREAKOUT_REDIS_URL', key: 'store.redisUrl', kind: 'string' },
+  { env: 'SIPBREAKOUT_TTL_SECONDS', key: 'store.ttlSeconds', kind: 'integer' },
+  { env: 'SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS', key: 'routing.fallbackTimeoutSeconds', kind: 'integer' },
+  { env: 'SIPBREAKOUT_TAS_FAILURE_LOOP', key: 'routing.tasFailure.LOOP', kind: 'string' },
+  { env: 'SIPBREAKOUT_TAS_FAILURE_LOOP_MO', key: 'routing.tasFailure.LOOP_MO', kind: 'string' },
+  { env: 'SIPBREAKOUT_TAS_FAILURE_LOOP_MT', key: 'routing.tasFailure.LOOP_MT', kind: 'string' },
+  { env: 'SIPBREAKOUT_TAS_FAILURE_FORK', key: 'routing.tasFailure.FORK', kind: 'string' },
+  { env: 'SIPBREAKOUT_TAS_FAILURE_FALLBACK', key: 'routing.tasFailure.FALLBACK', kind: 'string' },
+];
+
+/** An environment value as the schema should see it: integers as numbers when they read as one, else the text (so the error quotes it). */
+export function readEnvValue(kind: EnvValueKind, text: string): string | number {
+  if (kind === 'integer' && /^-?\d+$/.test(text.trim())) return Number(text.trim());
+  return text;
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/**
+ * The breakout core's command: `node dist/main.js [--config file.json]`.
+ * Reads and validates the configuration (exit 2 with the bad keys named),
+ * starts the core, prints where it listens and how to make a first
+ * registration, and shuts down gracefully on SIGTERM or SIGINT.
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startBreakoutCore } from './breakout-core.js';
+import { firstRegistrationCommands } from './first-registration-commands.js';
+import { loadConfig } from './load-config.js';
+import { startupBanner } from './startup-banner.js';
+
+let file: string | undefined;
+try {
+  ({ values: { config: file } } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, strict: true }));
+} catch (error) {
+  process.stderr.write(`sipbreakout: ${(error as Error).message}\nusage: node dist/main.js [--config file.json]\n`);
+  process.exit(2);
+}
+
+const loaded = loadConfig({ file, env: process.env, cwd: process.cwd() });
+if (!loaded.ok) {
+  process.stderr.write(`sipbreakout: invalid configuration\n${loaded.errors.map((e) => `  ${e}\n`).join('')}`);
+  process.exit(2);
+}
+const config = loaded.config;
+const log = pino({ level: config.logLevel, base: { service: 'sipbreakout-core', pid: process.pid } });
+log.info({ configFile: loaded.file ?? '(embedded defaults)' }, 'starting');
+
+let core: Awaited<ReturnType<typeof startBreakoutCore>>;
+try {
+  core = await startBreakoutCore(config, { log, cwd: process.cwd() });
+} catch (error) {
+  const e = error as NodeJS.ErrnoException;
+  log.fatal({ err: e }, 'start failed');
+  process.stderr.write(`sipbreakout: start failed: ${e.message}${e.code === 'EADDRINUSE' ? ' (another process holds that port; change it in the config or with SIPBREAKOUT_… variables)' : ''}\n`);
+  process.exit(1);
+}
+
+const commands = core.auth.example === undefined ? undefined : firstRegistrationCommands(core.addresses.grpc, core.auth.example.tokenFile);
+log.info({ ...core.addresses, tokenFile: core.auth.example?.tokenFile, commands }, 'ready');
+process.stderr.write(startupBanner(core, config, commands));
+
+let signals = 0;
+const stop = (signal: NodeJS.Signals): void => {
+  signals++;
+  if (signals > 1) {
+    log.warn({ signal }, 'second signal: exiting at once');
+    process.exit(1);
+  }
+  log.info({ signal }, 'shutting down');
+  core
+    .shutdown()
+    .then(() => {
+      log.info('stopped');
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

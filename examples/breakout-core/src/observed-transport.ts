@@ -1,0 +1,138 @@
+/**
+ * A {@link Transport} seen by the operations shell: every message received
+ * and sent is counted and (at debug level) logged with its Call-ID and
+ * Session-ID, bad input is counted by error code, connections are counted,
+ * and outbound TLS failures are counted by cause. It changes nothing on the
+ * way through.
+ */
+import type { Logger } from 'pino';
+import { isTlsError, type Destination, type HostPort, type SipMessage, type Transport, type TransportEvent, type TransportReceiver } from '@sipbreakout/sip-core';
+import type { CoreMetrics, FaceName } from './core-metrics.js';
+
+/** Methods counted by name; any other is counted as `other`, so a flood of invented methods cannot grow the label set. */
+const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE']);
+
+/** The method label of a method name. */
+export function methodLabel(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : 'other';
+}
+
+/** The Session-ID UUID of a message (RFC 7989), or undefined when absent or malformed (a log field must never throw). */
+export function sessionIdOf(message: SipMessage): string | undefined {
+  try {
+    return message.sessionId?.local;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the start line and a few headers of serialized bytes say, read without a full parse. */
+export interface SentSummary {
+  readonly method: string;
+  readonly status: string;
+  readonly callId: string | undefined;
+  readonly sessionId: string | undefined;
+}
+
+/** Reads the method (CSeq method for a response), status, Call-ID and Session-ID of bytes we serialized. */
+export function summarizeSent(bytes: Uint8Array): SentSummary {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString('latin1');
+  const end = head.indexOf('\r\n\r\n');
+  const text = end === -1 ? head : head.slice(0, end);
+  const header = (pattern: RegExp): string | undefined => pattern.exec(text)?.[1]?.trim();
+  const callId = header(/\r\n(?:Call-ID|i)[ \t]*:[ \t]*([^\r\n]*)/i);
+  const sessionId = header(/\r\nSession-ID[ \t]*:[ \t]*([0-9a-fA-F]{32})/i);
+  if (text.startsWith('SIP/2.0 ')) {
+    return { method: methodLabel(header(/\r\nCSeq[ \t]*:[ \t]*\d+[ \t]+([A-Za-z]+)/i) ?? 'other'), status: text.slice(8, 11), callId, sessionId };
+  }
+  return { method: methodLabel(text.slice(0, Math.max(0, text.indexOf(' ')))), status: '', callId, sessionId };
+}
+
+/** Wraps a transport of one face with counters and debug logs. */
+export class ObservedTransport implements Transport {
+  readonly #inner: Transport;
+  readonly #face: FaceName;
+  readonly #metrics: CoreMetrics;
+  readonly #log: Logger;
+
+  constructor(inner: Transport, face: FaceName, metrics: CoreMetrics, log: Logger) {
+    this.#inner = inner;
+    this.#face = face;
+    this.#metrics = metrics;
+    this.#log = log;
+    if (inner.reliable) metrics.connectionsOpen.set({ face, transport: inner.protocol }, 0);
+  }
+
+  get protocol(): Transport['protocol'] {
+    return this.#inner.protocol;
+  }
+
+  get reliable(): boolean {
+    return this.#inner.reliable;
+  }
+
+  get local(): HostPort {
+    return this.#inner.local;
+  }
+
+  get sentBy(): HostPort {
+    return this.#inner.sentBy;
+  }
+
+  setReceiver(receiver: TransportReceiver): void {
+    this.#inner.setReceiver((event) => {
+      this.#observe(event);
+      receiver(event);
+    });
+  }
+
+  listen(): Promise<void> {
+    return this.#inner.listen();
+  }
+
+  async send(bytes: Uint8Array, destination: Destination): Promise<void> {
+    const summary = summarizeSent(bytes);
+    try {
+      await this.#inner.send(bytes, destination);
+    } catch (error) {
+      if (isTlsError(error)) this.#metrics.tlsFailures.inc({ face: this.#face, direction: 'outbound', cause: error.code });
+      this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, err: error }, 'sip send failed');
+      throw error;
+    }
+    this.#metrics.sipSent.inc({ face: this.#face, transport: destination.protocol, method: summary.method, status: summary.status });
+    this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, transport: destination.protocol }, 'sip message sent');
+  }
+
+  hasConnection(connectionId: string): boolean {
+    return this.#inner.hasConnection(connectionId);
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  #observe(event: TransportEvent): void {
+    const transport = this.#inner.protocol;
+    switch (event.kind) {
+      case 'message': {
+        const m = event.message;
+        const method = methodLabel(m.kind === 'request' ? m.method : m.cseq.method);
+        const status = m.kind === 'response' ? String(m.status) : '';
+        this.#metrics.sipReceived.inc({ face: this.#face, transport, method, status });
+        this.#log.debug(
+          { callId: m.callId, sessionId: sessionIdOf(m), method, status: status || undefined, from: `${event.source.host}:${event.source.port}`, transport },
+          'sip message received',
+        );
+        return;
+      }
+      case 'parseError':
+        this.#metrics.parseErrors.inc({ face: this.#face, transport, code: event.error.code });
+        this.#log.debug({ code: event.error.code, offset: event.error.offset, from: `${event.source.host}:${event.source.port}`, transport, fatal: event.fatal }, 'sip input refused');
+        return;
+      case 'connection':
+        if (event.state === 'open') this.#metrics.connectionsOpen.inc({ face: this.#face, transport });
+        else this.#metrics.connectionsOpen.dec({ face: this.#face, transport });
+        return;
+    }
+  }
+}

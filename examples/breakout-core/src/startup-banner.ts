@@ -1,0 +1,45 @@
+/**
+ * What the core prints for a human once it is ready: where everything
+ * listens, the example token, and how to make a first registration.
+ */
+import type { RunningCore } from './breakout-core.js';
+import type { CoreConfig } from './config-schema.js';
+import type { FirstRegistrationCommands } from './first-registration-commands.js';
+
+/** The first line of the banner; tests and scripts wait for it. */
+export const READY_LINE = 'sipbreakout core ready';
+
+/** The banner text (several lines, ending with a newline). */
+export function startupBanner(core: RunningCore, config: CoreConfig, commands: FirstRegistrationCommands | undefined): string {
+  const a = core.addresses;
+  const lines = [
+    `${READY_LINE}: SIP faces, gRPC API and operations listener are up.`,
+    'Call routing is in progress: INVITEs are answered "503 Service Unavailable" until the B2BUA is wired.',
+    '',
+    `  SIP mobile side   udp ${a.sipMobileUdp}  tcp ${a.sipMobileTcp}  (next hop ${config.sip.mobile.nextHop})`,
+    `  SIP TAS side      tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`})`,
+    `  gRPC API          ${a.grpc}  (plaintext; wgtwo.sipbreakout.v1.SipBreakoutService, reflection, health)`,
+    `  operations        http://${a.http}/metrics  http://${a.http}/healthz`,
+    `  store             ${a.store}  (TTL ${config.store.ttlSeconds} s)`,
+    `  data folder       ${a.dataDir}`,
+    '',
+  ];
+  const example = core.auth.example;
+  if (example !== undefined && commands !== undefined) {
+    lines.push(
+      `Example token (client ${example.client}, scope call.routing:write, valid 24 h; saved in ${example.tokenFile}):`,
+      `  ${example.token}`,
+      '',
+      'First registration with buf curl (a gRPC client we did not write, schema by reflection):',
+      `  ${commands.bufCurl}`,
+      '',
+      'or with our SipBreakoutClient:',
+      `  ${commands.node}`,
+      '',
+    );
+  } else {
+    lines.push(`Tokens are verified with ${core.auth.keySource}; no example token is printed.`, '');
+  }
+  lines.push('Stop with Ctrl-C (SIGINT) or SIGTERM.', '');
+  return lines.join('\n');
+}

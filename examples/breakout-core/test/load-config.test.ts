@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TAS_FAILURE } from '../src/config-schema.js';
+import { ENV_OVERRIDES } from '../src/env-overrides.js';
+import { loadConfig } from '../src/load-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakout-config-'));
+const cwd = dir;
+
+function withFile(content: unknown): string {
+  const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+function errorsOf(result: ReturnType<typeof loadConfig>): readonly string[] {
+  return result.ok ? [] : result.errors;
+}
+
+describe('loadConfig', () => {
+  it('needs no file: the embedded defaults are the documented ones', () => {
+    const result = loadConfig({ env: {}, cwd });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.file).toBeUndefined();
+    expect(result.config).toEqual({
+      dataDir: './.data',
+      logLevel: 'info',
+      sip: {
+        mobile: { host: '127.0.0.1', udpPort: 5060, tcpPort: 5060, nextHop: 'sip:127.0.0.1:5080;transport=udp' },
+        tas: { host: '127.0.0.1', tlsPort: 5061, clientCertificate: 'request' },
+        retryAfterSeconds: 300,
+        maxTransactions: 100_000,
+      },
+      grpc: { host: '127.0.0.1', port: 50051, drainSeconds: 10 },
+      http: { host: '127.0.0.1', port: 9090 },
+      auth: { issuer: 'urn:sipbreakout:dev', audience: 'sipbreakout' },
+      store: { kind: 'journal', redisUrl: 'redis://127.0.0.1:6379', ttlSeconds: 3600 },
+      routing: { fallbackTimeoutSeconds: 30, tasFailure: { ...DEFAULT_TAS_FAILURE } },
+    });
+  });
+
+  it('reads a JSON file and keeps the defaults it does not set', () => {
+    const file = withFile({ grpc: { port: 6000 }, store: { kind: 'redis', redisUrl: 'redis://127.0.0.1:7000' }, auth: { clientNumbers: { pbx: ['+4799'] } } });
+    const result = loadConfig({ file, env: {}, cwd });
+    expect(result.ok && result.config.grpc).toEqual({ host: '127.0.0.1', port: 6000, drainSeconds: 10 });
+    expect(result.ok && result.config.store.kind).toBe('redis');
+    expect(result.ok && result.config.auth.clientNumbers).toEqual({ pbx: ['+4799'] });
+    expect(result.ok && result.file).toBe(file);
+  });
+
+  it('takes the file from SIPBREAKOUT_CONFIG when --config is not given', () => {
+    const file = withFile({ logLevel: 'debug' });
+    const result = loadConfig({ env: { SIPBREAKOUT_CONFIG: file }, cwd });
+    expect(result.ok && result.config.logLevel).toBe('debug');
+  });
+
+  it('lets environment overrides win over the file', () => {
+    const file = withFile({ grpc: { port: 6000 }, sip: { mobile: { udpPort: 5070 } } });
+    const result = loadConfig({
+      file,
+      env: { SIPBREAKOUT_GRPC_PORT: '0', SIPBREAKOUT_SIP_MOBILE_TCP_PORT: '5072', SIPBREAKOUT_TAS_FAILURE_FALLBACK: 'bypass', SIPBREAKOUT_STORE: 'redis' },
+      cwd,
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.grpc.port).toBe(0);
+    expect(result.config.sip.mobile).toMatchObject({ udpPort: 5070, tcpPort: 5072 });
+    expect(result.config.routing.tasFailure.FALLBACK).toBe('bypass');
+    expect(result.config.store.kind).toBe('redis');
+  });
+
+  it.each([
+    [{ SIPBREAKOUT_GRPC_PORT: 'abc' }, 'SIPBREAKOUT_GRPC_PORT (grpc.port) = "abc"'],
+    [{ SIPBREAKOUT_GRPC_PORT: '70000' }, 'SIPBREAKOUT_GRPC_PORT (grpc.port) = 70000: must be 0-65535'],
+    [{ SIPBREAKOUT_HTTP_PORT: '-1' }, 'SIPBREAKOUT_HTTP_PORT (http.port) = -1: must be 0-65535'],
+    [{ SIPBREAKOUT_STORE: 'postgres' }, 'SIPBREAKOUT_STORE (store.kind) = "postgres": must be journal or redis'],
+    [{ SIPBREAKOUT_LOG_LEVEL: 'loud' }, 'SIPBREAKOUT_LOG_LEVEL (logLevel) = "loud": must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ SIPBREAKOUT_TTL_SECONDS: '0' }, 'SIPBREAKOUT_TTL_SECONDS (store.ttlSeconds) = 0: must be at least 1'],
+    [{ SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS: '1.5' }, 'SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS (routing.fallbackTimeoutSeconds) = "1.5"'],
+    [{ SIPBREAKOUT_TAS_FAILURE_LOOP: 'retry' }, 'SIPBREAKOUT_TAS_FAILURE_LOOP (routing.tasFailure.LOOP) = "retry": must be one of bypass, fail'],
+    [{ SIPBREAKOUT_SIP_TAS_CLIENT_CERTIFICATE: 'maybe' }, 'SIPBREAKOUT_SIP_TAS_CLIENT_CERTIFICATE (sip.tas.clientCertificate) = "maybe": must be one of none, request, require'],
+    [{ SIPBREAKOUT_SIP_MOBILE_NEXT_HOP: 'not a uri' }, 'SIPBREAKOUT_SIP_MOBILE_NEXT_HOP (sip.mobile.nextHop) = "not a uri": must be a sip: or sips: URI'],
+    [{ SIPBREAKOUT_SIP_MOBILE_NEXT_HOP: 'tel:+4799990000' }, 'must be a sip: or sips: URI'],
+    [{ SIPBREAKOUT_REDIS_URL: 'http://x' }, 'SIPBREAKOUT_REDIS_URL (store.redisUrl) = "http://x": must be a redis:// or rediss:// URL'],
+    [{ SIPBREAKOUT_AUTH_JWKS_URL: 'nope' }, 'SIPBREAKOUT_AUTH_JWKS_URL (auth.jwksUrl) = "nope": must be a URL'],
+    [{ SIPBREAKOUT_GRPC_PROT: '1' }, 'SIPBREAKOUT_GRPC_PROT: unknown variable'],
+    [{ SIPBREAKOUT_SIP_TAS_CERT_FILE: 'a.pem' }, 'certFile and keyFile go together'],
+  ])('refuses the environment %j naming the variable, key and value', (env, expected) => {
+    const errors = errorsOf(loadConfig({ env, cwd }));
+    expect(errors.join('\n')).toContain(expected);
+  });
+
+  it.each([
+    [{ grpc: { port: 'x' } }, 'grpc.port in'],
+    [{ grpc: { prot: 1 } }, 'grpc.prot in'],
+    [{ sip: { mobile: { udpPort: 65536 } } }, 'sip.mobile.udpPort in'],
+    [{ auth: { clientNumbers: { pbx: ['4799'] } } }, 'auth.clientNumbers.pbx.0 in'],
+    [{ auth: { jwksFile: 'a.json', jwksUrl: 'https://x/jwks' } }, 'give jwksFile or jwksUrl, not both'],
+    [{ routing: { tasFailure: { INGRESS: 'fail' } } }, 'routing.tasFailure.INGRESS in'],
+    [{ unknown: true }, ': unknown key'],
+  ])('refuses the file %j naming the key and the file', (content, expected) => {
+    const file = withFile(content);
+    const errors = errorsOf(loadConfig({ file, env: {}, cwd }));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.join('\n')).toContain(expected);
+    expect(errors.join('\n')).toContain(file);
+  });
+
+  it('reports every bad value at once', () => {
+    const errors = errorsOf(loadConfig({ env: { SIPBREAKOUT_GRPC_PORT: 'x', SIPBREAKOUT_HTTP_PORT: 'y' }, cwd }));
+    expect(errors).toHaveLength(2);
+  });
+
+  it.each([
+    ['a file that does not exist', join(dir, 'missing.json'), 'cannot be read (ENOENT)'],
+    ['a file that is not JSON', withFile('{ grpc: '), 'not valid JSON'],
+    ['a file holding an array', withFile([1, 2]), 'must hold a JSON object'],
+  ])('refuses %s', (_what, file, expected) => {
+    expect(errorsOf(loadConfig({ file, env: {}, cwd })).join('\n')).toContain(expected);
+  });
+
+  it('has an environment variable for every key the README lists, and the README lists every variable', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const { env, key } of ENV_OVERRIDES) {
+      expect(readme).toContain(`\`${env}\``);
+      expect(readme).toContain(`\`${key}\``);
+    }
+  });
+});

@@ -1,0 +1,169 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+
+/** The package directory and its compiled entry point. */
+export const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** Compiles the package (src → dist) as `pnpm build` does, so the child runs the current code. */
+export function buildPackage(): Promise<void> {
+  const tsc = fileURLToPath(new URL('../../../../node_modules/typescript/bin/tsc', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: PACKAGE_DIR, timeout: 60_000 }, (error, stdout) =>
+      error === null ? resolve() : reject(new Error(`tsc failed: ${stdout}`)),
+    );
+  });
+}
+
+/** Environment overrides for ephemeral loopback ports and a data folder. */
+export function ephemeralEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SIPBREAKOUT_DATA_DIR: dataDir,
+    SIPBREAKOUT_SIP_MOBILE_UDP_PORT: '0',
+    SIPBREAKOUT_SIP_MOBILE_TCP_PORT: '0',
+    SIPBREAKOUT_SIP_TAS_TLS_PORT: '0',
+    SIPBREAKOUT_GRPC_PORT: '0',
+    SIPBREAKOUT_HTTP_PORT: '0',
+    SIPBREAKOUT_GRPC_DRAIN_SECONDS: '2',
+    ...extra,
+  };
+}
+
+/** The JSON `ready` log line. */
+export interface ReadyLine {
+  readonly sipMobileUdp: string;
+  readonly sipMobileTcp: string;
+  readonly sipTasTls: string;
+  readonly grpc: string;
+  readonly http: string;
+  readonly dataDir: string;
+  readonly tokenFile: string;
+  readonly commands: { readonly bufCurl: string; readonly node: string };
+}
+
+/** A core running as users run it: `node dist/main.js` in a child process. */
+export interface CoreProcess {
+  readonly child: ChildProcess;
+  readonly ready: ReadyLine;
+  /** Every JSON log line so far. */
+  readonly logs: Array<Record<string, unknown>>;
+  /** Everything printed on stderr so far (the banner). */
+  stderr(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the core with `env` (merged over a clean environment) in `cwd`, and waits for its `ready` line. */
+export function startCore(env: Record<string, string>, cwd: string): Promise<CoreProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  let buffered = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within 20 s; stderr: ${stderr}`)), 20_000);
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) !== -1) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        let parsed: Record<string, unknown>;
+        try {
+          parsed = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          reject(new Error(`stdout line is not JSON: ${line}`));
+          return;
+        }
+        logs.push(parsed);
+        if (parsed['msg'] === 'ready') {
+          clearTimeout(timer);
+          resolve({
+            child,
+            ready: parsed as unknown as ReadyLine,
+            logs,
+            stderr: () => stderr,
+            stop: (signal = 'SIGTERM') => {
+              child.kill(signal);
+              return exited;
+            },
+          });
+        }
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`core exited with ${code} before ready; stderr: ${stderr}`));
+    });
+  });
+}
+
+/** Runs a command line in bash (as a user pastes it) and returns its exit code and output. */
+export function runShell(command: string, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', command], { cwd, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Sends one SIP request over UDP from an ephemeral port and resolves with the first response's text. */
+export function sipOverUdp(address: string, method: string, extraHeaders: readonly string[] = []): Promise<string> {
+  const [host = '127.0.0.1', port = '0'] = address.split(':');
+  const socket = dgram.createSocket('udp4');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`no answer to ${method} within 5 s`));
+    }, 5000);
+    socket.on('message', (bytes) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(bytes.toString('latin1'));
+    });
+    socket.bind(0, '127.0.0.1', () => {
+      const local = socket.address().port;
+      const message = [
+        `${method} sip:core@${address} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-${method.toLowerCase()}-${Date.now()}`,
+        'Max-Forwards: 70',
+        'From: <sip:+4799990000@mobile.invalid>;tag=a1',
+        'To: <sip:core@core.invalid>',
+        `Call-ID: ${method.toLowerCase()}-${Date.now()}@test`,
+        `CSeq: 1 ${method}`,
+        ...extraHeaders,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+      socket.send(message, Number(port), host);
+    });
+  });
+}
+
+/** Sends raw bytes over UDP (bad input), without waiting for anything. */
+export function sendDatagram(address: string, bytes: string): Promise<void> {
+  const [host = '127.0.0.1', port = '0'] = address.split(':');
+  const socket = dgram.createSocket('udp4');
+  return new Promise((resolve) => socket.send(bytes, Number(port), host, () => {
+    socket.close();
+    resolve();
+  }));
+}
+
+/** The value of one sample of `/metrics` text, or undefined. */
+export function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(name + '{') && !line.startsWith(name + ' ')) continue;
+    if (wanted.every((w) => line.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
