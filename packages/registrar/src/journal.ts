@@ -1,7 +1,8 @@
 import { open, rename, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { createRegistration, isRouteType, type Registration, type RouteType } from '@sipbreakout/routing';
+import { isRouteType, type Registration, type RouteType } from '@sipbreakout/routing';
+import { registrationFromStored, storedFields } from './stored-registration.js';
 
 /** One journal record: a registration written, or one removed. */
 export type JournalRecord =
@@ -20,16 +21,7 @@ const MAX_RECORD_BYTES = 64 * 1024;
 export function encodeRecord(record: JournalRecord): Buffer {
   const fields =
     record.op === 'put'
-      ? [
-          'p',
-          record.registration.phoneNumber,
-          record.registration.routeType,
-          record.registration.sipUri,
-          record.registration.mobileOriginatingPrefix,
-          record.registration.mobileTerminatingPrefix,
-          record.registration.owner,
-          record.registration.expiresAt,
-        ]
+      ? ['p', record.registration.phoneNumber, record.registration.routeType, ...storedFields(record.registration)]
       : ['d', record.phoneNumber, record.routeType];
   const payload = Buffer.from(JSON.stringify(fields), 'utf8');
   const frame = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
@@ -91,20 +83,9 @@ function decodePayload(payload: Buffer): JournalRecord | undefined {
   const [op, phoneNumber, routeType] = fields as unknown[];
   if (typeof phoneNumber !== 'string' || typeof routeType !== 'string' || !isRouteType(routeType)) return undefined;
   if (op === 'd' && fields.length === 3) return { op: 'delete', phoneNumber, routeType };
-  if (op !== 'p' || fields.length !== 8) return undefined;
-  const [, , , sipUri, mo, mt, owner, expiresAt] = fields as unknown[];
-  if (typeof sipUri !== 'string' || typeof mo !== 'string' || typeof mt !== 'string') return undefined;
-  if (typeof owner !== 'string' || typeof expiresAt !== 'number') return undefined;
-  const created = createRegistration({
-    phoneNumber,
-    routeType,
-    sipUri,
-    mobileOriginatingPrefix: mo,
-    mobileTerminatingPrefix: mt,
-    owner,
-    expiresAt,
-  });
-  return created.ok ? { op: 'put', registration: created.registration } : undefined;
+  if (op !== 'p') return undefined;
+  const registration = registrationFromStored(phoneNumber, routeType, fields.slice(3));
+  return registration === undefined ? undefined : { op: 'put', registration };
 }
 
 /** Reads a journal file; a missing file is an empty journal. */

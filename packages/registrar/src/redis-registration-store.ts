@@ -1,7 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import {
   ROUTE_TYPES,
-  createRegistration,
   isActive,
   isRouteType,
   type Registration,
@@ -9,6 +8,7 @@ import {
 } from '@sipbreakout/routing';
 import { systemClock, type Clock } from './clock.js';
 import { RegistrarError } from './registrar-error.js';
+import { registrationFromStored, storedFields } from './stored-registration.js';
 import type { RegistrationExpired, RegistrationStore } from './registration-store.js';
 import {
   DEFAULT_TTL_SECONDS,
@@ -232,13 +232,7 @@ export class RedisRegistrationStore implements RegistrationStore {
 }
 
 function encodeRegistration(registration: Registration): string {
-  return JSON.stringify([
-    registration.sipUri,
-    registration.mobileOriginatingPrefix,
-    registration.mobileTerminatingPrefix,
-    registration.owner,
-    registration.expiresAt,
-  ]);
+  return JSON.stringify(storedFields(registration));
 }
 
 function decodeRegistration(phoneNumber: string, routeType: RouteType, raw: string): Registration | undefined {
@@ -248,18 +242,5 @@ function decodeRegistration(phoneNumber: string, routeType: RouteType, raw: stri
   } catch {
     return undefined;
   }
-  if (!Array.isArray(fields) || fields.length !== 5) return undefined;
-  const [sipUri, mo, mt, owner, expiresAt] = fields as unknown[];
-  if (typeof sipUri !== 'string' || typeof mo !== 'string' || typeof mt !== 'string') return undefined;
-  if (typeof owner !== 'string' || typeof expiresAt !== 'number') return undefined;
-  const created = createRegistration({
-    phoneNumber,
-    routeType,
-    sipUri,
-    mobileOriginatingPrefix: mo,
-    mobileTerminatingPrefix: mt,
-    owner,
-    expiresAt,
-  });
-  return created.ok ? created.registration : undefined;
+  return Array.isArray(fields) ? registrationFromStored(phoneNumber, routeType, fields) : undefined;
 }
