@@ -68,16 +68,7 @@ export function createResponse(request: SipRequest, status: number, options?: Cr
  * the request's Route header fields.
  */
 export function createNonSuccessAck(invite: SipRequest, response: SipResponse): SipRequest {
-  const top = invite.via[0];
-  const headers: Array<readonly [string, string]> = [];
-  if (top !== undefined) headers.push(['Via', serializeVia(top)]);
-  for (const r of invite.headers.getAll('Route')) headers.push(['Route', r]);
-  headers.push(['Max-Forwards', '70']);
-  headers.push(['From', invite.headers.get('From') ?? '']);
-  headers.push(['To', response.headers.get('To') ?? '']);
-  headers.push(['Call-ID', invite.headers.get('Call-ID') ?? '']);
-  headers.push(['CSeq', `${invite.cseq.seq} ACK`]);
-  return new SipRequest({ method: 'ACK', uri: invite.uri, headers });
+  return hopByHopRequest(invite, 'ACK', response.headers.get('To') ?? '');
 }
 
 /**
@@ -85,14 +76,19 @@ export function createNonSuccessAck(invite: SipRequest, response: SipResponse): 
  * CSeq number, the top Via only (same branch), and the Route header fields.
  */
 export function createCancel(invite: SipRequest): SipRequest {
+  return hopByHopRequest(invite, 'CANCEL', invite.headers.get('To') ?? '');
+}
+
+/** The request both of the above are: the INVITE's top Via, Routes, From, Call-ID and CSeq number, with `to` and `method`. */
+function hopByHopRequest(invite: SipRequest, method: 'ACK' | 'CANCEL', to: string): SipRequest {
   const top = invite.via[0];
   const headers: Array<readonly [string, string]> = [];
   if (top !== undefined) headers.push(['Via', serializeVia(top)]);
   for (const r of invite.headers.getAll('Route')) headers.push(['Route', r]);
   headers.push(['Max-Forwards', '70']);
   headers.push(['From', invite.headers.get('From') ?? '']);
-  headers.push(['To', invite.headers.get('To') ?? '']);
+  headers.push(['To', to]);
   headers.push(['Call-ID', invite.headers.get('Call-ID') ?? '']);
-  headers.push(['CSeq', `${invite.cseq.seq} CANCEL`]);
-  return new SipRequest({ method: 'CANCEL', uri: invite.uri, headers });
+  headers.push(['CSeq', `${invite.cseq.seq} ${method}`]);
+  return new SipRequest({ method, uri: invite.uri, headers });
 }
