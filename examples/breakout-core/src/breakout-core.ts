@@ -1,13 +1,14 @@
 /**
  * The breakout core, composed: data folder, development PKI and signing key,
  * registration store, the two SIP faces, the gRPC API and the operations
- * listener; and their orderly shutdown. Call routing (the B2BUA legs) is not
- * wired yet: INVITEs get a 503 from {@link ShellTransactionUser}.
+ * listener; and their orderly shutdown. INVITEs go to the
+ * {@link CallController} (routing's plan performed as B2BUA calls).
  */
 import { readFile, mkdir } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { startSipBreakoutServer, type SipBreakoutServer } from '@sipbreakout/grpc-api';
+import { resolveSipUri } from '@sipbreakout/sip-core';
 import { setUpApiAuth, type ApiAuth } from './api-auth.js';
 import type { CoreConfig } from './config-schema.js';
 import { CoreMetrics } from './core-metrics.js';
@@ -15,8 +16,11 @@ import { ensureDevPki } from './dev-pki.js';
 import { grpcMetricsInterceptor } from './grpc-metrics-interceptor.js';
 import { openStore, type OpenedStore } from './open-store.js';
 import { startOperationsHttpServer, type HealthReport, type OperationsHttpServer } from './operations-http-server.js';
-import { ShellTransactionUser } from './shell-transaction-user.js';
-import { startMobileFace, startTasFace, type SipFace } from './sip-face.js';
+import { CallController } from './call-controller.js';
+import { Leg2Table } from './leg2-table.js';
+import { startSipStack, type SipStack } from './sip-stack.js';
+import { SystemDnsLookup } from './system-dns-lookup.js';
+import { TasConnector } from './tas-connector.js';
 
 /** Where a running core listens, and how to reach its API. */
 export interface CoreAddresses {
@@ -78,48 +82,35 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
     stops.push(() => opened.store.close());
     log.info({ store: opened.description, restored: opened.restored, ttlSeconds: config.store.ttlSeconds }, 'registration store open');
 
-    const faces: SipFace[] = [];
-    const userOf = (face: 'mobile' | 'tas'): ShellTransactionUser =>
-      new ShellTransactionUser({
-        face,
-        metrics,
-        log,
-        retryAfterSeconds: config.sip.retryAfterSeconds,
-        warnAgent: () => {
-          const local = faces.find((f) => f.name === face)?.listening[0]?.local;
-          return local === undefined ? 'sipbreakout' : hostPort(local.host, local.port);
-        },
-      });
     let sipClosing = false;
-    const mobile = await startMobileFace({
-      ...config.sip.mobile,
-      user: userOf('mobile'),
+    let connector: TasConnector | undefined;
+    const stack: SipStack = await startSipStack({
+      mobile: config.sip.mobile,
+      tas: { host: tasTls.host, tlsPort: tasTls.tlsPort, tls: { ca: [ca], cert, key, clientCertificate: tasTls.clientCertificate } },
       metrics,
       log,
       maxTransactions: config.sip.maxTransactions,
+      // Set below, before the first INVITE can arrive.
+      resolve: (uri) => (connector === undefined ? resolveSipUri(uri) : connector.resolve(uri)),
     });
-    faces.push(mobile);
     stops.push(async () => {
       sipClosing = true;
-      await mobile.close();
+      await stack.close();
     });
-    const tas = await startTasFace({
-      host: tasTls.host,
-      tlsPort: tasTls.tlsPort,
-      tls: { ca: [ca], cert, key, clientCertificate: tasTls.clientCertificate },
-      user: userOf('tas'),
+    connector = new TasConnector({ tls: stack.tls, lookup: new SystemDnsLookup() });
+    const controller = new CallController({
+      layer: stack.dialogLayer,
+      store: opened.store,
+      leg2Table: new Leg2Table(),
+      tas: connector,
+      nextHop: config.sip.mobile.nextHop,
+      routing: config.routing,
+      retryAfterSeconds: config.sip.retryAfterSeconds,
       metrics,
       log,
-      maxTransactions: config.sip.maxTransactions,
     });
-    faces.push(tas);
-    stops.push(async () => {
-      sipClosing = true;
-      await tas.close();
-    });
-    for (const face of faces) {
-      for (const l of face.listening) log.info({ face: face.name, transport: l.protocol, address: hostPort(l.local.host, l.local.port) }, 'sip listening');
-    }
+    stack.setInviteHandler(controller.onInvite);
+    for (const l of stack.listening) log.info({ face: l.face, transport: l.protocol, address: hostPort(l.local.host, l.local.port) }, 'sip listening');
 
     let grpcStopping = false;
     const grpc: SipBreakoutServer = await startSipBreakoutServer({
@@ -140,7 +131,7 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
 
     metrics.setSources({
       registrationCounts: () => opened.counts(),
-      openTransactions: () => faces.map((f) => ({ face: f.name, ...f.transactionLayer.size })),
+      openTransactions: () => stack.dialogLayer.transactions.size,
     });
 
     const health = async (): Promise<HealthReport> => {
@@ -159,17 +150,17 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
     const httpAddress = hostPort(config.http.host, http.port);
     log.info({ address: httpAddress }, 'operations http listening (/metrics, /healthz)');
 
-    const local = (face: SipFace, protocol: string): string => {
-      const l = face.listening.find((x) => x.protocol === protocol);
+    const local = (protocol: string): string => {
+      const l = stack.listening.find((x) => x.protocol === protocol);
       return l === undefined ? '' : hostPort(l.local.host, l.local.port);
     };
     let stopping: Promise<void> | undefined;
     return {
       addresses: {
         dataDir,
-        sipMobileUdp: local(mobile, 'UDP'),
-        sipMobileTcp: local(mobile, 'TCP'),
-        sipTasTls: local(tas, 'TLS'),
+        sipMobileUdp: local('UDP'),
+        sipMobileTcp: local('TCP'),
+        sipTasTls: local('TLS'),
         grpc: grpcAddress,
         http: httpAddress,
         store: opened.description,

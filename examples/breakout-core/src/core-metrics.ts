@@ -13,8 +13,8 @@ export type FaceName = 'mobile' | 'tas';
 export interface MetricSources {
   /** Live registrations per route type. */
   registrationCounts(): Promise<Readonly<Record<RouteType, number>>>;
-  /** Open transactions per face. */
-  openTransactions(): ReadonlyArray<{ readonly face: FaceName; readonly client: number; readonly server: number }>;
+  /** Open transactions of the one transaction layer both faces share. */
+  openTransactions(): { readonly client: number; readonly server: number };
 }
 
 /** Every metric of the core. Names start with `sipbreakout_`. */
@@ -67,17 +67,16 @@ export class CoreMetrics {
     registers: [this.registry],
   });
 
-  /** `sipbreakout_sip_transactions_open{face, kind}`: open client and server transactions. */
+  /** `sipbreakout_sip_transactions_open{face, kind}`: open client and server transactions; `face` is `all` (both faces share one transaction layer). */
   readonly transactionsOpen = new Gauge({
     name: 'sipbreakout_sip_transactions_open',
     help: 'Open SIP transactions, by face and kind (client, server)',
     labelNames: ['face', 'kind'] as const,
     registers: [this.registry],
     collect: () => {
-      for (const { face, client, server } of this.#sources?.openTransactions() ?? []) {
-        this.transactionsOpen.set({ face, kind: 'client' }, client);
-        this.transactionsOpen.set({ face, kind: 'server' }, server);
-      }
+      const open = this.#sources?.openTransactions() ?? { client: 0, server: 0 };
+      this.transactionsOpen.set({ face: 'all', kind: 'client' }, open.client);
+      this.transactionsOpen.set({ face: 'all', kind: 'server' }, open.server);
     },
   });
 
@@ -99,8 +98,9 @@ export class CoreMetrics {
 
   /**
    * `sipbreakout_calls_total{route_type, outcome}`: calls by route type
-   * (`NONE` for direct) and outcome. Until the B2BUA is wired every INVITE
-   * counts as `route_type="UNROUTED", outcome="routing_not_wired"`.
+   * (`NONE` without a registration in the path or rejected before routing,
+   * `LEG3` for a leg 3 going on to the callee) and outcome (`answered`,
+   * `failed`, `cancelled`, `rejected`, `tas_unavailable`, `store_unavailable`, `error`).
    */
   readonly calls = new Counter({
     name: 'sipbreakout_calls_total',
@@ -109,7 +109,7 @@ export class CoreMetrics {
     registers: [this.registry],
   });
 
-  /** `sipbreakout_call_legs_total{leg, outcome}`: legs 1-4 (declared for the B2BUA). */
+  /** `sipbreakout_call_legs_total{leg, outcome}`: legs `1`, `2`, `3`, `4`, `ingress` by `received`, `started`, `answered`, `failed`, `cancelled`. */
   readonly callLegs = new Counter({
     name: 'sipbreakout_call_legs_total',
     help: 'Call legs, by leg (1-4) and outcome',
@@ -117,7 +117,7 @@ export class CoreMetrics {
     registers: [this.registry],
   });
 
-  /** `sipbreakout_tas_failures_total{route_type, cause}`: a TAS unreachable or failing its certificate check (declared for the B2BUA). */
+  /** `sipbreakout_tas_failures_total{route_type, cause}`: a TAS unreachable (`TRANSPORT_ERR_…`, `DNS_ERR_…`) or failing its certificate check (`TLS_ERR_…`). */
   readonly tasFailures = new Counter({
     name: 'sipbreakout_tas_failures_total',
     help: 'TAS failures on leg 2, by route type and cause',

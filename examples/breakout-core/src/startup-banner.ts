@@ -14,7 +14,7 @@ export function startupBanner(core: RunningCore, config: CoreConfig, commands: F
   const a = core.addresses;
   const lines = [
     `${READY_LINE}: SIP faces, gRPC API and operations listener are up.`,
-    'Call routing is in progress: INVITEs are answered "503 Service Unavailable" until the B2BUA is wired.',
+    'Calls are routed: with no registration to the next hop; LOOP, FORK, FALLBACK and INGRESS through the TAS of the registration (see the README for what is not done yet).',
     '',
     `  SIP mobile side   udp ${a.sipMobileUdp}  tcp ${a.sipMobileTcp}  (next hop ${config.sip.mobile.nextHop})`,
     `  SIP TAS side      tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`})`,

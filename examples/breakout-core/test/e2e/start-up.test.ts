@@ -41,7 +41,7 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
       const { ready } = core;
       const banner = core.stderr();
       expect(banner).toContain(READY_LINE);
-      expect(banner).toContain('Call routing is in progress');
+      expect(banner).toContain('Calls are routed');
       expect(banner).toContain(`udp ${ready.sipMobileUdp}`);
       expect(banner).toContain(`tls ${ready.sipTasTls}`);
       expect(banner).toContain(ready.grpc);
@@ -73,13 +73,11 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
       expect(health.status).toBe(200);
       expect(JSON.parse(health.text)).toEqual({ status: 'up', sip: 'up', grpc: 'up', store: 'up' });
 
-      // SIP on the mobile side: an OPTIONS keep-alive probe gets 200, an INVITE the plain 503, bad bytes a counter.
+      // SIP on the mobile side: an OPTIONS keep-alive probe gets 200, an INVITE to a callee that is no number 404, bad bytes a counter.
       const options = await sipOverUdp(ready.sipMobileUdp, 'OPTIONS');
       expect(options.split('\r\n')[0]).toBe('SIP/2.0 200 OK');
       const invite = await sipOverUdp(ready.sipMobileUdp, 'INVITE', ['Session-ID: 0123456789abcdef0123456789abcdef']);
-      expect(invite.split('\r\n')[0]).toBe('SIP/2.0 503 Service Unavailable');
-      expect(invite).toContain('\r\nRetry-After: 300\r\n');
-      expect(invite).toContain('"call routing is not wired yet"');
+      expect(invite.split('\r\n')[0]).toBe('SIP/2.0 404 Callee Is Not A Number');
       await sendDatagram(ready.sipMobileUdp, 'NOT SIP AT ALL\r\n\r\n');
 
       // The TAS side speaks TLS with the generated development certificate.
@@ -99,15 +97,15 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
       expect(sample(metrics, 'sipbreakout_grpc_calls_total', { method: '/wgtwo.sipbreakout.v1.SipBreakoutService/UpsertRegistration', status: 'OK' })).toBe(3);
       expect(sample(metrics, 'sipbreakout_sip_messages_received_total', { face: 'mobile', transport: 'UDP', method: 'OPTIONS' })).toBe(1);
       expect(sample(metrics, 'sipbreakout_sip_messages_sent_total', { face: 'mobile', method: 'OPTIONS', status: '200' })).toBe(1);
-      expect(sample(metrics, 'sipbreakout_calls_total', { route_type: 'UNROUTED', outcome: 'routing_not_wired' })).toBe(1);
+      expect(sample(metrics, 'sipbreakout_calls_total', { route_type: 'NONE', outcome: 'rejected' })).toBe(1);
       await expect.poll(async () => sample((await get(`http://${ready.http}/metrics`)).text, 'sipbreakout_sip_parse_errors_total', { face: 'mobile', code: 'SIP_ERR_BAD_START_LINE' })).toBe(1);
-      expect(metrics).toContain('sipbreakout_sip_transactions_open{face="tas",kind="server"} 0');
+      expect(metrics).toContain('sipbreakout_sip_transactions_open{face="all",kind="client"} 0');
       expect(metrics).toContain('# TYPE sipbreakout_tls_failures_total counter');
       expect(metrics).toContain('# TYPE sipbreakout_tas_failures_total counter');
 
       // The INVITE's log line carries its Call-ID and Session-ID.
-      const refused = core.logs.find((l) => typeof l['msg'] === 'string' && l['msg'].startsWith('INVITE answered 503'));
-      expect(refused).toMatchObject({ sessionId: '0123456789abcdef0123456789abcdef', method: 'INVITE' });
+      const refused = core.logs.find((l) => typeof l['msg'] === 'string' && l['msg'].startsWith('INVITE without an E.164 caller or callee'));
+      expect(refused).toMatchObject({ sessionId: '0123456789abcdef0123456789abcdef', face: 'mobile' });
       expect(String(refused?.['callId'])).toMatch(/^invite-/);
 
       first = {
