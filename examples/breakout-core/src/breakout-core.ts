@@ -97,7 +97,7 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
       sipClosing = true;
       await stack.close();
     });
-    connector = new TasConnector({ tls: stack.tls, lookup: new SystemDnsLookup() });
+    connector = new TasConnector({ tls: stack.tls, lookup: new SystemDnsLookup({ servers: config.dns.servers }) });
     const controller = new CallController({
       layer: stack.dialogLayer,
       store: opened.store,

@@ -2,6 +2,7 @@
  * The breakout core's configuration: its shape, its validation and its
  * embedded defaults (a fresh machine needs no file at all).
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ROUTE_TYPES } from '@sipbreakout/routing';
 import { parseUri } from '@sipbreakout/sip-core';
@@ -47,6 +48,18 @@ const sipUri = z.string().refine((value) => {
   const parsed = parseUri(value);
   return parsed.ok && parsed.uri.kind === 'sip';
 }, 'must be a sip: or sips: URI (sip:host[:port][;transport=udp|tcp])');
+
+/** Whether `value` is a DNS server as c-ares takes it: an IP address, `IPv4:port` or `[IPv6]:port`. */
+export function isDnsServerAddress(value: string): boolean {
+  const withPort = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  if (withPort === null) return isIP(value) !== 0;
+  const host = withPort[1] ?? withPort[2] ?? '';
+  const portNumber = Number(withPort[3]);
+  const family = isIP(host);
+  return portNumber >= 1 && portNumber <= 65535 && (withPort[1] === undefined ? family === 4 : family === 6);
+}
+
+const dnsServer = z.string().refine(isDnsServerAddress, 'must be an IP address, IPv4:port or [IPv6]:port');
 
 /** The validated configuration schema (every key has a default). */
 export const CORE_CONFIG_SCHEMA = z.strictObject({
@@ -118,6 +131,12 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
         .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
         .default('redis://127.0.0.1:6379'),
       ttlSeconds: seconds(1).default(3600),
+    })
+    .prefault({}),
+  dns: z
+    .strictObject({
+      // Omitted: the system's servers (/etc/resolv.conf).
+      servers: z.array(dnsServer).min(1, 'must name at least one server (leave the key out for the system\'s)').optional(),
     })
     .prefault({}),
   routing: z

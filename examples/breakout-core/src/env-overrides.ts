@@ -3,8 +3,8 @@
  * `SIPBREAKOUT_…` variable that wins over the file and the defaults.
  */
 
-/** How an environment value is read before validation. */
-export type EnvValueKind = 'string' | 'integer';
+/** How an environment value is read before validation (`list`: comma-separated). */
+export type EnvValueKind = 'string' | 'integer' | 'list';
 
 /** One environment variable and the configuration key it sets. */
 export interface EnvOverride {
@@ -46,6 +46,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIPBREAKOUT_STORE', key: 'store.kind', kind: 'string' },
   { env: 'SIPBREAKOUT_REDIS_URL', key: 'store.redisUrl', kind: 'string' },
   { env: 'SIPBREAKOUT_TTL_SECONDS', key: 'store.ttlSeconds', kind: 'integer' },
+  { env: 'SIPBREAKOUT_DNS_SERVERS', key: 'dns.servers', kind: 'list' },
   { env: 'SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS', key: 'routing.fallbackTimeoutSeconds', kind: 'integer' },
   { env: 'SIPBREAKOUT_TAS_FAILURE_LOOP', key: 'routing.tasFailure.LOOP', kind: 'string' },
   { env: 'SIPBREAKOUT_TAS_FAILURE_LOOP_MO', key: 'routing.tasFailure.LOOP_MO', kind: 'string' },
@@ -54,8 +55,13 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIPBREAKOUT_TAS_FAILURE_FALLBACK', key: 'routing.tasFailure.FALLBACK', kind: 'string' },
 ];
 
-/** An environment value as the schema should see it: integers as numbers when they read as one, else the text (so the error quotes it). */
-export function readEnvValue(kind: EnvValueKind, text: string): string | number {
+/**
+ * An environment value as the schema should see it: integers as numbers
+ * when they read as one, else the text (so the error quotes it); lists split
+ * at commas, blanks trimmed and empty items dropped.
+ */
+export function readEnvValue(kind: EnvValueKind, text: string): string | number | string[] {
+  if (kind === 'list') return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
   if (kind === 'integer' && /^-?\d+$/.test(text.trim())) return Number(text.trim());
   return text;
 }

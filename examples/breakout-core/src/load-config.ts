@@ -47,8 +47,9 @@ function setPath(target: JsonObject, path: readonly string[], value: unknown): v
 function getPath(source: unknown, path: readonly PropertyKey[]): unknown {
   let node = source;
   for (const part of path) {
-    if (!isObject(node)) return undefined;
-    node = node[String(part)];
+    if (Array.isArray(node)) node = node[Number(part)];
+    else if (isObject(node)) node = node[String(part)];
+    else return undefined;
   }
   return node;
 }
@@ -101,7 +102,10 @@ export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
       for (const path of keys) {
         const key = path.map(String).join('.') || '(root)';
-        const variable = fromEnv.get(key);
+        // A list item (`dns.servers.0`) came from the variable of its list.
+        const variable = path
+          .map((_, i) => fromEnv.get(path.slice(0, path.length - i).map(String).join('.')))
+          .find((v) => v !== undefined);
         const where = variable !== undefined ? `${variable} (${key})` : file !== undefined ? `${key} in ${file}` : key;
         if (issue.code === 'unrecognized_keys') {
           errors.push(`${where}: unknown key`);

@@ -17,7 +17,7 @@ export function startupBanner(core: RunningCore, config: CoreConfig, commands: F
     'Calls are routed: with no registration to the next hop; LOOP, FORK, FALLBACK and INGRESS through the TAS of the registration (see the README for what is not done yet).',
     '',
     `  SIP mobile side   udp ${a.sipMobileUdp}  tcp ${a.sipMobileTcp}  (next hop ${config.sip.mobile.nextHop})`,
-    `  SIP TAS side      tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`})`,
+    `  SIP TAS side      tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`}; TAS located through ${config.dns.servers === undefined ? 'the system\'s DNS servers' : `DNS ${config.dns.servers.join(', ')}`})`,
     `  gRPC API          ${a.grpc}  (plaintext; wgtwo.sipbreakout.v1.SipBreakoutService, reflection, health)`,
     `  operations        http://${a.http}/metrics  http://${a.http}/healthz`,
     `  store             ${a.store}  (TTL ${config.store.ttlSeconds} s)`,

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       http: { host: '127.0.0.1', port: 9090 },
       auth: { issuer: 'urn:sipbreakout:dev', audience: 'sipbreakout' },
       store: { kind: 'journal', redisUrl: 'redis://127.0.0.1:6379', ttlSeconds: 3600 },
+      dns: {},
       routing: { fallbackTimeoutSeconds: 30, tasFailure: { ...DEFAULT_TAS_FAILURE } },
     });
   });
@@ -87,10 +88,18 @@ describe('loadConfig', () => {
     [{ SIPBREAKOUT_REDIS_URL: 'http://x' }, 'SIPBREAKOUT_REDIS_URL (store.redisUrl) = "http://x": must be a redis:// or rediss:// URL'],
     [{ SIPBREAKOUT_AUTH_JWKS_URL: 'nope' }, 'SIPBREAKOUT_AUTH_JWKS_URL (auth.jwksUrl) = "nope": must be a URL'],
     [{ SIPBREAKOUT_GRPC_PROT: '1' }, 'SIPBREAKOUT_GRPC_PROT: unknown variable'],
+    [{ SIPBREAKOUT_DNS_SERVERS: 'ns.example.com:53' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers.0) = "ns.example.com:53": must be an IP address, IPv4:port or [IPv6]:port'],
+    [{ SIPBREAKOUT_DNS_SERVERS: '127.0.0.1:70000' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers.0) = "127.0.0.1:70000"'],
+    [{ SIPBREAKOUT_DNS_SERVERS: ' , ' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers) = []: must name at least one server'],
     [{ SIPBREAKOUT_SIP_TAS_CERT_FILE: 'a.pem' }, 'certFile and keyFile go together'],
   ])('refuses the environment %j naming the variable, key and value', (env, expected) => {
     const errors = errorsOf(loadConfig({ env, cwd }));
     expect(errors.join('\n')).toContain(expected);
+  });
+
+  it('reads SIPBREAKOUT_DNS_SERVERS as a comma-separated list of host:port', () => {
+    const result = loadConfig({ env: { SIPBREAKOUT_DNS_SERVERS: '127.0.0.1:5353, [::1]:53,192.0.2.1' }, cwd });
+    expect(result.ok && result.config.dns.servers).toEqual(['127.0.0.1:5353', '[::1]:53', '192.0.2.1']);
   });
 
   it.each([
@@ -100,6 +109,7 @@ describe('loadConfig', () => {
     [{ auth: { clientNumbers: { pbx: ['4799'] } } }, 'auth.clientNumbers.pbx.0 in'],
     [{ auth: { jwksFile: 'a.json', jwksUrl: 'https://x/jwks' } }, 'give jwksFile or jwksUrl, not both'],
     [{ routing: { tasFailure: { INGRESS: 'fail' } } }, 'routing.tasFailure.INGRESS in'],
+    [{ dns: { servers: '127.0.0.1:53' } }, 'dns.servers in'],
     [{ unknown: true }, ': unknown key'],
   ])('refuses the file %j naming the key and the file', (content, expected) => {
     const file = withFile(content);

@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipBreakoutClient } from '@sipbreakout/grpc-api';
 import { READY_LINE } from '../../src/startup-banner.js';
-import { buildPackage, ephemeralEnv, MAIN, PACKAGE_DIR, runShell, sample, sendDatagram, sipOverUdp, startCore, type CoreProcess } from '../support/core-process.js';
+import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, sample, sendDatagram, sipOverUdp, startCore, type CoreProcess } from '../support/core-process.js';
 
 async function get(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(url);
@@ -26,7 +26,6 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
   let first: { token: string; caPem: string; certPem: string; keyJwk: string } | undefined;
 
   beforeAll(async () => {
-    await buildPackage();
     dir = await mkdtemp(join(tmpdir(), 'breakout-core-e2e-'));
     dataDir = join(dir, 'data');
   }, 60_000);
