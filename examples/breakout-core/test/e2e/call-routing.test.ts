@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, expectPassed, SESSION_ID, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
 import { sample } from '../support/core-process.js';
 import { alice, bob, headerOf, received, receivedStatuses, scenario } from '../support/sip-peers.js';
-import { freePort } from '../support/sipp.js';
+import { freePort } from '@sipbreakout/test-peers';
 
 let testbed: CallTestbed;
 

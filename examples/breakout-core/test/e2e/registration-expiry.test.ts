@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, expectPassed, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
 import { sample } from '../support/core-process.js';
 import { alice, headerOf, received, scenario } from '../support/sip-peers.js';
-import { freePort } from '../support/sipp.js';
+import { freePort } from '@sipbreakout/test-peers';
 
 /** Short, so the test waits little; long enough that the first call is routed well before it ends. */
 const TTL_SECONDS = 3;

@@ -9,10 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, expectPassed, SESSION_ID, startCallTestbed, type CallTestbed, type TestPki } from '../support/call-testbed.js';
 import { sample } from '../support/core-process.js';
-import { TestDnsServer } from '../support/dns-server.js';
+import { TestDnsServer } from '@sipbreakout/test-peers';
 import { alice, headerOf, received, scenario, tas } from '../support/sip-peers.js';
-import { freePort } from '../support/sipp.js';
-import { writePemFiles } from '../support/socat.js';
+import { freePort } from '@sipbreakout/test-peers';
+import { writePemFiles } from '@sipbreakout/test-peers';
 
 /** A domain no resolver but the test's knows (RFC 2606 reserves `.test`). */
 const SRV_DOMAIN = 'tas.srv.test';

@@ -14,8 +14,8 @@ import { SipBreakoutClient, type Registration } from '@sipbreakout/grpc-api';
 import { TestCertificateAuthority } from '@sipbreakout/sip-core';
 import { ephemeralEnv, startCore, type CoreProcess } from './core-process.js';
 import { alice, bob, received, tas, type PeerRun } from './sip-peers.js';
-import { freePort, requireSipp, requireSocat, type SippResult } from './sipp.js';
-import { writePemFiles, type Socat } from './socat.js';
+import { freePort, requireSipp, requireSocat, type SippResult } from '@sipbreakout/test-peers';
+import { writePemFiles, type Socat } from '@sipbreakout/test-peers';
 
 /** The calling subscriber. */
 export const ALICE = '+4790000001';

@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSipp, sippPorts, type SippResult } from './sipp.js';
-import { startSocat, type Socat } from './socat.js';
+import { runSipp, sippPorts, type SippResult } from '@sipbreakout/test-peers';
+import { startSocat, type Socat } from '@sipbreakout/test-peers';
 
 /** A scenario file of `test/e2e/scenarios`. */
 export const scenario = (name: string): string => fileURLToPath(new URL(`../e2e/scenarios/${name}`, import.meta.url));

@@ -1,6 +1,6 @@
 /**
  * RFC 3263 server location for sips: URIs, through Node's dns.promises.Resolver
- * pointed at a real DNS server on loopback (test/support/dns-server.ts).
+ * pointed at a real DNS server on loopback (`TestDnsServer` from @sipbreakout/test-peers).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
@@ -12,8 +12,8 @@ import { TestCertificateAuthority } from '../../src/tls/test-pki.js';
 import { TransactionError } from '../../src/transaction/transaction-error.js';
 import { TransportError, isTransportError } from '../../src/transport/transport-error.js';
 import { TlsTransport } from '../../src/transport/tls-transport.js';
-import { freePort } from '../interop/support/sipp.js';
-import { TestDnsServer, type ZoneRecord } from '../support/dns-server.js';
+import { freePort } from '@sipbreakout/test-peers';
+import { TestDnsServer, type ZoneRecord } from '@sipbreakout/test-peers';
 
 const ZONE: ZoneRecord[] = [
   // example.test: _sips._tcp with two priorities.

@@ -10,7 +10,7 @@ import { B2buaCall } from '../../src/dialog/b2bua-call.js';
 import { DialogLayer } from '../../src/dialog/dialog-layer.js';
 import { TransportLayer } from '../../src/transport/transport-layer.js';
 import { UdpTransport } from '../../src/transport/udp-transport.js';
-import { requireSipp, runSipp, sippPorts, withTimewait } from './support/sipp.js';
+import { requireSipp, runSipp, sippPorts, withTimewait } from '@sipbreakout/test-peers';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));
 

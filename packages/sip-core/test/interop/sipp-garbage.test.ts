@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { arbitraryMutatedBytes } from '../../src/testing/index.js';
 import { UdpTransport } from '../../src/transport/udp-transport.js';
-import { requireSipp, runSipp, sippPorts } from './support/sipp.js';
+import { requireSipp, runSipp, sippPorts } from '@sipbreakout/test-peers';
 import { TestUa } from './support/test-ua.js';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));

@@ -11,8 +11,8 @@ import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.j
 import { isTlsError } from '../../src/tls/tls-error.js';
 import { TlsTransport } from '../../src/transport/tls-transport.js';
 import { placeCalls } from './support/place-calls.js';
-import { type Socat, startSocat, writePemFiles } from './support/socat.js';
-import { freePort, requireSipp, requireSocat, runSipp, sippPorts } from './support/sipp.js';
+import { type Socat, startSocat, writePemFiles } from '@sipbreakout/test-peers';
+import { freePort, requireSipp, requireSocat, runSipp, sippPorts } from '@sipbreakout/test-peers';
 import { TestUa } from './support/test-ua.js';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));

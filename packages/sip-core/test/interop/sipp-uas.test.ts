@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TcpTransport } from '../../src/transport/tcp-transport.js';
 import { UdpTransport } from '../../src/transport/udp-transport.js';
-import { requireSipp, runSipp, sippPorts } from './support/sipp.js';
+import { requireSipp, runSipp, sippPorts } from '@sipbreakout/test-peers';
 import { TestUa } from './support/test-ua.js';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));

@@ -10,7 +10,7 @@ import { ManualClock } from '../../src/clock.js';
 import { isTransportError } from '../../src/transport/transport-error.js';
 import { TcpTransport } from '../../src/transport/tcp-transport.js';
 import type { TransportEvent } from '../../src/transport/transport.js';
-import { freePort } from '../interop/support/sipp.js';
+import { freePort } from '@sipbreakout/test-peers';
 import { TestUa } from '../interop/support/test-ua.js';
 
 const closers: Array<() => Promise<void> | void> = [];

@@ -1,5 +1,5 @@
 /**
- * Runs SIPp (Debian's sip-tester) for the interop tier: loopback only, every
+ * Runs SIPp (Debian's sip-tester) for the interop and end-to-end tiers: loopback only, every
  * run bounded in calls and in time by `timeout`, whose exit 124 counts as a
  * failure (calls were stuck). A missing `sipp` is an error, never a skip.
  */
