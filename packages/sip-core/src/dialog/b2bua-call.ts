@@ -53,7 +53,7 @@ export interface B2buaCallOptions {
 export class B2buaCall {
   readonly incoming: Leg;
   readonly #layer: DialogLayer;
-  readonly #hooks: B2buaHooks;
+  #hooks: B2buaHooks;
   readonly #legs: Leg[] = [];
   readonly #failures: SipResponse[] = [];
   #state: B2buaCallStateName = 'Trying';
@@ -61,6 +61,8 @@ export class B2buaCall {
   #pair: LegPair | undefined;
   #listener: ((event: B2buaCallEvent) => void) | undefined;
   #provisionalSent = false;
+  /** Outgoing legs that got their final response (or a 2xx after their CANCEL). */
+  readonly #settled = new Set<Leg>();
   /** Set by helpers that start legs later (fallback): decides on a leg's failure. */
   failurePolicy: LegFailurePolicy | undefined;
   /** The Session-ID UUID the outgoing legs carry when the incoming INVITE had none (RFC 7989 §7). */
@@ -133,6 +135,7 @@ export class B2buaCall {
     if (this.#pair !== undefined) {
       this.#pair.hangUp();
       this.#state = 'Ended';
+      this.#releaseIfOver();
       return;
     }
     if (this.#state !== 'Trying') return;
@@ -154,6 +157,12 @@ export class B2buaCall {
   }
 
   #onLegEvent(leg: Leg, event: ClientInviteEvent): void {
+    if (event.kind !== 'provisional') this.#settled.add(leg);
+    this.#dispatchLegEvent(leg, event);
+    this.#releaseIfOver();
+  }
+
+  #dispatchLegEvent(leg: Leg, event: ClientInviteEvent): void {
     switch (event.kind) {
       case 'provisional':
         if (this.#state === 'Trying') {
@@ -186,6 +195,7 @@ export class B2buaCall {
       onEnd: (end) => {
         this.#state = 'Ended';
         this.#listener?.({ kind: 'ended', end });
+        this.#releaseIfOver();
       },
     });
     this.#listener?.({ kind: 'answered', leg });
@@ -213,6 +223,7 @@ export class B2buaCall {
     // §9.2 for the caller (487 already sent); §9.1 on every outgoing leg not yet answered.
     for (const leg of this.#legs) this.cancelLeg(leg);
     this.#listener?.({ kind: 'cancelled' });
+    this.#releaseIfOver();
   }
 
   #fail(response: SipResponse): void {
@@ -222,6 +233,23 @@ export class B2buaCall {
     }
     this.#state = 'Failed';
     this.#listener?.({ kind: 'failed', status: response.status });
+    this.#releaseIfOver();
+  }
+
+  /**
+   * Once the call is over and every outgoing leg has its final response, the
+   * call lets go of its listener, its hooks and the legs' listeners: the
+   * transactions and dialogs that linger 64·T1 after a call (RFC 3261
+   * §17, RFC 6026) then keep neither this call nor the user's objects alive.
+   */
+  #releaseIfOver(): void {
+    if (this.#state === 'Trying' || this.#state === 'Answered') return;
+    for (const leg of this.#legs) if (!this.#settled.has(leg)) return;
+    this.#listener = undefined;
+    this.#hooks = {};
+    this.failurePolicy = undefined;
+    for (const leg of this.#legs) if (leg.side.kind === 'outgoing') leg.side.invite.onEvent(undefined);
+    if (this.incoming.side.kind === 'incoming') this.incoming.side.invite.onEvent(undefined);
   }
 
   /** True once a provisional response was relayed to the caller. */

@@ -93,7 +93,7 @@ export class ClientInvite {
   }
 
   /** Sets who hears the INVITE's events. */
-  onEvent(listener: (event: ClientInviteEvent) => void): void {
+  onEvent(listener: ((event: ClientInviteEvent) => void) | undefined): void {
     this.#listener = listener;
   }
 

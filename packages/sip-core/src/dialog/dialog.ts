@@ -345,6 +345,8 @@ export class Dialog {
     this.#pendingSuccess.clear();
     this.onEarlyBye = undefined;
     this.#listener?.({ kind: 'terminated', cause });
+    // Nothing more is told after this: let the user's objects go while the dialog lingers (64·T1).
+    this.#listener = undefined;
     this.#context.forget(this);
   }
 }

@@ -57,7 +57,7 @@ export class ServerInvite {
   }
 
   /** Sets who hears the INVITE's events. */
-  onEvent(listener: (event: ServerInviteEvent) => void): void {
+  onEvent(listener: ((event: ServerInviteEvent) => void) | undefined): void {
     this.#listener = listener;
   }
 
@@ -83,21 +83,24 @@ export class ServerInvite {
       const dialog = this.#context.addDialog(createUasDialog(this.request, this.localTag, this.transaction.source.protocol === 'TLS'), this.transaction.source.protocol);
       dialog.onEarlyBye = () => {
         if (this.#state !== 'Proceeding') return;
+        const listener = this.#listener;
         this.respond(487);
-        this.#listener?.({ kind: 'byeBeforeAnswer', request: undefined });
+        listener?.({ kind: 'byeBeforeAnswer', request: undefined });
       };
       this.#dialog = dialog;
     }
     if (status >= 200) this.#state = status < 300 ? 'Answered' : 'Rejected';
     this.transaction.respond(response);
     const dialog = this.#dialog;
+    // A rejected INVITE tells nothing more (a CANCEL now only gets its 200): let the listener go.
+    if (status >= 300) this.#listener = undefined;
     if (dialog !== undefined) {
       if (status >= 200) dialog.onEarlyBye = undefined;
       if (status >= 300) dialog.terminate('Rejected');
       else if (status >= 200) {
         dialog.startSuccessRetransmission(response, this.transaction, {
-          onAck: (ack) => this.#listener?.({ kind: 'acked', ack }),
-          onGiveUp: () => this.#listener?.({ kind: 'ackTimeout' }),
+          onAck: (ack) => this.#tellLast({ kind: 'acked', ack }),
+          onGiveUp: () => this.#tellLast({ kind: 'ackTimeout' }),
         });
       }
     }
@@ -109,7 +112,18 @@ export class ServerInvite {
     // §9.2: the CANCEL gets 200 with the To tag the INVITE's responses carry.
     transaction.respond(createResponse(cancel, 200, { toTag: this.localTag }));
     if (this.#state !== 'Proceeding') return;
+    const listener = this.#listener;
     this.respond(487);
-    this.#listener?.({ kind: 'cancelled', request: cancel });
+    listener?.({ kind: 'cancelled', request: cancel });
+  }
+
+  /**
+   * The INVITE's last event: after it the listener is dropped, so that the
+   * user's objects are not kept while the transaction lingers (Timer L, 64·T1).
+   */
+  #tellLast(event: ServerInviteEvent): void {
+    const listener = this.#listener;
+    this.#listener = undefined;
+    listener?.(event);
   }
 }

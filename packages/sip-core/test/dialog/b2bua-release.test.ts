@@ -1,0 +1,91 @@
+/**
+ * After a call, transactions and dialogs linger 64·T1 (RFC 3261 §17,
+ * RFC 6026) to absorb retransmissions. They must not keep the finished
+ * B2BUA call, nor what the user hung on it (listener, hooks), alive: at
+ * hundreds of calls a second that is the difference between a flat and a
+ * growing heap.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { B2buaCall } from '../../src/dialog/b2bua-call.js';
+import { answerWith, newInvite, world } from './harness.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** What a user hangs on a call: an object reachable only through the call's listener and hooks. */
+class UserState {
+  readonly log: string[] = [];
+}
+
+function setup() {
+  const w = world();
+  const alice = w.agent('alice', '10.0.0.1');
+  const core = w.agent('core', '10.0.0.2');
+  const bob = w.agent('bob', '10.0.0.3');
+  const refs: Array<{ call: WeakRef<B2buaCall>; user: WeakRef<UserState> }> = [];
+  core.layer.onInvite = (invite) => {
+    const user = new UserState();
+    const call = new B2buaCall(core.layer, invite, {
+      hooks: { outgoingInvite: (request) => user.log.push(request.method), relayResponse: (c) => user.log.push(String(c.reason)) },
+    });
+    call.onEvent((e) => user.log.push(e.kind));
+    call.addLeg({ destination: bob.destination });
+    refs.push({ call: new WeakRef(call), user: new WeakRef(user) });
+  };
+  return { w, alice, core, bob, refs };
+}
+
+async function collected(refs: ReadonlyArray<{ call: WeakRef<B2buaCall>; user: WeakRef<UserState> }>): Promise<number> {
+  // Finalization needs a turn of the event loop after the collection.
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+  return refs.filter((r) => r.call.deref() === undefined && r.user.deref() === undefined).length;
+}
+
+describe('a finished B2BUA call is released while its transactions linger', () => {
+  it('answered then ended by a BYE', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    answerWith(bob, [[180, 0], [200, 20]], w.clock);
+    const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
+    w.run(500);
+    expect(outgoing.state).toBe('Answered');
+    void outgoing.dialog!.bye();
+    w.run(500);
+    // Still within 64·T1: the INVITE transactions (Accepted, Timer L/M) and the BYE's are there.
+    expect(core.layer.transactions.size.server + core.layer.transactions.size.client).toBeGreaterThan(0);
+    expect(await collected(refs)).toBe(1);
+  });
+
+  it('rejected by the callee', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    answerWith(bob, [[180, 0], [486, 20]], w.clock);
+    const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
+    w.run(500);
+    expect(outgoing.state).toBe('Rejected');
+    expect(core.layer.transactions.size.server + core.layer.transactions.size.client).toBeGreaterThan(0);
+    expect(await collected(refs)).toBe(1);
+  });
+
+  it('cancelled by the caller while ringing', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    answerWith(bob, [[180, 0]], w.clock);
+    const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
+    w.run(200);
+    outgoing.cancel();
+    w.run(500);
+    expect(outgoing.state).toBe('Rejected');
+    expect(await collected(refs)).toBe(1);
+  });
+
+  it('a call still in progress is kept', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    answerWith(bob, [[180, 0]], w.clock);
+    alice.layer.invite(newInvite(alice, core), { destination: core.destination });
+    w.run(200);
+    expect(await collected(refs)).toBe(0);
+  });
+});
