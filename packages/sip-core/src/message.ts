@@ -29,6 +29,13 @@ export class TypedSlots {
   expires: number | null | undefined = undefined;
   other: Map<string, unknown> | undefined = undefined;
 
+  /** Forgets every computed value (they are computed again on the next read). */
+  clearAll(): void {
+    this.via = this.from = this.to = this.contact = this.route = this.recordRoute = undefined;
+    this.callId = this.cseq = this.maxForwards = this.contentLength = this.contentType = this.expires = undefined;
+    this.other = undefined;
+  }
+
   /** Forgets what was computed from the header `key`. */
   clear(key: string): void {
     switch (key) {
@@ -111,6 +118,16 @@ export abstract class SipMessageBase {
   constructor(headers: TrackedHeaders, body: Uint8Array) {
     this.headers = headers;
     this.body = body;
+  }
+
+  /**
+   * Drops the typed header values computed so far; the next read of an
+   * accessor computes its value again. The transaction layer calls it on
+   * the messages of a transaction that only waits to absorb retransmissions
+   * (up to 64·T1), which need their bytes, not their parsed headers.
+   */
+  releaseTypedHeaders(): void {
+    this.headers.typed.clearAll();
   }
 
   /** Every Via entry, top first (RFC 3261 §20.42). */

@@ -127,12 +127,18 @@ export class DialogLayer implements TransactionUser, ClientInviteContext, Server
     return `<${scheme}:${host}:${port}${protocol === 'UDP' ? '' : `;transport=${protocol.toLowerCase()}`}>`;
   }
 
-  /** @internal Terminated dialogs linger 64·T1 to answer late requests with 481 and absorb retransmissions. */
+  /**
+   * @internal A terminated dialog leaves the table at once: a late request
+   * gets the same 481 without it (§12.2.2), a retransmitted request is
+   * absorbed by its server transaction, and a retransmitted 2xx of the
+   * initial INVITE still reaches the dialog through its client transaction
+   * (Accepted, Timer M, RFC 6026) to be ACKed again. Keeping it 64·T1 more
+   * would only hold memory: at a thousand calls a second, tens of thousands
+   * of dialogs.
+   */
   forget(dialog: Dialog): void {
     const key = dialogKey(dialog.id);
-    this.clock.setTimer(64 * this.timers.t1, () => {
-      if (this.#dialogs.get(key) === dialog) this.#dialogs.delete(key);
-    });
+    if (this.#dialogs.get(key) === dialog) this.#dialogs.delete(key);
   }
 
   /** @internal */

@@ -5,9 +5,9 @@
  * outgoing leg, Max-Forwards minus one, Session-ID (RFC 7989), and the
  * choice of the final response when every leg failed.
  */
-import { randomBytes } from 'node:crypto';
 import { SipRequest, type SipMessage, type SipResponse } from '../message.js';
 import { serializeNameAddress } from '../name-address.js';
+import { randomUuidHex } from '../random-hex.js';
 import { createTag } from '../transaction/transaction-messages.js';
 import { parseUri, type Uri } from '../uri.js';
 import { DialogError } from './dialog-error.js';
@@ -54,11 +54,7 @@ export const NULL_SESSION_UUID = '00000000000000000000000000000000';
 
 /** A new Session-ID UUID: 32 lower-case hex digits (RFC 7989 §4). */
 export function createSessionUuid(): string {
-  const b = randomBytes(16);
-  // RFC 4122 version 4, variant 1.
-  b[6] = ((b[6] as number) & 0x0f) | 0x40;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  return b.toString('hex');
+  return randomUuidHex();
 }
 
 /** Max-Forwards for the next leg: one less than the request's (70 when absent, §8.1.1.6). */

@@ -84,7 +84,8 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
             // RFC 6026 §7.1: a 2xx moves to Accepted with Timer L (64·T1); the user retransmits the 2xx.
             const at = now + 64 * state.timers.t1;
             actions.push({ kind: 'startTimer', timer: 'L', at });
-            return { state: { ...state, name: 'Accepted', lastResponse: response, deadlines: withTimer(deadlines, 'L', at) }, actions };
+            // Accepted never resends a response of its own (the TU retransmits the 2xx): it keeps none.
+            return { state: { ...state, name: 'Accepted', lastResponse: undefined, deadlines: withTimer(deadlines, 'L', at) }, actions };
           }
           // §17.2.1: 300–699 → Completed, Timer G (T1, unreliable only) and Timer H (64·T1).
           let next = deadlines;
@@ -106,7 +107,8 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
             // §17.2.1: the ACK moves Completed → Confirmed; Timer I (T4 unreliable, 0 reliable). The ACK is absorbed.
             const at = now + (state.reliable ? 0 : state.timers.t4);
             actions.push({ kind: 'cancelTimer', timer: 'G' }, { kind: 'cancelTimer', timer: 'H' }, { kind: 'startTimer', timer: 'I', at });
-            return { state: { ...state, name: 'Confirmed', deadlines: withTimer(withoutTimers(state.deadlines, 'G', 'H'), 'I', at) }, actions };
+            // Confirmed only absorbs ACKs: the final response is no longer needed.
+            return { state: { ...state, name: 'Confirmed', lastResponse: undefined, deadlines: withTimer(withoutTimers(state.deadlines, 'G', 'H'), 'I', at) }, actions };
           }
           if (state.lastResponse !== undefined) actions.push({ kind: 'send', message: state.lastResponse });
           return { state, actions };

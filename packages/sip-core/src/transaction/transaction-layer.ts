@@ -74,7 +74,8 @@ function stepAny(state: AnyState, event: AnyEvent, now: number): Step<AnyState> 
 /** One running transaction: its state, its timers, and where its messages go. */
 class Running implements ClientTransaction, ServerTransaction {
   current: AnyState;
-  readonly timerHandles = new Map<TimerName, ClockTimer>();
+  /** The armed timers by name (a plain object: lighter than a Map for the one to three a transaction has). */
+  readonly timerHandles: { [name in TimerName]?: ClockTimer | undefined } = {};
   clientListener: ((event: ClientTransactionEvent) => void) | undefined;
   serverListener: ((event: ServerTransactionEvent) => void) | undefined;
 
@@ -249,8 +250,7 @@ export class TransactionLayer {
   /** Stops every timer and forgets every transaction (shutdown). */
   close(): void {
     for (const r of [...this.#client.values(), ...this.#server.values()]) {
-      for (const t of r.timerHandles.values()) t.cancel();
-      r.timerHandles.clear();
+      cancelAll(r);
     }
     this.#client.clear();
     this.#server.clear();
@@ -262,8 +262,10 @@ export class TransactionLayer {
       if (event.kind === 'respond') throw new TransactionError('TX_ERR_INVALID_STATE', 'the transaction is terminated');
       return;
     }
+    const before = running.current.name;
     const next = stepAny(running.current, event, this.#clock.now());
     running.current = next.state;
+    if (next.state.name !== before && isLingering(next.state)) releaseMessages(next.state);
     this.#perform(running, next.actions);
   }
 
@@ -277,8 +279,8 @@ export class TransactionLayer {
           this.#arm(running, action.timer, action.at);
           break;
         case 'cancelTimer':
-          running.timerHandles.get(action.timer)?.cancel();
-          running.timerHandles.delete(action.timer);
+          running.timerHandles[action.timer]?.cancel();
+          running.timerHandles[action.timer] = undefined;
           break;
         case 'deliverResponse':
           running.clientListener?.({ kind: 'response', response: action.response });
@@ -293,8 +295,7 @@ export class TransactionLayer {
           break;
         }
         case 'terminated':
-          for (const t of running.timerHandles.values()) t.cancel();
-          running.timerHandles.clear();
+          cancelAll(running);
           (running.clientListener !== undefined ? this.#client : this.#server).delete(running.key);
           running.clientListener?.({ kind: 'terminated' });
           running.serverListener?.({ kind: 'terminated' });
@@ -309,16 +310,16 @@ export class TransactionLayer {
    * machine ignores an early event, so the timer is armed again for the rest.
    */
   #arm(running: Running, timer: TimerName, at: number): void {
-    running.timerHandles.get(timer)?.cancel();
-    running.timerHandles.set(timer, this.#clock.setTimer(at - this.#clock.now(), () => {
-      running.timerHandles.delete(timer);
+    running.timerHandles[timer]?.cancel();
+    running.timerHandles[timer] = this.#clock.setTimer(at - this.#clock.now(), () => {
+      running.timerHandles[timer] = undefined;
       const deadline = running.current.deadlines[timer];
       if (deadline !== undefined && this.#clock.now() < deadline) {
         this.#arm(running, timer, deadline);
         return;
       }
       this.dispatch(running, { kind: 'timer', timer });
-    }));
+    });
   }
 
   #send(running: Running, message: SipRequest | SipResponse): void {
@@ -327,6 +328,42 @@ export class TransactionLayer {
       : this.#transport.sendResponse(message, running.source);
     sending.catch((cause: unknown) => this.dispatch(running, { kind: 'transportError', cause }));
   }
+}
+
+/** Cancels every armed timer of a transaction. */
+function cancelAll(running: Running): void {
+  const handles = running.timerHandles;
+  for (const name in handles) {
+    handles[name as TimerName]?.cancel();
+    handles[name as TimerName] = undefined;
+  }
+}
+
+/**
+ * States in which a transaction only absorbs retransmissions or resends what
+ * it already sent, for up to 64·T1 (Timers D, I, J, K, L, M).
+ */
+function isLingering(state: AnyState): boolean {
+  switch (state.kind) {
+    case 'InviteServer':
+      return state.name === 'Accepted' || state.name === 'Completed' || state.name === 'Confirmed';
+    case 'InviteClient':
+      return state.name === 'Accepted' || state.name === 'Completed';
+    case 'NonInviteServer':
+    case 'NonInviteClient':
+      return state.name === 'Completed';
+  }
+}
+
+/**
+ * A lingering transaction needs its messages' bytes, not their parsed
+ * header values: dropping those keeps a transaction that waits 32 s small
+ * (at a thousand calls a second, a hundred thousand of them wait at once).
+ */
+function releaseMessages(state: AnyState): void {
+  state.request.releaseTypedHeaders();
+  if (state.kind === 'InviteServer' || state.kind === 'NonInviteServer') state.lastResponse?.releaseTypedHeaders();
+  else if (state.kind === 'InviteClient') state.ack?.releaseTypedHeaders();
 }
 
 const NO_SOURCE: MessageSource = { protocol: 'UDP', host: '', port: 0, local: { host: '', port: 0 } };

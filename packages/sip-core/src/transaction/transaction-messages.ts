@@ -3,8 +3,8 @@
  * (RFC 3261 §8.2.6), the ACK of a non-2xx final response (§17.1.1.3) and a
  * CANCEL of a pending INVITE (§9.1).
  */
-import { randomBytes } from 'node:crypto';
 import { SipRequest, SipResponse } from '../message.js';
+import { randomHex } from '../random-hex.js';
 import { BRANCH_MAGIC_COOKIE, serializeVia } from '../via.js';
 
 /** The reason phrases of RFC 3261 §21 this stack writes itself. */
@@ -22,12 +22,12 @@ export function reasonPhrase(status: number): string {
 
 /** A new branch with the RFC 3261 §8.1.1.7 magic cookie and 64 random bits. */
 export function createBranch(): string {
-  return BRANCH_MAGIC_COOKIE + randomBytes(8).toString('hex');
+  return BRANCH_MAGIC_COOKIE + randomHex(8);
 }
 
 /** A new From/To tag with 64 random bits (RFC 3261 §19.3). */
 export function createTag(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
 
 /** Options of {@link createResponse}. */
