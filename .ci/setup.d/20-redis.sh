@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs Debian's redis-server for the registrar's Redis store tests.
+# Installs Debian's redis-server for the Redis tests: the registrar's Redis store, and
+# the breakout core's store counts and two nodes sharing one Redis (end to end).
 # The tests start their own redis-server on a free loopback port; no daemon is
 # started here. Fails loudly when it cannot install: those tests must fail, not skip.
 set -euo pipefail

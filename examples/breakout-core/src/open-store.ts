@@ -13,7 +13,18 @@ import { CountedRegistrationStore, zeroCounts, type RouteTypeCounts } from './co
 
 /** The Redis store's key prefix (the registrar's default). */
 const REDIS_KEY_PREFIX = 'sipbreakout:reg:';
-/** A scrape reuses Redis counts this recent, so scrapes do not SCAN continuously. */
+/**
+ * A counter every node sharing the Redis increments after it created or
+ * deleted a registration: a node whose cached counts were taken at another
+ * value counts again, whichever node made the change. Outside the SCAN
+ * pattern.
+ */
+export const REDIS_CHANGES_KEY = 'sipbreakout:reg-changes';
+/**
+ * A scrape reuses Redis counts this recent while no node created or deleted
+ * a registration, so scrapes do not SCAN continuously; expiries (Redis drops
+ * the key, nobody writes) show within this.
+ */
 const REDIS_COUNT_CACHE_MS = 15_000;
 
 /** An open store, described for the logs and counted for the metrics. */
@@ -58,11 +69,23 @@ export async function openStore(config: CoreConfig, dataDir: string): Promise<Op
   await client.connect();
   const store = new RedisRegistrationStore({ client, keyPrefix: REDIS_KEY_PREFIX, ttlSeconds });
   await store.ready();
-  let cached: { at: number; counts: RouteTypeCounts } | undefined;
+  let cached: { at: number; changes: string | null; counts: RouteTypeCounts } | undefined;
+  // After the write, before the API answers, so a scrape on any node after the answer counts afresh.
+  // The write is done and durable: a failed increment only leaves counts cached up to REDIS_COUNT_CACHE_MS.
+  const changed = (): Promise<void> => client.incr(REDIS_CHANGES_KEY).then(() => undefined, () => undefined);
   return {
     store: {
-      upsert: (r) => store.upsert(r),
-      delete: (r) => store.delete(r),
+      upsert: async (r) => {
+        const outcome = await store.upsert(r);
+        // A refresh or replacement keeps the number and route type: the counts did not move.
+        if (outcome.kind === 'created') await changed();
+        return outcome;
+      },
+      delete: async (r) => {
+        const removed = await store.delete(r);
+        await changed();
+        return removed;
+      },
       lookup: (n) => store.lookup(n),
       get: (n, t) => store.get(n, t),
       onExpired: (l) => store.onExpired(l),
@@ -75,7 +98,11 @@ export async function openStore(config: CoreConfig, dataDir: string): Promise<Op
     restored: undefined,
     counts: async () => {
       const now = Date.now();
-      if (cached !== undefined && now - cached.at < REDIS_COUNT_CACHE_MS) return cached.counts;
+      // Read before the SCAN: a change during it makes the next scrape count again.
+      // Unreadable (Redis away): the cache as it stands, while it is recent.
+      const changes = await client.get(REDIS_CHANGES_KEY).catch(() => undefined);
+      const unchanged = changes === undefined || changes === cached?.changes;
+      if (cached !== undefined && unchanged && now - cached.at < REDIS_COUNT_CACHE_MS) return cached.counts;
       const counts = zeroCounts();
       let cursor = '0';
       do {
@@ -86,7 +113,7 @@ export async function openStore(config: CoreConfig, dataDir: string): Promise<Op
           if (isRouteType(routeType)) counts[routeType]++;
         }
       } while (cursor !== '0');
-      cached = { at: now, counts };
+      cached = { at: now, changes: changes ?? null, counts };
       return counts;
     },
   };

@@ -4,7 +4,8 @@
  * as users run it (`node dist/main.js`, config by environment, Bob's UDP
  * port as the mobile next hop), a gRPC client holding the printed token,
  * and the helpers the tests share (a direct call, a registration that
- * removes itself, a SIPp TAS behind socat with the TAS's certificate).
+ * removes itself, a SIPp TAS behind socat with the TAS's certificate), and
+ * more cores of the same deployment when a test needs several nodes.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,17 @@ export function expectPassed(result: SippResult, who: string): void {
   expect(result.failed, who).toBe(0);
 }
 
+/** A core started by {@link CallTestbed.startNode}: one more node of the same deployment. */
+export interface CoreNode {
+  readonly core: CoreProcess;
+  /** A gRPC client of this node, with the testbed's token. */
+  readonly client: SipBreakoutClient;
+  /** This node's `/metrics` text. */
+  metrics(): Promise<string>;
+  /** Stops this node (asserting exit 0). Idempotent. */
+  stop(): Promise<void>;
+}
+
 /** A core under test and the peers' shared settings. */
 export interface CallTestbed {
   /** The temporary folder of message logs and the core's data. */
@@ -53,8 +65,19 @@ export interface CallTestbed {
   metrics(): Promise<string>;
   /** Upserts `registration` through gRPC (asserting OK); resolves with what deletes it. */
   register(registration: Registration): Promise<() => Promise<void>>;
-  /** Alice calls Bob's number and Bob (the next hop) answers; both runs must pass, and Bob must see one INVITE. */
-  directCall(name: string): Promise<{ readonly bobInvite: string; readonly aliceLog: string; readonly bobLog: string }>;
+  /**
+   * Starts another core of the same deployment: its own ports and data
+   * folder; the testbed's certificates, next hop and `env`, then `env` of
+   * its own; and the first core's JWKS (`SIPBREAKOUT_AUTH_JWKS_FILE`), as
+   * nodes behind one token issuer have, so the testbed's token works on
+   * every node. {@link CallTestbed.stop} stops it too.
+   */
+  startNode(options: { readonly name: string; readonly env?: Record<string, string> }): Promise<CoreNode>;
+  /**
+   * Alice calls Bob's number through `through` (default: the first core) and
+   * Bob (the next hop) answers; both runs must pass, and Bob must see one INVITE.
+   */
+  directCall(name: string, through?: CoreProcess): Promise<{ readonly bobInvite: string; readonly aliceLog: string; readonly bobLog: string }>;
   /** A SIPp TAS for {@link TAS_DOMAIN} behind socat on `tlsPort`, with the TAS's certificate. */
   tas(options: { readonly name: string; readonly tlsPort: number; readonly scenarioFile: string; readonly keys?: Record<string, string> }): Promise<PeerRun & { readonly socat: Socat }>;
   /** Stops the core (asserting exit 0) and removes the files. */
@@ -76,19 +99,20 @@ export async function startCallTestbed(options: { readonly name: string; readonl
   const impostor = await ca.issue({ commonName: 'other.example.test', dnsNames: ['other.example.test'], uris: ['sip:other.example.test'] });
   const pem = await writePemFiles({ 'impostor.pem': impostor.cert, 'impostor.key': impostor.key, 'ca.pem': ca.cert, 'core.pem': coreCert.cert, 'core.key': coreCert.key, 'tas.pem': tasCert.cert, 'tas.key': tasCert.key });
   const bobPort = await freePort('udp');
-  const core = await startCore(
-    ephemeralEnv(join(dir, 'data'), {
+  const deploymentEnv = (dataDir: string, env: Record<string, string> = {}): Record<string, string> =>
+    ephemeralEnv(dataDir, {
       SIPBREAKOUT_SIP_MOBILE_NEXT_HOP: `sip:127.0.0.1:${bobPort};transport=udp`,
       SIPBREAKOUT_SIP_TAS_CERT_FILE: pem.path('core.pem'),
       SIPBREAKOUT_SIP_TAS_KEY_FILE: pem.path('core.key'),
       SIPBREAKOUT_SIP_TAS_CA_FILE: pem.path('ca.pem'),
       SIPBREAKOUT_LOG_LEVEL: 'debug',
       ...options.env,
-    }),
-    dir,
-  );
+      ...env,
+    });
+  const core = await startCore(deploymentEnv(join(dir, 'data')), dir);
   const token = (await readFile(core.ready.tokenFile, 'utf8')).trim();
   const client = new SipBreakoutClient({ address: core.ready.grpc, token });
+  const nodes: CoreNode[] = [];
 
   return {
     dir,
@@ -104,11 +128,31 @@ export async function startCallTestbed(options: { readonly name: string; readonl
         expect(await client.deleteRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
       };
     },
-    directCall: async (name) => {
+    startNode: async (node) => {
+      const started = await startCore(
+        deploymentEnv(join(dir, `data-${node.name}`), { SIPBREAKOUT_AUTH_JWKS_FILE: join(core.ready.dataDir, 'auth', 'dev-jwks.json'), ...node.env }),
+        dir,
+      );
+      const nodeClient = new SipBreakoutClient({ address: started.ready.grpc, token });
+      let stopped: Promise<void> | undefined;
+      const handle: CoreNode = {
+        core: started,
+        client: nodeClient,
+        metrics: async () => (await fetch(`http://${started.ready.http}/metrics`)).text(),
+        stop: () =>
+          (stopped ??= (async () => {
+            nodeClient.close();
+            expect(await started.stop()).toBe(0);
+          })()),
+      };
+      nodes.push(handle);
+      return handle;
+    },
+    directCall: async (name, through = core) => {
       const b = await bob({ dir, name: `${name}-bob`, port: bobPort });
       // SIPp binds its socket after start; give it a moment before Alice's INVITE reaches it.
       await new Promise((r) => setTimeout(r, 300));
-      const a = await alice({ dir, name: `${name}-alice`, core: core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({ dir, name: `${name}-alice`, core: through.ready.sipMobileUdp, callee: BOB });
       const [ar, br] = await Promise.all([a.result, b.result]);
       expectPassed(ar, 'Alice');
       expectPassed(br, 'Bob');
@@ -119,6 +163,7 @@ export async function startCallTestbed(options: { readonly name: string; readonl
     },
     tas: (t) => tas({ dir, name: t.name, tlsPort: t.tlsPort, domain: TAS_DOMAIN, certFile: pem.path('tas.pem'), keyFile: pem.path('tas.key'), scenarioFile: t.scenarioFile, ...(t.keys === undefined ? {} : { keys: t.keys }) }),
     stop: async () => {
+      for (const node of nodes) await node.stop();
       client.close();
       expect(await core.stop()).toBe(0);
       await pem.remove();

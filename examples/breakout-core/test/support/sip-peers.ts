@@ -44,10 +44,12 @@ function run(options: PeerOptions, args: readonly string[]): PeerRun {
 }
 
 /** Alice calls `callee` through the core's mobile face over UDP (or, over TCP to socat, a TAS places a call). */
-export async function alice(options: PeerOptions & { readonly core: string; readonly callee: string; readonly scenarioFile?: string; readonly transport?: 'u1' | 't1'; readonly keys?: Record<string, string> }): Promise<PeerRun> {
+export async function alice(options: PeerOptions & { readonly core: string; readonly callee: string; readonly scenarioFile?: string; readonly transport?: 'u1' | 't1'; readonly keys?: Record<string, string>; readonly rate?: number }): Promise<PeerRun> {
   const p = await sippPorts();
   const keys = Object.entries(options.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]);
-  return run(options, ['-sf', options.scenarioFile ?? scenario('alice-uac.xml'), options.core, '-s', options.callee, ...keys, '-t', options.transport ?? 'u1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media)]);
+  // -r: new calls per second (SIPp's default is 10).
+  const rate = options.rate === undefined ? [] : ['-r', String(options.rate)];
+  return run(options, ['-sf', options.scenarioFile ?? scenario('alice-uac.xml'), options.core, '-s', options.callee, ...keys, ...rate, '-t', options.transport ?? 'u1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media)]);
 }
 
 /** An answering UAS on UDP `port` (Bob as the next hop). */
@@ -72,7 +74,8 @@ export async function tas(options: PeerOptions & { readonly tlsPort: number; rea
 /** The SIP messages of a SIPp message log, in order, with their direction. */
 export function loggedMessages(log: string): Array<{ readonly received: boolean; readonly text: string }> {
   const out: Array<{ received: boolean; text: string }> = [];
-  const re = /(UDP|TCP) message (received|sent) \[\d+\] bytes ?:\s*\n\n?([\s\S]*?)(?=\n-{10,}|$)/g;
+  // SIPp writes "message received [N] bytes :" and "message sent (N bytes):".
+  const re = /(UDP|TCP) message (received|sent) (?:\[\d+\] bytes ?|\(\d+ bytes\)):\s*\n\n?([\s\S]*?)(?=\n-{10,}|$)/g;
   for (const m of log.matchAll(re)) out.push({ received: m[2] === 'received', text: (m[3] ?? '').replace(/\r/g, '') });
   return out;
 }

@@ -42,6 +42,8 @@ export class Dialog {
   #clientInvitePending = false;
   /** An INVITE the peer sent in this dialog is waiting for our final response (§14.2). */
   #serverInvitePending = false;
+  /** Requests the peer sent in this dialog that have no final response yet (answered 487 on its BYE, §15.1.2). */
+  readonly #unanswered = new Set<IncomingRequest>();
   /** How the dialog is reported ended when we send BYE. */
   #byeCause: DialogTerminationCause = 'LocalBye';
   /** The transport of the dialog's initial INVITE, for our Contact. */
@@ -129,13 +131,14 @@ export class Dialog {
                 if (sent !== undefined) this.#resendAck(sent);
                 else if (options.deferAck !== true) this.ack(next.seq);
               }
-              if ((r.status === 481 || r.status === 408) && method !== 'BYE') this.#terminate('Gone');
+              // The final response is told before the dialog ends (§12.2.1.2), so a B2BUA relays it before the call is torn down.
               finish(r);
+              if ((r.status === 481 || r.status === 408) && method !== 'BYE') this.#terminate('Gone');
               return;
             }
             case 'timeout':
-              if (method !== 'BYE') this.#terminate('Gone');
               finish(createResponse(request, 408));
+              if (method !== 'BYE') this.#terminate('Gone');
               return;
             case 'transportError':
               finish(createResponse(request, 503));
@@ -278,9 +281,10 @@ export class Dialog {
     this.#state = verdict.state;
     switch (request.method) {
       case 'BYE':
-        // §15.1.2: answer 200, end the dialog; an unanswered INVITE gets 487.
+        // §15.1.2: answer 200, end the dialog; an unanswered INVITE gets 487, and so does every request of the dialog still pending.
         transaction.respond(createResponse(request, 200));
         this.onEarlyBye?.();
+        for (const pending of [...this.#unanswered]) if (!pending.answered) pending.respond(487);
         this.#listener?.({ kind: 'bye', request });
         this.#terminate('RemoteBye');
         return;
@@ -306,6 +310,7 @@ export class Dialog {
         break;
     }
     const incoming = new IncomingRequest(request, transaction, this);
+    this.#unanswered.add(incoming);
     if (this.#listener === undefined) {
       incoming.respond(request.method === 'INVITE' ? 488 : 501);
       return;
@@ -326,6 +331,7 @@ export class Dialog {
       ...(options.body === undefined ? {} : { body: options.body }),
     });
     incoming.transaction.respond(response);
+    if (status >= 200) this.#unanswered.delete(incoming);
     if (request.method === 'INVITE' && status >= 200) {
       this.#serverInvitePending = false;
       if (status < 300) this.startSuccessRetransmission(response, incoming.transaction);
@@ -343,6 +349,8 @@ export class Dialog {
     this.#state = terminateDialog(this.#state);
     for (const p of this.#pendingSuccess.values()) p.timer?.cancel();
     this.#pendingSuccess.clear();
+    // Requests still unanswered stay with whoever holds them (an IncomingRequest answers on a terminated dialog too); the dialog lets them go.
+    this.#unanswered.clear();
     this.onEarlyBye = undefined;
     this.#listener?.({ kind: 'terminated', cause });
     // Nothing more is told after this: let the user's objects go while the dialog lingers (64·T1).

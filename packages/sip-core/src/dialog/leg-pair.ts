@@ -4,7 +4,9 @@
  * dialog are sent on the other's as new requests of that dialog, and the
  * responses come back the same way. Nothing internal crosses: each request
  * is built by the other dialog (§12.2.1.1), only the end-to-end header
- * fields and the body are copied, Max-Forwards one less.
+ * fields and the body are copied, Max-Forwards one less. When the call
+ * ends, every request still waiting for the other leg is answered 487
+ * (§15.1.2): none is left without a final response.
  */
 import type { SipRequest, SipResponse } from '../message.js';
 import type { Dialog } from './dialog.js';
@@ -61,7 +63,15 @@ function dialogOf(leg: Leg): Dialog {
 export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
   const acks = new Map<Leg, Map<number, number>>([[a, new Map()], [b, new Map()]]);
   for (const p of options.pendingAcks ?? []) acks.get(p.on)?.set(p.seq, p.otherSeq);
+  /** Requests received on either leg, relayed, and not yet answered. */
+  const relaying = new Set<IncomingRequest>();
   let ended = false;
+
+  /** §15.1.2: once the call ends, a request still waiting for the other leg's answer gets 487. */
+  const answerRelaying = (): void => {
+    for (const incoming of [...relaying]) if (!incoming.answered) incoming.respond(487);
+    relaying.clear();
+  };
 
   const end = (by: Leg, cause: DialogTerminationCause): void => {
     if (ended) return;
@@ -71,6 +81,7 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
     // An INVITE 2xx of the other leg still waiting for our ACK is ACKed first, so its UAS stops retransmitting.
     for (const [, otherSeq] of acks.get(by) ?? []) if (!otherDialog.hasAcked(otherSeq) && otherDialog.state.role === 'UAC') otherDialog.ack(otherSeq);
     if (!otherDialog.terminated) void otherDialog.bye().catch(() => undefined);
+    answerRelaying();
     options.onEnd?.({ by, cause });
   };
 
@@ -81,16 +92,23 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
     options.relayRequest?.(content, { request, from, to });
     const otherSeq = (target.state.localSeq ?? 0) + 1;
     const onFinal = (response: SipResponse): void => {
-      if (incoming.answered || dialogOf(from).terminated) return;
+      relaying.delete(incoming);
+      const success = response.status >= 200 && response.status < 300;
+      if (incoming.answered) {
+        // Answered 487 when the call ended (§15.1.2); a 2xx to the relayed re-INVITE still gets its ACK (§13.2.2.4): nobody else will send it.
+        if (request.method === 'INVITE' && success) target.ack(otherSeq);
+        return;
+      }
       const back = relayedContent(response);
       options.relayResponse?.(back, { response, from: to, to: from });
-      if (request.method === 'INVITE' && response.status >= 200 && response.status < 300) acks.get(from)?.set(request.cseq.seq, otherSeq);
+      if (request.method === 'INVITE' && success) acks.get(from)?.set(request.cseq.seq, otherSeq);
       incoming.respond(response.status, {
         headers: back.headers,
         ...(back.reason === undefined ? {} : { reason: back.reason }),
         ...(back.body === undefined ? {} : { body: back.body }),
       });
     };
+    relaying.add(incoming);
     try {
       void target.request(request.method, {
         headers: content.headers,
@@ -101,6 +119,7 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
         onFinal,
       });
     } catch (e) {
+      relaying.delete(incoming);
       // §14.1: the other leg has an INVITE pending: 491; a dialog gone: 481.
       incoming.respond(isDialogError(e, 'DIALOG_ERR_REQUEST_PENDING') ? 491 : isDialogError(e, 'DIALOG_ERR_TERMINATED') ? 481 : 500);
     }
@@ -150,6 +169,7 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
         const d = dialogOf(leg);
         if (!d.terminated) void d.bye().catch(() => undefined);
       }
+      answerRelaying();
     },
   };
 }

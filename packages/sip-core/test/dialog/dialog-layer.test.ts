@@ -104,6 +104,28 @@ describe('DialogLayer: UAS core', () => {
     void bob;
   });
 
+  it('answers 487 to the peer\'s requests still pending in the dialog when its BYE comes (§15.1.2)', async () => {
+    const w = world();
+    const alice = w.agent('alice', '10.0.0.1');
+    const bob = w.agent('bob', '10.0.0.3');
+    const invites = answerWith(bob, [[200, 0]], w.clock);
+    const call = alice.layer.invite(newInvite(alice, bob), { destination: bob.destination });
+    w.run(500);
+    const a = call.dialog!;
+    // Bob's user holds the INFO and the re-INVITE without answering them.
+    invites[0]!.dialog!.onEvent(() => undefined);
+    const info = a.request('INFO', { headers: [['Content-Type', 'application/dtmf-relay']], body: Buffer.from('Signal=1\r\n') });
+    const reinvite = a.request('INVITE', { body: Buffer.from(SDP_B) });
+    w.run(100);
+    const bye = a.bye();
+    w.run(500);
+    expect((await bye).status).toBe(200);
+    expect((await info).status).toBe(487);
+    expect((await reinvite).status).toBe(487);
+    w.run(64 * 500);
+    expect(bob.layer.transactions.size).toEqual({ client: 0, server: 0 });
+  });
+
   it('answers a re-INVITE with 491 while its own re-INVITE is pending (§14.2)', async () => {
     const w = world({ delay: 20 });
     const alice = w.agent('alice', '10.0.0.1');
