@@ -10,13 +10,15 @@ import type { Logger } from 'pino';
 import { startSipBreakoutServer, type SipBreakoutServer } from '@sipbreakout/grpc-api';
 import { resolveSipUri } from '@sipbreakout/sip-core';
 import { setUpApiAuth, type ApiAuth } from './api-auth.js';
-import type { CoreConfig } from './config-schema.js';
+import { parseIpPort, type CoreConfig } from './config-schema.js';
 import { CoreMetrics } from './core-metrics.js';
 import { ensureDevPki } from './dev-pki.js';
 import { grpcMetricsInterceptor } from './grpc-metrics-interceptor.js';
 import { openStore, type OpenedStore } from './open-store.js';
 import { startOperationsHttpServer, type HealthReport, type OperationsHttpServer } from './operations-http-server.js';
 import { CallController } from './call-controller.js';
+import { NgClient } from './media-relay/ng-client.js';
+import { MediaRelay } from './media-relay/sdp-hooks.js';
 import { Leg2Table } from './leg2-table.js';
 import { startSipStack, type SipStack } from './sip-stack.js';
 import { SystemDnsLookup } from './system-dns-lookup.js';
@@ -52,6 +54,24 @@ const STORE_PROBE_TIMEOUT_MS = 1000;
 
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * The media relay when `mediaRelay.ng` is set: an ng client to rtpengine
+ * (closed at shutdown) and a first `ping`, whose outcome is only logged:
+ * rtpengine may come up after the core, and calls meanwhile follow
+ * `mediaRelay.onFailure`.
+ */
+async function openMediaRelay(config: CoreConfig['mediaRelay'], metrics: CoreMetrics, log: Logger, stops: Array<() => Promise<void>>): Promise<MediaRelay | undefined> {
+  const address = config.ng === undefined ? undefined : parseIpPort(config.ng);
+  if (address === undefined) return undefined;
+  const client = await NgClient.open({ address, timeoutMs: config.timeoutMs, attempts: config.attempts });
+  stops.push(() => client.close());
+  client.ping().then(
+    () => log.info({ ng: client.address, onFailure: config.onFailure }, 'media relay (rtpengine) answers'),
+    (error: unknown) => log.warn({ ng: client.address, err: error, onFailure: config.onFailure }, 'media relay (rtpengine) does not answer yet'),
+  );
+  return new MediaRelay({ client, onFailure: config.onFailure, count: (command, outcome) => metrics.mediaRelayOperations.inc({ command, outcome }) });
 }
 
 /** Starts every part of the core; on a failure, what was started is stopped before the error is thrown. */
@@ -98,6 +118,7 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
       await stack.close();
     });
     connector = new TasConnector({ tls: stack.tls, lookup: new SystemDnsLookup({ servers: config.dns.servers }) });
+    const mediaRelay = await openMediaRelay(config.mediaRelay, metrics, log, stops);
     const controller = new CallController({
       layer: stack.dialogLayer,
       store: opened.store,
@@ -108,6 +129,7 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
       retryAfterSeconds: config.sip.retryAfterSeconds,
       metrics,
       log,
+      mediaRelay,
     });
     stack.setInviteHandler(controller.onInvite);
     for (const l of stack.listening) log.info({ face: l.face, transport: l.protocol, address: hostPort(l.local.host, l.local.port) }, 'sip listening');

@@ -13,6 +13,7 @@ import { decide, type CallOrigin, type Leg2, type Leg2Record, type Leg4, type Pl
 import type { RegistrationStore } from '@sipbreakout/registrar';
 import {
   B2buaCall,
+  type B2buaHooks,
   parseUri,
   resolveSipUri,
   sequentialFallback,
@@ -28,6 +29,7 @@ import { calleeOf, callerOf, tasDomainsOf } from './call-parties.js';
 import type { CoreConfig } from './config-schema.js';
 import type { CoreMetrics } from './core-metrics.js';
 import type { Leg2Table } from './leg2-table.js';
+import type { MediaRelay } from './media-relay/sdp-hooks.js';
 import { sessionIdOf } from './observed-transport.js';
 import { faceOfProtocol } from './sip-stack.js';
 import type { TasConnector } from './tas-connector.js';
@@ -53,6 +55,8 @@ export interface CallControllerOptions {
   readonly retryAfterSeconds: number;
   readonly metrics: CoreMetrics;
   readonly log: Logger;
+  /** The media relay (`mediaRelay.ng` set): SDP toward a TAS in WebRTC style, see media-relay/sdp-hooks.ts. */
+  readonly mediaRelay?: MediaRelay | undefined;
 }
 
 /** Routes every new INVITE. */
@@ -86,13 +90,16 @@ export class CallController {
     const source = invite.transaction.source;
     const face = faceOfProtocol(source.protocol);
     let callerOverride: string | undefined;
+    // Media relay (media-relay/sdp-hooks.ts): its hooks around ours, its offers made in relayed() below.
+    const media = this.#o.mediaRelay?.forCall({ incoming: request, fromTas: face === 'tas', log: parentLog });
+    const withMedia = (hooks: B2buaHooks): B2buaHooks => media?.wrap(hooks) ?? hooks;
     const call = new B2buaCall(this.#o.layer, invite, {
-      hooks: {
+      hooks: withMedia({
         outgoingInvite: (outgoing, { target }) => {
           // Leg 4 presents the original caller, whatever a TAS put on leg 3.
           if (target.name === 'phone' && callerOverride !== undefined) outgoing.headers.set('P-Asserted-Identity', `<tel:${callerOverride}>`);
         },
-      },
+      }),
     });
     const log = parentLog.child({ sessionId: call.sessionId, face });
     const caller = callerOf(request);
@@ -142,6 +149,7 @@ export class CallController {
     metrics.callLegs.inc({ leg: leg2Match !== undefined ? '3' : face === 'tas' ? 'ingress' : '1', outcome: 'received' });
 
     const forgets: Array<() => void> = [];
+    if (media !== undefined) forgets.push(() => media.release());
     call.onEvent((event) => {
       switch (event.kind) {
         case 'legStarted':
@@ -194,10 +202,23 @@ export class CallController {
       if (call.state !== 'Trying') return;
       for (const target of targets) call.addLeg(target);
     };
-    const tasFailed = (leg2: Leg2): void => {
+    /** Media relay: the offers of `targets` first; false when the caller was answered 503 instead (`mediaRelay.onFailure` reject). */
+    const relayed = async (targets: readonly LegTarget[]): Promise<boolean> => {
+      if (media === undefined) return true;
+      const ok = await media.prepare(targets);
+      if (call.state !== 'Trying') return false;
+      if (ok) return true;
+      log.warn('media relay unavailable: 503');
+      respond(invite, 503, 'Media Relay Unavailable');
+      metrics.calls.inc({ route_type: routeType, outcome: 'media_relay_unavailable' });
+      for (const forget of forgets.splice(0)) forget();
+      return false;
+    };
+    const tasFailed = async (leg2: Leg2): Promise<void> => {
       if (policyOf(leg2) === 'bypass') {
         log.info('TAS-failure policy bypass: on to the callee');
-        start([leg4({ caller: leg2.record.caller, callee: leg2.record.callee })]);
+        const target = leg4({ caller: leg2.record.caller, callee: leg2.record.callee });
+        if (await relayed([target])) start([target]);
       } else {
         respond(invite, 503, 'TAS Unavailable');
         metrics.calls.inc({ route_type: routeType, outcome: 'tas_unavailable' });
@@ -215,14 +236,16 @@ export class CallController {
         return;
       case 'direct':
       case 'continue-loop':
-      case 'accept-ingress':
-        start([leg4(plan.leg4)]);
+      case 'accept-ingress': {
+        const target = leg4(plan.leg4);
+        if (await relayed([target])) start([target]);
         return;
+      }
       case 'leg2': {
         const target = await connect(plan.leg2);
         if (target === undefined) return tasFailed(plan.leg2);
         record(plan.leg2);
-        start([target]);
+        if (await relayed([target])) start([target]);
         return;
       }
       case 'fork': {
@@ -244,16 +267,19 @@ export class CallController {
           const fallbackTarget = await connect(plan.fallback.leg2);
           if (fallbackTarget !== undefined) record(plan.fallback.leg2);
           if (call.state !== 'Trying') return;
+          const inTurn = [leg4(plan.leg4), ...(fallbackTarget === undefined ? [] : [fallbackTarget])];
+          if (!(await relayed([...inTurn, ...reached]))) return;
           sequentialFallback(call, {
             clock: this.#clock,
-            targets: [leg4(plan.leg4), ...(fallbackTarget === undefined ? [] : [fallbackTarget])],
+            targets: inTurn,
             timeoutMs: plan.fallback.timeoutMs,
             statuses: FALLBACK_STATUSES,
           });
           start(reached);
           return;
         }
-        start([...(plan.leg4 === undefined ? [] : [leg4(plan.leg4)]), ...reached]);
+        const all = [...(plan.leg4 === undefined ? [] : [leg4(plan.leg4)]), ...reached];
+        if (await relayed(all)) start(all);
         return;
       }
       case 'fallback': {
@@ -261,9 +287,11 @@ export class CallController {
         // Either policy gives the caller the callee's own answer when the TAS cannot be reached.
         if (target !== undefined) record(plan.fallback.leg2);
         if (call.state !== 'Trying') return;
+        const targets = [leg4(plan.leg4), ...(target === undefined ? [] : [target])];
+        if (!(await relayed(targets))) return;
         sequentialFallback(call, {
           clock: this.#clock,
-          targets: [leg4(plan.leg4), ...(target === undefined ? [] : [target])],
+          targets,
           timeoutMs: plan.fallback.timeoutMs,
           statuses: FALLBACK_STATUSES,
         });

@@ -88,6 +88,35 @@ export class CoreMetrics {
     registers: [this.registry],
   });
 
+  /** `sipbreakout_sip_connections_opened_total{face, transport}`: stream connections opened (accepted, or opened by the core). */
+  readonly connectionsOpened = new Counter({
+    name: 'sipbreakout_sip_connections_opened_total',
+    help: 'SIP stream connections opened (accepted or dialled), by face and transport',
+    labelNames: ['face', 'transport'] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * `sipbreakout_sip_connections_closed_total{face, transport, reason}`:
+   * stream connections closed, by why: `remote` (the peer), `idle_timeout`,
+   * `message_timeout` (no complete message in time), `bad_input` (a fatal
+   * parse error), `local` (shutdown).
+   */
+  readonly connectionsClosed = new Counter({
+    name: 'sipbreakout_sip_connections_closed_total',
+    help: 'SIP stream connections closed, by face, transport and reason (remote, idle_timeout, message_timeout, bad_input, local)',
+    labelNames: ['face', 'transport', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_sip_connections_refused_total{face, transport, reason}`: inbound connections closed as they were accepted (`connection_limit`). */
+  readonly connectionsRefused = new Counter({
+    name: 'sipbreakout_sip_connections_refused_total',
+    help: 'Inbound SIP stream connections refused as they were accepted, by face, transport and reason (connection_limit)',
+    labelNames: ['face', 'transport', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   /** `sipbreakout_tls_failures_total{face, direction, cause}`: handshakes and identity checks that failed. */
   readonly tlsFailures = new Counter({
     name: 'sipbreakout_tls_failures_total',
@@ -122,6 +151,14 @@ export class CoreMetrics {
     name: 'sipbreakout_tas_failures_total',
     help: 'TAS failures on leg 2, by route type and cause',
     labelNames: ['route_type', 'cause'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_media_relay_operations_total{command, outcome}`: rtpengine ng commands (`offer`, `answer`, `delete`), `ok` or the `MEDIA_RELAY_ERR_…` code they failed with. */
+  readonly mediaRelayOperations = new Counter({
+    name: 'sipbreakout_media_relay_operations_total',
+    help: 'Media relay (rtpengine ng) commands, by command and outcome (ok or MEDIA_RELAY_ERR_ code)',
+    labelNames: ['command', 'outcome'] as const,
     registers: [this.registry],
   });
 

@@ -1,8 +1,10 @@
 /**
  * The TAS face's TLS transport, with inbound TLS failures reported: a
  * handshake that fails (no client certificate when one is required, a
- * chain that does not verify, a client speaking something else) and a
- * client certificate that was presented but did not verify.
+ * chain that does not verify, a client speaking something else, one not
+ * done in time or past the limit on handshakes under way: sip-core's
+ * `TLS_ERR_HANDSHAKE_TIMEOUT`, `TLS_ERR_HANDSHAKE_LIMIT`) and a client
+ * certificate that was presented but did not verify.
  */
 import type net from 'node:net';
 import type tls from 'node:tls';

@@ -1,12 +1,12 @@
 /**
  * A {@link Transport} seen by the operations shell: every message received
  * and sent is counted and (at debug level) logged with its Call-ID and
- * Session-ID, bad input is counted by error code, connections are counted,
- * and outbound TLS failures are counted by cause. It changes nothing on the
- * way through.
+ * Session-ID, bad input is counted by error code, connections are counted
+ * (open, opened, closed by reason, refused), and outbound TLS failures are
+ * counted by cause. It changes nothing on the way through.
  */
 import type { Logger } from 'pino';
-import { isTlsError, type Destination, type HostPort, type SipMessage, type Transport, type TransportEvent, type TransportReceiver } from '@sipbreakout/sip-core';
+import { isTlsError, type ConnectionCloseReason, type ConnectionRefusalReason, type Destination, type HostPort, type SipMessage, type Transport, type TransportEvent, type TransportReceiver } from '@sipbreakout/sip-core';
 import type { CoreMetrics, FaceName } from './core-metrics.js';
 
 /** Methods counted by name; any other is counted as `other`, so a flood of invented methods cannot grow the label set. */
@@ -15,6 +15,11 @@ const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REG
 /** The method label of a method name. */
 export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(method) ? method : 'other';
+}
+
+/** A sip-core close or refusal reason as a Prometheus label value (`message-timeout` → `message_timeout`). */
+export function reasonLabel(reason: ConnectionCloseReason | ConnectionRefusalReason): string {
+  return reason.replace(/-/g, '_');
 }
 
 /** The Session-ID UUID of a message (RFC 7989), or undefined when absent or malformed (a log field must never throw). */
@@ -130,9 +135,20 @@ export class ObservedTransport implements Transport {
         this.#log.debug({ code: event.error.code, offset: event.error.offset, from: `${event.source.host}:${event.source.port}`, transport, fatal: event.fatal }, 'sip input refused');
         return;
       case 'connection':
-        if (event.state === 'open') this.#metrics.connectionsOpen.inc({ face: this.#face, transport });
-        else this.#metrics.connectionsOpen.dec({ face: this.#face, transport });
-        return;
+        switch (event.state) {
+          case 'open':
+            this.#metrics.connectionsOpen.inc({ face: this.#face, transport });
+            this.#metrics.connectionsOpened.inc({ face: this.#face, transport });
+            return;
+          case 'closed':
+            this.#metrics.connectionsOpen.dec({ face: this.#face, transport });
+            this.#metrics.connectionsClosed.inc({ face: this.#face, transport, reason: reasonLabel(event.reason) });
+            return;
+          case 'refused':
+            this.#metrics.connectionsRefused.inc({ face: this.#face, transport, reason: reasonLabel(event.reason) });
+            this.#log.info({ face: this.#face, transport, from: `${event.source.host}:${event.source.port}`, reason: event.reason }, 'sip connection refused');
+            return;
+        }
     }
   }
 }

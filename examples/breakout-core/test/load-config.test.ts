@@ -32,13 +32,15 @@ describe('loadConfig', () => {
         mobile: { host: '127.0.0.1', udpPort: 5060, tcpPort: 5060, nextHop: 'sip:127.0.0.1:5080;transport=udp' },
         tas: { host: '127.0.0.1', tlsPort: 5061, clientCertificate: 'request' },
         retryAfterSeconds: 300,
-        maxTransactions: 100_000,
+        maxTransactions: 400_000,
       },
       grpc: { host: '127.0.0.1', port: 50051, drainSeconds: 10 },
       http: { host: '127.0.0.1', port: 9090 },
       auth: { issuer: 'urn:sipbreakout:dev', audience: 'sipbreakout' },
       store: { kind: 'journal', redisUrl: 'redis://127.0.0.1:6379', ttlSeconds: 3600 },
       dns: {},
+      // No mediaRelay.ng: no media relay, so the core starts without rtpengine.
+      mediaRelay: { timeoutMs: 500, attempts: 3, onFailure: 'reject' },
       routing: { fallbackTimeoutSeconds: 30, tasFailure: { ...DEFAULT_TAS_FAILURE } },
     });
   });
@@ -92,9 +94,24 @@ describe('loadConfig', () => {
     [{ SIPBREAKOUT_DNS_SERVERS: '127.0.0.1:70000' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers.0) = "127.0.0.1:70000"'],
     [{ SIPBREAKOUT_DNS_SERVERS: ' , ' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers) = []: must name at least one server'],
     [{ SIPBREAKOUT_SIP_TAS_CERT_FILE: 'a.pem' }, 'certFile and keyFile go together'],
+    [{ SIPBREAKOUT_MEDIA_RELAY_NG: 'localhost:2223' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = "localhost:2223": must be IPv4:port or [IPv6]:port'],
+    [{ SIPBREAKOUT_MEDIA_RELAY_NG: '127.0.0.1' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = "127.0.0.1"'],
+    [{ SIPBREAKOUT_MEDIA_RELAY_NG: '127.0.0.1:0' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = "127.0.0.1:0"'],
+    [{ SIPBREAKOUT_MEDIA_RELAY_NG: '' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = ""'],
+    [{ SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS: '5' }, 'SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS (mediaRelay.timeoutMs) = 5: must be 10-60000'],
+    [{ SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS: '0' }, 'SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS (mediaRelay.attempts) = 0: must be 1-10'],
+    [{ SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: 'ignore' }, 'SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE (mediaRelay.onFailure) = "ignore": must be one of reject, passthrough'],
   ])('refuses the environment %j naming the variable, key and value', (env, expected) => {
     const errors = errorsOf(loadConfig({ env, cwd }));
     expect(errors.join('\n')).toContain(expected);
+  });
+
+  it('reads SIPBREAKOUT_MEDIA_RELAY_NG as rtpengine\'s ng address, IPv4 or IPv6', () => {
+    expect(loadConfig({ env: { SIPBREAKOUT_MEDIA_RELAY_NG: '127.0.0.1:2223', SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: 'passthrough' }, cwd })).toMatchObject({
+      ok: true,
+      config: { mediaRelay: { ng: '127.0.0.1:2223', timeoutMs: 500, attempts: 3, onFailure: 'passthrough' } },
+    });
+    expect(loadConfig({ env: { SIPBREAKOUT_MEDIA_RELAY_NG: '[::1]:2223' }, cwd })).toMatchObject({ ok: true, config: { mediaRelay: { ng: '[::1]:2223' } } });
   });
 
   it('reads SIPBREAKOUT_DNS_SERVERS as a comma-separated list of host:port', () => {

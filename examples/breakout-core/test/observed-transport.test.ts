@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { methodLabel, summarizeSent } from '../src/observed-transport.js';
+import { pino } from 'pino';
+import type { ConnectionCloseReason, ConnectionRefusalReason, MessageSource, Transport, TransportEvent, TransportReceiver } from '@sipbreakout/sip-core';
+import { CoreMetrics } from '../src/core-metrics.js';
+import { methodLabel, ObservedTransport, reasonLabel, summarizeSent } from '../src/observed-transport.js';
 
 const bytes = (text: string): Uint8Array => Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1');
 
@@ -15,5 +18,50 @@ describe('summarizeSent', () => {
   it('bounds the method label set', () => {
     expect(methodLabel('INVITE')).toBe('INVITE');
     expect(methodLabel('invite')).toBe('other');
+  });
+});
+
+/** A TCP transport that only passes on the events a test gives it. */
+function fakeTcp(): { transport: Transport; emit: (event: TransportEvent) => void } {
+  let receiver: TransportReceiver | undefined;
+  const transport: Transport = {
+    protocol: 'TCP',
+    reliable: true,
+    local: { host: '127.0.0.1', port: 5060 },
+    sentBy: { host: '127.0.0.1', port: 5060 },
+    setReceiver: (r) => {
+      receiver = r;
+    },
+    listen: () => Promise.resolve(),
+    send: () => Promise.resolve(),
+    hasConnection: () => false,
+    close: () => Promise.resolve(),
+  };
+  return { transport, emit: (event) => receiver?.(event) };
+}
+
+describe('ObservedTransport: connections', () => {
+  it('counts connections open, opened, closed by reason and refused by reason', async () => {
+    const metrics = new CoreMetrics();
+    const { transport, emit } = fakeTcp();
+    const observed = new ObservedTransport(transport, 'mobile', metrics, pino({ level: 'silent' }));
+    observed.setReceiver(() => undefined);
+    const source: MessageSource = { protocol: 'TCP', host: '127.0.0.1', port: 40000, local: transport.local };
+    for (let i = 0; i < 4; i++) emit({ kind: 'connection', state: 'open', source });
+    emit({ kind: 'connection', state: 'closed', reason: 'message-timeout', source });
+    emit({ kind: 'connection', state: 'closed', reason: 'message-timeout', source });
+    emit({ kind: 'connection', state: 'closed', reason: 'bad-input', source });
+    emit({ kind: 'connection', state: 'refused', reason: 'connection-limit', source });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('sipbreakout_sip_connections_open{face="mobile",transport="TCP"} 1');
+    expect(text).toContain('sipbreakout_sip_connections_opened_total{face="mobile",transport="TCP"} 4');
+    expect(text).toContain('sipbreakout_sip_connections_closed_total{face="mobile",transport="TCP",reason="message_timeout"} 2');
+    expect(text).toContain('sipbreakout_sip_connections_closed_total{face="mobile",transport="TCP",reason="bad_input"} 1');
+    expect(text).toContain('sipbreakout_sip_connections_refused_total{face="mobile",transport="TCP",reason="connection_limit"} 1');
+  });
+
+  it('writes every reason as a label with underscores', () => {
+    const reasons: Array<ConnectionCloseReason | ConnectionRefusalReason> = ['remote', 'idle-timeout', 'message-timeout', 'bad-input', 'local', 'connection-limit'];
+    expect(reasons.map(reasonLabel)).toEqual(['remote', 'idle_timeout', 'message_timeout', 'bad_input', 'local', 'connection_limit']);
   });
 });

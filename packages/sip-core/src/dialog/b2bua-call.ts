@@ -5,7 +5,9 @@
  * cancelled (a late 2xx of theirs is ACKed and BYEd, RFC 3261 §13.2.2.4);
  * a CANCEL of the caller becomes a CANCEL of every outgoing leg not yet
  * answered (the caller's INVITE gets 487, §9.2); once answered, the two
- * legs are joined by {@link pairLegs}.
+ * legs are joined by {@link pairLegs}. The `relaySetupResponse` hook may
+ * take its time (an SDP answer rewritten by a media relay): a response to
+ * the caller then waits for its promise, and the later ones wait behind it.
  */
 import type { SipRequest, SipResponse } from '../message.js';
 import { createResponse } from '../transaction/transaction-messages.js';
@@ -35,7 +37,32 @@ export type B2buaCallEvent =
 export interface B2buaHooks extends RelayHooks {
   /** The INVITE of an outgoing leg before it is sent: rewrite its Request-URI, header fields, SDP. */
   readonly outgoingInvite?: (request: SipRequest, context: { readonly incoming: SipRequest; readonly target: LegTarget }) => void;
+  /**
+   * While the call is set up, a provisional or final response of an
+   * outgoing leg about to be relayed to the caller, after `relayResponse`,
+   * when rewriting it takes time (an SDP answer through a media relay): the
+   * response waits for the promise, and the later ones wait behind it. A
+   * promise that rejects: a provisional response is not relayed; a final
+   * non-2xx is relayed as it stands; a 2xx is not: the caller gets the
+   * error's `status` (a number 300-699 it carries, else 500), the answered
+   * leg an ACK and a BYE, and the call fails.
+   */
+  readonly relaySetupResponse?: (content: RelayedContent, context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg }) => void | PromiseLike<void>;
 }
+
+/** Whether a hook returned a promise (its response then waits for it) rather than nothing. */
+function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The status the caller gets when a hook failed on a 2xx: the error's own `status` when it carries one from 300 to 699 (a media relay down: 503), else 500. */
+function statusOfHookError(error: unknown): number {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 300 && status <= 699 ? status : 500;
+}
+
+/** How a response relayed to the caller ended: sent, not sent because the caller's INVITE was answered already, or its hook failed. */
+type CallerRelayOutcome = { readonly kind: 'sent' } | { readonly kind: 'callerGone' } | { readonly kind: 'hookFailed'; readonly error: unknown };
 
 /**
  * What to do when an outgoing leg fails (a final non-2xx) while no leg has
@@ -63,6 +90,10 @@ export class B2buaCall {
   #provisionalSent = false;
   /** Outgoing legs that got their final response (or a 2xx after their CANCEL). */
   readonly #settled = new Set<Leg>();
+  /** The last response to the caller still waiting for its hook: later ones are queued behind it. */
+  #toCaller: Promise<void> | undefined;
+  /** {@link hangUp} was asked while the answer waited for its hook. */
+  #hangUpPending = false;
   /** Set by helpers that start legs later (fallback): decides on a leg's failure. */
   failurePolicy: LegFailurePolicy | undefined;
   /** The Session-ID UUID the outgoing legs carry when the incoming INVITE had none (RFC 7989 §7). */
@@ -138,21 +169,71 @@ export class B2buaCall {
       this.#releaseIfOver();
       return;
     }
+    if (this.#state === 'Answered') {
+      // The answer still waits for its hook: the call ends once it is relayed.
+      this.#hangUpPending = true;
+      return;
+    }
     if (this.#state !== 'Trying') return;
     for (const leg of this.#legs) this.cancelLeg(leg);
     this.#fail(createResponse(this.incoming.request, status));
   }
 
-  #relayToCaller(status: number, response: SipResponse, from: Leg): void {
+  /**
+   * Relays `response` of the outgoing leg `from` to the caller through the
+   * `relayResponse` and `relaySetupResponse` hooks. A hook's promise, or one still pending before it,
+   * defers the response (and its hook) until the ones before it are sent;
+   * `done` hears how it ended.
+   */
+  #relayToCaller(status: number, response: SipResponse, from: Leg, done?: (outcome: CallerRelayOutcome) => void): void {
     if (this.incoming.side.kind !== 'incoming') return;
     const serverInvite = this.incoming.side.invite;
-    if (serverInvite.state !== 'Proceeding') return;
+    const hooks = this.#hooks;
     const content: RelayedContent = relayedContent(response);
-    this.#hooks.relayResponse?.(content, { response, from, to: this.incoming });
-    serverInvite.respond(status, {
-      headers: content.headers,
-      ...(content.reason === undefined ? {} : { reason: content.reason }),
-      ...(content.body === undefined ? {} : { body: content.body }),
+    const send = (): CallerRelayOutcome => {
+      if (serverInvite.state !== 'Proceeding') return { kind: 'callerGone' };
+      serverInvite.respond(status, {
+        headers: content.headers,
+        ...(content.reason === undefined ? {} : { reason: content.reason }),
+        ...(content.body === undefined ? {} : { body: content.body }),
+      });
+      return { kind: 'sent' };
+    };
+    const rewrite = (): void | PromiseLike<void> => {
+      const context = { response, from, to: this.incoming };
+      hooks.relayResponse?.(content, context);
+      return hooks.relaySetupResponse?.(content, context);
+    };
+    const settle = (error: unknown): CallerRelayOutcome => {
+      // A provisional response whose hook failed is left out; a failure is still the call's outcome.
+      if (status >= 300) return send();
+      return status < 200 ? { kind: 'sent' } : { kind: 'hookFailed', error };
+    };
+    if (this.#toCaller === undefined) {
+      if (serverInvite.state !== 'Proceeding') return done?.({ kind: 'callerGone' });
+      const rewriting = rewrite();
+      if (!isPromiseLike(rewriting)) {
+        const outcome = send();
+        done?.(outcome);
+        return;
+      }
+      this.#queueToCaller(Promise.resolve(rewriting).then(send, settle), done);
+      return;
+    }
+    this.#queueToCaller(
+      this.#toCaller.then(() => (serverInvite.state === 'Proceeding' ? Promise.resolve(rewrite()).then(send, settle) : { kind: 'callerGone' as const })),
+      done,
+    );
+  }
+
+  #queueToCaller(outcome: Promise<CallerRelayOutcome>, done: ((outcome: CallerRelayOutcome) => void) | undefined): void {
+    const queued: Promise<void> = outcome.then(
+      (o) => done?.(o),
+      (error: unknown) => done?.({ kind: 'hookFailed', error }),
+    );
+    this.#toCaller = queued;
+    void queued.finally(() => {
+      if (this.#toCaller === queued) this.#toCaller = undefined;
     });
   }
 
@@ -187,8 +268,30 @@ export class B2buaCall {
     this.#winner = leg;
     // The first 2xx wins; the other legs are cancelled.
     for (const other of this.#legs) if (other !== leg) this.cancelLeg(other);
-    this.#relayToCaller(response.status, response, leg);
     const outgoingSeq = leg.side.invite.request.cseq.seq;
+    this.#relayToCaller(response.status, response, leg, (outcome) => {
+      if (outcome.kind === 'sent') return this.#join(leg, outgoingSeq);
+      // The caller cannot take this answer (it cancelled meanwhile, or the hook failed): the answered leg is ended (§13.2.2.4).
+      const dialog = leg.dialog;
+      if (dialog !== undefined) {
+        if (!dialog.hasAcked(outgoingSeq)) dialog.ack(outgoingSeq);
+        if (!dialog.terminated) void dialog.bye().catch(() => undefined);
+      }
+      if (outcome.kind === 'hookFailed') {
+        const status = statusOfHookError(outcome.error);
+        if (this.incoming.side.kind === 'incoming' && this.incoming.side.invite.state === 'Proceeding') this.incoming.side.invite.respond(status);
+        this.#state = 'Failed';
+        this.#listener?.({ kind: 'failed', status });
+      } else {
+        this.#state = 'Cancelled';
+        this.#listener?.({ kind: 'cancelled' });
+      }
+      this.#releaseIfOver();
+    });
+  }
+
+  /** The answer reached the caller: the two legs are joined. */
+  #join(leg: Leg, outgoingSeq: number): void {
     this.#pair = pairLegs(this.incoming, leg, {
       ...this.#hooks,
       pendingAcks: [{ on: this.incoming, seq: this.incoming.request.cseq.seq, otherSeq: outgoingSeq }],
@@ -199,6 +302,12 @@ export class B2buaCall {
       },
     });
     this.#listener?.({ kind: 'answered', leg });
+    if (this.#hangUpPending) {
+      // The answered leg's 2xx is ACKed before its BYE (§13.2.2.4), not left to the caller's ACK.
+      const dialog = leg.dialog;
+      if (dialog !== undefined && !dialog.hasAcked(outgoingSeq)) dialog.ack(outgoingSeq);
+      this.hangUp();
+    }
   }
 
   #onLegFailed(leg: Leg, response: SipResponse): void {
@@ -248,7 +357,11 @@ export class B2buaCall {
     this.#listener = undefined;
     this.#hooks = {};
     this.failurePolicy = undefined;
-    for (const leg of this.#legs) if (leg.side.kind === 'outgoing') leg.side.invite.onEvent(undefined);
+    for (const leg of this.#legs) {
+      if (leg.side.kind !== 'outgoing') continue;
+      leg.side.invite.onEvent(undefined);
+      leg.side.invite.release();
+    }
     if (this.incoming.side.kind === 'incoming') this.incoming.side.invite.onEvent(undefined);
   }
 

@@ -141,6 +141,47 @@ export class ClientInvite {
     return this.#answered.ack(this.request.cseq.seq, options);
   }
 
+  /**
+   * Lets go of this INVITE's objects once its call is over (a B2BUA calls
+   * it when the call has ended): its transaction lingers 64·T1 after a 2xx
+   * (RFC 6026 Timer M) and from then on keeps only what a late 2xx needs —
+   * the ACKs already sent, resent on a retransmission of their 2xx, and for
+   * a 2xx of a dialog never seen, an ACK then a BYE (§13.2.2.4) — instead of
+   * this object, its dialogs and its final response. The listener is
+   * dropped. Does nothing before a final response.
+   */
+  release(): void {
+    const transaction = this.#transaction;
+    if (transaction === undefined || (this.#state !== 'Answered' && this.#state !== 'Rejected')) return;
+    this.#listener = undefined;
+    const seq = this.request.cseq.seq;
+    const resend = new Map<string, () => void>();
+    for (const [tag, dialog] of this.#dialogs) {
+      const again = dialog.ackResender(seq);
+      if (again !== undefined) resend.set(tag, again);
+    }
+    const context = this.#context;
+    const request = this.request;
+    const protocol = this.destination.protocol;
+    transaction.onEvent((event) => {
+      if (event.kind !== 'response' || event.response.status < 200 || event.response.status >= 300) return;
+      const tag = event.response.to.tag;
+      if (tag === undefined) return;
+      const again = resend.get(tag);
+      if (again !== undefined) {
+        again();
+        return;
+      }
+      // A 2xx of a dialog this INVITE never answered (a late fork): ACK it, then BYE.
+      const dialog = context.addDialog(createUacDialog(request, event.response, protocol === 'TLS'), protocol);
+      dialog.confirmAsUac(event.response);
+      dialog.ack(seq);
+      void dialog.bye().catch(() => undefined);
+      const sent = dialog.ackResender(seq);
+      if (sent !== undefined) resend.set(tag, sent);
+    });
+  }
+
   #sendCancel(): void {
     if (this.#cancelSent || this.#transaction === undefined) return;
     this.#cancelSent = true;

@@ -53,7 +53,13 @@ export class DialogLayer implements TransactionUser, ClientInviteContext, Server
   readonly transactions: TransactionLayer;
   readonly #transport: TransportLayer;
   readonly #dialogs = new Map<string, Dialog>();
-  readonly #serverInvites = new WeakMap<ServerTransaction, ServerInvite>();
+  /**
+   * INVITE server transactions → their INVITE while it waits for a final
+   * response, then only its To tag: a CANCEL after the final response gets
+   * 200 with that tag and changes nothing (§9.2), and the INVITE's objects
+   * are not kept while the transaction lingers (RFC 6026 Timer L).
+   */
+  readonly #serverInvites = new WeakMap<ServerTransaction, ServerInvite | string>();
   readonly #options: DialogLayerOptions;
   /** Called with each new incoming INVITE; may be set after construction. */
   onInvite: ((invite: ServerInvite) => void) | undefined;
@@ -142,6 +148,11 @@ export class DialogLayer implements TransactionUser, ClientInviteContext, Server
   }
 
   /** @internal */
+  inviteSettled(invite: ServerInvite): void {
+    this.#serverInvites.set(invite.transaction, invite.localTag);
+  }
+
+  /** @internal */
   addDialog(state: DialogState, protocol: TransportProtocol): Dialog {
     const dialog = new Dialog(state, this, protocol);
     this.#dialogs.set(dialogKey(state.id), dialog);
@@ -156,6 +167,7 @@ export class DialogLayer implements TransactionUser, ClientInviteContext, Server
       const invite = transaction.cancels === undefined ? undefined : this.#serverInvites.get(transaction.cancels);
       // §9.2: a CANCEL that matches no INVITE transaction gets 481.
       if (invite === undefined) transaction.respond(createResponse(request, 481));
+      else if (typeof invite === 'string') transaction.respond(createResponse(request, 200, { toTag: invite }));
       else invite.receiveCancel(request, transaction);
       return;
     }

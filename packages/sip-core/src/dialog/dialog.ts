@@ -177,6 +177,21 @@ export class Dialog {
     return built.request;
   }
 
+  /**
+   * @internal A function that sends the ACK of the 2xx to the INVITE with
+   * CSeq `inviteSeq` again, holding only that ACK and its destination (not
+   * the dialog): what an INVITE keeps for a retransmitted 2xx once its call
+   * is over. Undefined when no such ACK was sent.
+   */
+  ackResender(inviteSeq: number): (() => void) | undefined {
+    const sent = this.#acks.get(inviteSeq);
+    if (sent === undefined) return undefined;
+    const transactions = this.#context.transactions;
+    return () => {
+      void transactions.sendStateless(sent.ack, sent.destination).catch(() => undefined);
+    };
+  }
+
   /** True once the ACK of the 2xx to the INVITE with CSeq `inviteSeq` was sent. */
   hasAcked(inviteSeq: number): boolean {
     return this.#acks.has(inviteSeq);

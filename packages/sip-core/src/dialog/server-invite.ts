@@ -30,6 +30,8 @@ export type ServerInviteEvent =
 /** What a {@link ServerInvite} needs from the dialog layer. */
 export interface ServerInviteContext extends DialogContext {
   addDialog(state: DialogState, protocol: ServerTransaction['source']['protocol']): Dialog;
+  /** The INVITE got its final response: a CANCEL now only needs its To tag (§9.2). */
+  inviteSettled(invite: ServerInvite): void;
 }
 
 /** An INVITE received outside any dialog, waiting for the user's responses. */
@@ -91,6 +93,7 @@ export class ServerInvite {
     }
     if (status >= 200) this.#state = status < 300 ? 'Answered' : 'Rejected';
     this.transaction.respond(response);
+    if (status >= 200) this.#context.inviteSettled(this);
     const dialog = this.#dialog;
     // A rejected INVITE tells nothing more (a CANCEL now only gets its 200): let the listener go.
     if (status >= 300) this.#listener = undefined;

@@ -7,6 +7,8 @@ export const TLS_ERROR_CODES = {
   TLS_ERR_NO_CERTIFICATE: 'the peer presented no certificate',
   TLS_ERR_BAD_CERTIFICATE: 'the certificate could not be read',
   TLS_ERR_HANDSHAKE: 'the TLS handshake failed',
+  TLS_ERR_HANDSHAKE_TIMEOUT: 'an inbound TLS handshake did not finish in time',
+  TLS_ERR_HANDSHAKE_LIMIT: 'too many inbound TLS handshakes were under way',
 } as const;
 
 /** One of the stable `TLS_ERR_…` codes. */

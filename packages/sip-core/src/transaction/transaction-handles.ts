@@ -32,6 +32,8 @@ export interface ClientTransaction {
   readonly destination: Destination;
   /** The RFC's name of the current state. */
   readonly state: string;
+  /** Replaces who hears the transaction's events (first set by `sendRequest`). */
+  onEvent(listener: (event: ClientTransactionEvent) => void): void;
 }
 
 /** A server transaction as its user sees it. */

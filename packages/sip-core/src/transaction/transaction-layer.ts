@@ -112,8 +112,9 @@ class Running implements ClientTransaction, ServerTransaction {
     this.layer.dispatch(this, { kind: 'respond', response });
   }
 
-  onEvent(listener: (event: ServerTransactionEvent) => void): void {
-    this.serverListener = listener;
+  onEvent(listener: ((event: ServerTransactionEvent) => void) | ((event: ClientTransactionEvent) => void)): void {
+    if (this.current.kind === 'InviteClient' || this.current.kind === 'NonInviteClient') this.clientListener = listener as (event: ClientTransactionEvent) => void;
+    else this.serverListener = listener as (event: ServerTransactionEvent) => void;
   }
 }
 

@@ -5,7 +5,7 @@
  * name the connection it opened).
  */
 import type { Clock, ClockTimer } from '../clock.js';
-import type { HostPort, TlsPeerIdentity } from './transport.js';
+import type { ConnectionCloseReason, HostPort, TlsPeerIdentity } from './transport.js';
 
 /** One open connection, whatever carries it. */
 export interface Connection {
@@ -16,8 +16,8 @@ export interface Connection {
   readonly outbound: boolean;
   readonly tlsPeer: TlsPeerIdentity | undefined;
   write(bytes: Uint8Array): Promise<void>;
-  /** Closes the connection; the table forgets it when it reports closed. */
-  close(): void;
+  /** Closes the connection, saying why (default `local`); the table forgets it when it reports closed. */
+  close(reason?: ConnectionCloseReason): void;
 }
 
 /** Limits of one stream transport. */
@@ -26,10 +26,22 @@ export interface ConnectionLimits {
   readonly maxConnections: number;
   /** A connection with no traffic for this long is closed (ms). Default 300,000; 0 never. */
   readonly idleTimeout: number;
+  /**
+   * How long a message may take to arrive (ms), so that a peer cannot hold a
+   * connection with nothing, or with half a message: an accepted connection
+   * is closed unless a complete message or keep-alive arrives within this of
+   * its opening (for TLS, of its handshake's end), and any connection is
+   * closed when a message whose first bytes arrived is not complete this
+   * long after them, however slowly the rest trickles in (Kamailio bounds
+   * the same two waits with `tcp_msg_data_timeout` and
+   * `tcp_msg_read_timeout`). TCP and TLS; a WebSocket frames its own
+   * messages. Default 20,000; 0 never.
+   */
+  readonly messageTimeout: number;
 }
 
 /** The defaults of {@link ConnectionLimits}. */
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({ maxConnections: 10_000, idleTimeout: 300_000 });
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({ maxConnections: 10_000, idleTimeout: 300_000, messageTimeout: 20_000 });
 
 interface Entry {
   readonly connection: Connection;
@@ -101,7 +113,7 @@ export class ConnectionTable {
   closeAll(): void {
     for (const entry of [...this.#byId.values()]) {
       entry.timer?.cancel();
-      entry.connection.close();
+      entry.connection.close('local');
     }
     this.#byId.clear();
     this.#byKey.clear();
@@ -112,7 +124,7 @@ export class ConnectionTable {
     entry.timer = this.#clock.setTimer(delay, () => {
       const idle = this.#clock.now() - entry.lastActivity;
       if (idle >= this.#limits.idleTimeout) {
-        entry.connection.close();
+        entry.connection.close('idle-timeout');
         this.remove(entry.connection.id);
       } else {
         this.#arm(entry, this.#limits.idleTimeout - idle);

@@ -2,15 +2,16 @@
  * What TCP and TLS share (RFC 3261 §18.3): a listening server, outgoing
  * connections opened on demand and reused, a {@link StreamFramer} per
  * connection, CRLF keep-alives answered (RFC 5626 §4.4.1), RFC 5923 aliases,
- * idle close and a connection limit.
+ * idle close, a bound on how long a message may take to arrive, and a
+ * connection limit.
  */
 import type net from 'node:net';
-import { SystemClock, type Clock } from '../clock.js';
+import { SystemClock, type Clock, type ClockTimer } from '../clock.js';
 import type { ParseLimits } from '../limits.js';
 import { StreamFramer } from '../stream-framer.js';
 import { type Connection, ConnectionTable, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-table.js';
 import { TransportError } from './transport-error.js';
-import type { Destination, HostPort, MessageSource, TlsPeerIdentity, Transport, TransportReceiver } from './transport.js';
+import type { ConnectionCloseReason, Destination, HostPort, MessageSource, TlsPeerIdentity, Transport, TransportReceiver } from './transport.js';
 
 /** Options every stream transport takes. */
 export interface StreamTransportOptions {
@@ -20,7 +21,7 @@ export interface StreamTransportOptions {
   readonly port?: number;
   /** What to write in Via sent-by; default the bound address. */
   readonly sentBy?: HostPort;
-  /** The clock of idle timers. Default the system clock. */
+  /** The clock of idle and message timers. Default the system clock. */
   readonly clock?: Clock;
   readonly limits?: Partial<ConnectionLimits>;
   /** Limits of each connection's framer: `maxMessageSize` bounds its buffer. */
@@ -30,6 +31,9 @@ export interface StreamTransportOptions {
 const CRLF = Buffer.from('\r\n', 'latin1');
 
 class SocketConnection implements Connection {
+  /** Why this side closed the connection; undefined while it did not (then the peer did). */
+  closeReason: ConnectionCloseReason | undefined;
+
   constructor(
     readonly id: string,
     readonly socket: net.Socket,
@@ -46,7 +50,8 @@ class SocketConnection implements Connection {
     });
   }
 
-  close(): void {
+  close(reason: ConnectionCloseReason = 'local'): void {
+    this.closeReason ??= reason;
     this.socket.end();
     this.socket.destroySoon();
   }
@@ -57,6 +62,8 @@ export abstract class SocketStreamTransport implements Transport {
   abstract readonly protocol: 'TCP' | 'TLS';
   readonly reliable = true;
   readonly #options: StreamTransportOptions;
+  readonly #clock: Clock;
+  readonly #limits: ConnectionLimits;
   readonly #table: ConnectionTable;
   readonly #pending = new Map<string, Promise<Connection>>();
   #server: net.Server | undefined;
@@ -67,7 +74,9 @@ export abstract class SocketStreamTransport implements Transport {
   constructor(options: StreamTransportOptions, defaultPort: number) {
     this.#options = options;
     this.#local = { host: options.host ?? '127.0.0.1', port: options.port ?? defaultPort };
-    this.#table = new ConnectionTable(options.clock ?? new SystemClock(), { ...DEFAULT_CONNECTION_LIMITS, ...options.limits });
+    this.#clock = options.clock ?? new SystemClock();
+    this.#limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+    this.#table = new ConnectionTable(this.#clock, this.#limits);
   }
 
   get local(): HostPort {
@@ -100,11 +109,12 @@ export abstract class SocketStreamTransport implements Transport {
 
   listen(): Promise<void> {
     const server = this.createServer((socket, tlsPeer) => {
+      const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
       if (this.#table.full) {
         socket.destroy();
+        this.#receiver?.({ kind: 'connection', state: 'refused', reason: 'connection-limit', source: { protocol: this.protocol, ...remote, local: this.#local } });
         return;
       }
-      const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
       this.#attach(socket, remote, false, tlsPeer, [`${remote.host}:${remote.port}`]);
     });
     this.#server = server;
@@ -172,9 +182,23 @@ export abstract class SocketStreamTransport implements Transport {
       connectionId: id,
       ...(tlsPeer === undefined ? {} : { tlsPeer }),
     };
+    // The messageTimeout bound: an accepted connection owes a first message (or keep-alive) within it of
+    // opening, and any message begun must end within it of its first byte, however slowly the rest trickles.
+    let messageTimer: ClockTimer | undefined;
+    const armMessageTimer = (): void => {
+      if (this.#limits.messageTimeout <= 0) return;
+      messageTimer = this.#clock.setTimer(this.#limits.messageTimeout, () => {
+        messageTimer = undefined;
+        connection.close('message-timeout');
+      });
+    };
+    if (!outbound) armMessageTimer();
     socket.on('data', (chunk: Buffer) => {
       this.#table.touch(id);
+      let completed = false;
       for (const event of framer.push(chunk)) {
+        // A message (even a malformed one whose end was known) or a keep-alive ends what was pending.
+        if (event.kind !== 'error' || !event.fatal) completed = true;
         switch (event.kind) {
           case 'message': {
             const message = event.message;
@@ -194,15 +218,23 @@ export abstract class SocketStreamTransport implements Transport {
             break;
           case 'error':
             this.#receiver?.({ kind: 'parseError', error: event.error, source, fatal: event.fatal });
-            if (event.fatal) connection.close();
+            if (event.fatal) connection.close('bad-input');
             break;
         }
       }
+      if (completed) {
+        messageTimer?.cancel();
+        messageTimer = undefined;
+      }
+      // Bytes of a message not yet complete: its clock starts now, unless it already runs.
+      if (framer.buffered > 0 && messageTimer === undefined && !framer.failed) armMessageTimer();
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      messageTimer?.cancel();
+      messageTimer = undefined;
       this.#table.remove(id);
-      this.#receiver?.({ kind: 'connection', state: 'closed', source });
+      this.#receiver?.({ kind: 'connection', state: 'closed', reason: connection.closeReason ?? 'remote', source });
     });
     this.#receiver?.({ kind: 'connection', state: 'open', source });
     return connection;

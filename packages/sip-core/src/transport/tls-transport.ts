@@ -3,11 +3,14 @@
  * the client verifies the chain against the configured CAs and that the
  * certificate names the SIP domain it meant to reach, sends SNI, and can
  * present a certificate; the server can require one and exposes the
- * verified client identity on every message's source.
+ * verified client identity on every message's source. The server bounds
+ * what a peer that never completes its handshake can hold: each handshake
+ * has a deadline, and only so many may be under way at once.
  */
 import { isIP } from 'node:net';
 import type net from 'node:net';
 import tls from 'node:tls';
+import { SystemClock, type Clock, type ClockTimer } from '../clock.js';
 import { readCertificateIdentity, type SipDomainMatchOptions, verifySipDomain } from '../tls/sip-domain-identity.js';
 import { TlsError, isTlsError } from '../tls/tls-error.js';
 import { TransportError } from './transport-error.js';
@@ -28,7 +31,31 @@ export interface TlsTransportOptions extends StreamTransportOptions, SipDomainMa
   readonly requireClientCertificate?: boolean;
   /** How long to wait for the connection and handshake (ms). Default 5,000. */
   readonly connectTimeout?: number;
+  /** Bounds on inbound handshakes; any not given take {@link DEFAULT_HANDSHAKE_LIMITS}. */
+  readonly handshakeLimits?: Partial<HandshakeLimits>;
 }
+
+/** Bounds on the handshakes of accepted connections, which are not yet anyone's SIP connection. */
+export interface HandshakeLimits {
+  /**
+   * An accepted connection whose handshake has not finished this long
+   * after it was accepted is closed, however slowly its bytes trickle in
+   * (ms); the server reports it as a `tlsClientError` with code
+   * `TLS_ERR_HANDSHAKE_TIMEOUT`. Default 10,000. 0: no deadline of ours,
+   * only Node's (120 s without a byte).
+   */
+  readonly handshakeTimeout: number;
+  /**
+   * Most accepted connections in their handshake at once: one more is
+   * closed as it is accepted (`tlsClientError` with code
+   * `TLS_ERR_HANDSHAKE_LIMIT`), so peers that never finish cannot take
+   * every socket. Default 1,000.
+   */
+  readonly maxHandshakes: number;
+}
+
+/** The defaults of {@link HandshakeLimits}. */
+export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = Object.freeze({ handshakeTimeout: 10_000, maxHandshakes: 1_000 });
 
 /** OpenSSL verification codes that mean the chain did not verify. */
 const CHAIN_ERRORS = new Set([
@@ -40,10 +67,31 @@ const CHAIN_ERRORS = new Set([
 export class TlsTransport extends SocketStreamTransport {
   readonly protocol = 'TLS' as const;
   readonly #options: TlsTransportOptions;
+  readonly #clock: Clock;
+  readonly #handshakeLimits: HandshakeLimits;
+  /** Accepted connections still in their handshake, by remote address (unique among open connections). */
+  readonly #handshaking = new Map<string, { readonly raw: net.Socket; readonly deadline: ClockTimer | undefined }>();
 
   constructor(options: TlsTransportOptions) {
     super(options, 5061);
     this.#options = options;
+    this.#clock = options.clock ?? new SystemClock();
+    this.#handshakeLimits = { ...DEFAULT_HANDSHAKE_LIMITS, ...options.handshakeLimits };
+  }
+
+  /** How many accepted connections are still in their handshake. */
+  get handshakeCount(): number {
+    return this.#handshaking.size;
+  }
+
+  /** Closes the connections still in their handshake too, then what the base closes. */
+  override async close(): Promise<void> {
+    for (const { raw, deadline } of this.#handshaking.values()) {
+      deadline?.cancel();
+      raw.destroy();
+    }
+    this.#handshaking.clear();
+    await super.close();
   }
 
   protected override keyOf(destination: Destination): string {
@@ -60,7 +108,29 @@ export class TlsTransport extends SocketStreamTransport {
       requestCert: o.requestClientCertificate === true || o.requireClientCertificate === true,
       rejectUnauthorized: o.requireClientCertificate === true,
     });
+    const handshaking = this.#handshaking;
+    const finished = (key: string, raw?: net.Socket): void => {
+      const entry = handshaking.get(key);
+      if (entry === undefined || (raw !== undefined && entry.raw !== raw)) return;
+      entry.deadline?.cancel();
+      handshaking.delete(key);
+    };
+    const { handshakeTimeout, maxHandshakes } = this.#handshakeLimits;
+    // Node emits the raw socket here, after wrapping it for TLS: destroying it with an error ends the
+    // handshake with that error, which reaches `tlsClientError` like any other failed handshake.
+    server.on('connection', (raw: net.Socket) => {
+      raw.on('error', () => undefined);
+      if (handshaking.size >= maxHandshakes) {
+        raw.destroy(new TlsError('TLS_ERR_HANDSHAKE_LIMIT'));
+        return;
+      }
+      const key = `${raw.remoteAddress}:${raw.remotePort}`;
+      const deadline = handshakeTimeout > 0 ? this.#clock.setTimer(handshakeTimeout, () => raw.destroy(new TlsError('TLS_ERR_HANDSHAKE_TIMEOUT'))) : undefined;
+      handshaking.set(key, { raw, deadline });
+      raw.once('close', () => finished(key, raw));
+    });
     server.on('secureConnection', (socket) => {
+      finished(`${socket.remoteAddress}:${socket.remotePort}`);
       let peer: TlsPeerIdentity | undefined;
       if (socket.authorized) {
         const raw = socket.getPeerCertificate().raw;
@@ -74,7 +144,8 @@ export class TlsTransport extends SocketStreamTransport {
       }
       accept(socket, peer);
     });
-    server.on('tlsClientError', () => undefined);
+    // Node reports a failed handshake (its own 120 s timeout included) but leaves the socket open: close it.
+    server.on('tlsClientError', (_error, socket) => socket.destroy());
     return server;
   }
 

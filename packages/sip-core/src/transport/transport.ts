@@ -67,6 +67,24 @@ export interface MessageSource extends HostPort {
   readonly tlsPeer?: TlsPeerIdentity;
 }
 
+/** Why a stream connection closed. */
+export type ConnectionCloseReason =
+  /** The peer closed it, or it broke. */
+  | 'remote'
+  /** No traffic for `idleTimeout`. */
+  | 'idle-timeout'
+  /** A message (inbound: the first one) not complete within `messageTimeout`. */
+  | 'message-timeout'
+  /** Bytes that cannot be framed: a fatal parse error. */
+  | 'bad-input'
+  /** This side closed it: the transport shut down. */
+  | 'local';
+
+/** Why an inbound connection was refused as it was accepted. */
+export type ConnectionRefusalReason =
+  /** `maxConnections` connections were open. */
+  'connection-limit';
+
 /** What a transport reports to its receiver. */
 export type TransportEvent =
   | { readonly kind: 'message'; readonly message: SipMessage; readonly source: MessageSource }
@@ -75,8 +93,12 @@ export type TransportEvent =
    * can't be read further and is closed after the receiver returns.
    */
   | { readonly kind: 'parseError'; readonly error: SipParseError; readonly source: MessageSource; readonly fatal: boolean }
-  /** A connection was opened or accepted, or closed. */
-  | { readonly kind: 'connection'; readonly state: 'open' | 'closed'; readonly source: MessageSource };
+  /** A connection was opened or accepted. */
+  | { readonly kind: 'connection'; readonly state: 'open'; readonly source: MessageSource }
+  /** A connection that was open closed, and why. */
+  | { readonly kind: 'connection'; readonly state: 'closed'; readonly reason: ConnectionCloseReason; readonly source: MessageSource }
+  /** An inbound connection was closed as it was accepted, never open (no `open` event came before). */
+  | { readonly kind: 'connection'; readonly state: 'refused'; readonly reason: ConnectionRefusalReason; readonly source: MessageSource };
 
 /** Who a transport hands what it receives to. */
 export type TransportReceiver = (event: TransportEvent) => void;

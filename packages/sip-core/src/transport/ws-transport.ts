@@ -18,7 +18,7 @@ import { parseMessage } from '../parse-message.js';
 import { type Connection, ConnectionTable, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-table.js';
 import { TransportError } from './transport-error.js';
 import type { Clock } from '../clock.js';
-import type { Destination, HostPort, MessageSource, Transport, TransportReceiver } from './transport.js';
+import type { ConnectionCloseReason, Destination, HostPort, MessageSource, Transport, TransportReceiver } from './transport.js';
 
 /** The WebSocket subprotocol of RFC 7118 §4.1 (IANA registered). */
 export const SIP_WEBSOCKET_PROTOCOL = 'sip';
@@ -44,6 +44,9 @@ export interface WsTransportOptions {
 }
 
 class WsConnection implements Connection {
+  /** Why this side closed the connection; undefined while it did not (then the peer did). */
+  closeReason: ConnectionCloseReason | undefined;
+
   constructor(
     readonly id: string,
     readonly socket: WebSocket,
@@ -63,7 +66,8 @@ class WsConnection implements Connection {
     });
   }
 
-  close(): void {
+  close(reason: ConnectionCloseReason = 'local'): void {
+    this.closeReason ??= reason;
     this.socket.close(1000);
   }
 }
@@ -235,7 +239,7 @@ export class WsTransport implements Transport {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.#table.remove(id);
-      this.#receiver?.({ kind: 'connection', state: 'closed', source });
+      this.#receiver?.({ kind: 'connection', state: 'closed', reason: connection.closeReason ?? 'remote', source });
     });
     this.#receiver?.({ kind: 'connection', state: 'open', source });
     return connection;

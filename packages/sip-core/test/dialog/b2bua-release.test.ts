@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { B2buaCall } from '../../src/dialog/b2bua-call.js';
-import { answerWith, newInvite, world } from './harness.js';
+import { answerWith, newInvite, serializeMessage, starts, world } from './harness.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -79,6 +79,45 @@ describe('a finished B2BUA call is released while its transactions linger', () =
     w.run(500);
     expect(outgoing.state).toBe('Rejected');
     expect(await collected(refs)).toBe(1);
+  });
+
+  it('after the call, a retransmitted 2xx still gets its ACK and a 2xx of another fork an ACK and a BYE (§13.2.2.4)', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    answerWith(bob, [[180, 0], [200, 20]], w.clock);
+    const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
+    w.run(500);
+    void outgoing.dialog!.bye();
+    w.run(500);
+    expect(await collected(refs)).toBe(1);
+    // Bob's 200 as the core received it, sent again (its ACK was lost, say) while the INVITE transaction is Accepted.
+    const ok = core.seen.find((m) => m.kind === 'response' && m.status === 200 && m.cseq.method === 'INVITE')!;
+    const acksBefore = starts(bob).filter((s) => s === 'ACK').length;
+    await bob.transport.send(serializeMessage(ok), core.destination);
+    w.run(100);
+    expect(starts(bob).filter((s) => s === 'ACK').length).toBe(acksBefore + 1);
+    // A 2xx from a dialog the INVITE never saw (another fork's To tag): ACKed, then BYEd.
+    const forked = serializeMessage(ok).toString().replace(/(\r\nTo:[^\r]*;tag=)[^;\r]*/i, '$1other-fork');
+    await bob.transport.send(Buffer.from(forked, 'latin1'), core.destination);
+    w.run(100);
+    const toFork = bob.seen.filter((m) => m.kind === 'request' && m.to.tag === 'other-fork').map((m) => (m.kind === 'request' ? m.method : ''));
+    expect(toFork).toEqual(['ACK', 'BYE']);
+  });
+
+  it('a CANCEL after the final response gets 200 with the INVITE\'s To tag and changes nothing (§9.2)', async () => {
+    const { w, alice, core, bob } = setup();
+    answerWith(bob, [[486, 20]], w.clock);
+    const invite = newInvite(alice, core);
+    const outgoing = alice.layer.invite(invite, { destination: core.destination });
+    w.run(500);
+    expect(outgoing.state).toBe('Rejected');
+    const rejected = alice.seen.find((m) => m.kind === 'response' && m.status === 486)!;
+    // A CANCEL of the same INVITE (same branch), as a late or retransmitted one would come.
+    const cancel = serializeMessage(outgoing.request).toString().replace(/^INVITE /, 'CANCEL ').replace(/CSeq: 1 INVITE/i, 'CSeq: 1 CANCEL').replace(/\r\n\r\n[\s\S]*$/, '\r\n\r\n').replace(/Content-Length: \d+/i, 'Content-Length: 0').replace(/\r\nContent-Type:[^\r]*/i, '');
+    await alice.transport.send(Buffer.from(cancel, 'latin1'), core.destination);
+    w.run(100);
+    const answer = alice.seen.find((m) => m.kind === 'response' && m.cseq.method === 'CANCEL');
+    expect(answer?.kind === 'response' && answer.status).toBe(200);
+    expect(answer?.to.tag).toBe(rejected.to.tag);
   });
 
   it('a call still in progress is kept', async () => {

@@ -1,7 +1,8 @@
 /**
  * What TCP (and TLS, through the same base) does with connections
- * (RFC 3261 §18.3, RFC 5626 §4.4.1, RFC 5923): idle close on a manual clock,
- * CRLF keep-alives answered, the connection limit, and responses sent back
+ * (RFC 3261 §18.3, RFC 5626 §4.4.1, RFC 5923): idle close and the
+ * messageTimeout bound on a manual clock, CRLF keep-alives answered, the
+ * connection limit, why each connection closed, and responses sent back
  * over the connection their request came on. Real sockets on loopback.
  */
 import net from 'node:net';
@@ -55,6 +56,9 @@ async function listening(options: ConstructorParameters<typeof TcpTransport>[0] 
   return { transport, events };
 }
 
+/** The reasons of the `closed` connection events, in order. */
+const closes = (events: readonly TransportEvent[]): string[] => events.flatMap((e) => (e.kind === 'connection' && e.state === 'closed' ? [e.reason] : []));
+
 const options = (via: string, callId = 'c-1'): string =>
   `OPTIONS sip:bob@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP ${via};branch=z9hG4bK-${callId}\r\nFrom: <sip:a@example.test>;tag=1\r\nTo: <sip:bob@example.test>\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
 
@@ -74,6 +78,79 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     clock.advance(400);
     expect(transport.connectionCount).toBe(0);
     expect(await until(() => client.closed())).toBe(true);
+    expect(await until(() => closes(events).length === 1)).toBe(true);
+    expect(closes(events)).toEqual(['idle-timeout']);
+  });
+
+  it('closes an accepted connection that brings no message or keep-alive within messageTimeout, and keeps one that did', async () => {
+    const clock = new ManualClock();
+    const { transport, events } = await listening({ clock, limits: { messageTimeout: 1000 } });
+    const silent = await connect(transport.local.port);
+    const pinging = await connect(transport.local.port);
+    expect(await until(() => transport.connectionCount === 2)).toBe(true);
+    pinging.socket.write('\r\n\r\n');
+    expect(await until(() => pinging.received() === '\r\n')).toBe(true);
+    clock.advance(999);
+    expect(transport.connectionCount).toBe(2);
+    clock.advance(1);
+    expect(await until(() => silent.closed())).toBe(true);
+    expect(await until(() => closes(events).length === 1)).toBe(true);
+    expect(closes(events)).toEqual(['message-timeout']);
+    expect(pinging.closed()).toBe(false);
+    clock.advance(5000);
+    expect(pinging.closed()).toBe(false);
+    expect(transport.connectionCount).toBe(1);
+  });
+
+  it('closes a connection whose message is not complete messageTimeout after its first byte, however slowly the rest trickles in', async () => {
+    const clock = new ManualClock();
+    const { transport, events } = await listening({ clock, limits: { messageTimeout: 1000 } });
+    const client = await connect(transport.local.port);
+    const half = options('127.0.0.1:5999', 'slow').slice(0, 60);
+    // One write: the whole message (which stops the first-message clock) and the start of the next one.
+    client.socket.write(options('127.0.0.1:5999', 'first') + half.slice(0, 30));
+    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    for (const at of [10, 20, 30]) {
+      clock.advance(300);
+      client.socket.write(half.slice(at, at + 10));
+      // Let the trickle be read: it must not move the deadline.
+      await until(() => false, 20);
+    }
+    expect(client.closed()).toBe(false);
+    clock.advance(99);
+    expect(client.closed()).toBe(false);
+    clock.advance(1);
+    expect(await until(() => client.closed())).toBe(true);
+    expect(await until(() => closes(events).length === 1)).toBe(true);
+    expect(closes(events)).toEqual(['message-timeout']);
+  });
+
+  it('gives an outgoing connection no first-message deadline: the peer owes nothing until asked', async () => {
+    const clock = new ManualClock();
+    const { transport: server, events } = await listening();
+    const { transport: client } = await listening({ clock, limits: { messageTimeout: 1000 } });
+    await client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, 'out')), { protocol: 'TCP', host: '127.0.0.1', port: server.local.port });
+    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    clock.advance(10_000);
+    expect(client.connectionCount).toBe(1);
+    expect(server.connectionCount).toBe(1);
+  });
+
+  it('says why each connection closed: bad input it cannot frame, the peer, or its own shutdown', async () => {
+    const { transport, events } = await listening();
+    const garbage = await connect(transport.local.port);
+    garbage.socket.write('NOT SIP\r\n\r\n');
+    expect(await until(() => garbage.closed())).toBe(true);
+    expect(events.find((e) => e.kind === 'parseError')).toMatchObject({ fatal: true, error: { code: 'SIP_ERR_MISSING_CONTENT_LENGTH' } });
+    const leaving = await connect(transport.local.port);
+    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    leaving.socket.end();
+    expect(await until(() => closes(events).length === 2)).toBe(true);
+    const staying = await connect(transport.local.port);
+    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    await transport.close();
+    expect(await until(() => staying.closed() && closes(events).length === 3)).toBe(true);
+    expect(closes(events)).toEqual(['bad-input', 'remote', 'local']);
   });
 
   it('answers a CRLF CRLF keep-alive ping with a single CRLF pong (RFC 5626 §4.4.1)', async () => {
@@ -88,7 +165,7 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
   });
 
   it('refuses connections over maxConnections, inbound (closed at once) and outbound (TRANSPORT_ERR_CONNECTION_LIMIT)', async () => {
-    const { transport } = await listening({ limits: { maxConnections: 2 } });
+    const { transport, events } = await listening({ limits: { maxConnections: 2 } });
     const a = await connect(transport.local.port);
     const b = await connect(transport.local.port);
     expect(await until(() => transport.connectionCount === 2)).toBe(true);
@@ -96,6 +173,8 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     expect(await until(() => c.closed())).toBe(true);
     expect(a.closed() || b.closed()).toBe(false);
     expect(transport.connectionCount).toBe(2);
+    // Refused, never open: reported apart from the connections that opened and closed.
+    expect(events.filter((e) => e.kind === 'connection').map((e) => `${e.state}${e.state === 'open' ? '' : ` ${e.reason}`}`)).toEqual(['open', 'open', 'refused connection-limit']);
     const { transport: other } = await listening();
     const error = await transport.send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port }).then(() => undefined, (e: unknown) => e);
     expect(isTransportError(error, 'TRANSPORT_ERR_CONNECTION_LIMIT')).toBe(true);

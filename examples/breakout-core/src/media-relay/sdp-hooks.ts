@@ -1,0 +1,180 @@
+/**
+ * The SDP of a call through the media relay (rtpengine): the hooks the call
+ * controller gives its B2BUA call. An INVITE from the mobile side toward a
+ * TAS (leg 2, FORK's and FALLBACK's TAS legs) carries rtpengine's `offer`
+ * in WebRTC style, and the TAS's answers (18x, 2xx) go back through
+ * `answer` as plain RTP/AVP; an INVITE from a TAS toward the mobile side
+ * (leg 3 → leg 4, INGRESS) the other way round (profiles in
+ * `sdp-profiles.ts`). Legs between mobile parties are not touched. Every
+ * media session of a call is deleted when the call ends, however it ends.
+ *
+ * The offers are made before the legs start ({@link CallMediaRelay.prepare}),
+ * since an outgoing INVITE's hook runs synchronously; the answers are
+ * rewritten in the B2BUA's `relaySetupResponse` hook, whose promise the
+ * response to the caller waits for.
+ */
+import type { Logger } from 'pino';
+import type { B2buaHooks, LegTarget, RelayedContent, SipRequest } from '@sipbreakout/sip-core';
+import type { MediaRelayFailureAction } from '../config-schema.js';
+import { faceOfProtocol } from '../sip-stack.js';
+import { isMediaRelayError, MediaRelayError } from './media-relay-error.js';
+import type { NgClient } from './ng-client.js';
+import { SDP_TOWARD_MOBILE, SDP_TOWARD_TAS, type SdpProfile } from './sdp-profiles.js';
+
+
+/** The ng commands the core sends, as the `command` label. */
+export type MediaRelayCommand = 'offer' | 'answer' | 'delete';
+
+/** Options of {@link MediaRelay}. */
+export interface MediaRelayOptions {
+  readonly client: Pick<NgClient, 'offer' | 'answer' | 'delete'>;
+  readonly onFailure: MediaRelayFailureAction;
+  /** Told of every command sent: `ok`, or the `MEDIA_RELAY_ERR_…` code it failed with. */
+  readonly count: (command: MediaRelayCommand, outcome: string) => void;
+}
+
+/** The media relay of one call, from {@link MediaRelay.forCall}. */
+export interface CallMediaRelay {
+  /** `hooks` with the relay's added: each INVITE carries its prepared offer, each answer goes through rtpengine. */
+  wrap(hooks: B2buaHooks): B2buaHooks;
+  /**
+   * Sends the `offer` of every target whose SDP goes through the relay
+   * (toward a TAS from the mobile side, toward the mobile side from a TAS).
+   * Resolves false when one failed and the policy is `reject`: the caller
+   * is to be answered 503, no leg started.
+   */
+  prepare(targets: readonly LegTarget[]): Promise<boolean>;
+  /** Deletes every media session of the call; one offered later is deleted at once. Idempotent. */
+  release(): void;
+}
+
+/** The one media session of one outgoing leg. */
+interface Session {
+  readonly callId: string;
+  readonly fromTag: string;
+  readonly profile: SdpProfile;
+  /** rtpengine's offer, the body of the leg's INVITE. */
+  readonly offer: Uint8Array;
+}
+
+/** Whether a message's body is an SDP (`application/sdp`, RFC 3264). */
+function isSdp(contentType: string | undefined, body: Uint8Array | undefined): body is Uint8Array {
+  return body !== undefined && body.length > 0 && contentType !== undefined && /^\s*application\/sdp\s*(;|$)/i.test(contentType);
+}
+
+function contentTypeOf(headers: ReadonlyArray<readonly [string, string]>): string | undefined {
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    // RFC 3261 §7.3.3: `c` is Content-Type's compact form.
+    if (lower === 'content-type' || lower === 'c') return value;
+  }
+  return undefined;
+}
+
+const codeOf = (error: unknown): string => (isMediaRelayError(error) ? error.code : 'MEDIA_RELAY_ERR_SOCKET');
+
+/** The media relay of the core: one {@link CallMediaRelay} per call. */
+export class MediaRelay {
+  readonly #o: MediaRelayOptions;
+
+  constructor(options: MediaRelayOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * The relay of the call that `incoming` starts; `fromTas`: it came in on
+   * the TAS face (a leg 3, an INGRESS call).
+   */
+  forCall(context: { readonly incoming: SipRequest; readonly fromTas: boolean; readonly log: Logger }): CallMediaRelay {
+    const { client, onFailure, count } = this.#o;
+    const { incoming, fromTas, log } = context;
+    const sessions = new Map<LegTarget, Session>();
+    let released = false;
+    let sequence = 0;
+    const fromTag = incoming.from.tag ?? 'caller';
+
+    const remove = (session: Session): void => {
+      client.delete({ callId: session.callId, fromTag: session.fromTag }).then(
+        () => count('delete', 'ok'),
+        (error: unknown) => {
+          count('delete', codeOf(error));
+          log.warn({ err: error, mediaCallId: session.callId }, 'media relay: delete failed');
+        },
+      );
+    };
+
+    /** The profile of a target's SDP: toward a TAS from the mobile side, toward the mobile side from a TAS, else none. */
+    const profileOf = (target: LegTarget): SdpProfile | undefined => {
+      const towardTas = faceOfProtocol(target.destination.protocol) === 'tas';
+      if (!fromTas && towardTas) return SDP_TOWARD_TAS;
+      if (fromTas && !towardTas) return SDP_TOWARD_MOBILE;
+      return undefined;
+    };
+
+    const offer = async (target: LegTarget, profile: SdpProfile, sdp: Uint8Array): Promise<boolean> => {
+      // One rtpengine call per outgoing leg: FORK's TAS legs each get their own media session.
+      const callId = `${incoming.callId}~${++sequence}`;
+      try {
+        const reply = await client.offer({ callId, fromTag, sdp, options: profile.offer });
+        count('offer', 'ok');
+        const session: Session = { callId, fromTag, profile, offer: reply.sdp };
+        if (released) remove(session);
+        else sessions.set(target, session);
+        if (reply.warning !== undefined) log.info({ mediaCallId: callId, warning: reply.warning }, 'media relay: offer warning');
+        return true;
+      } catch (error) {
+        count('offer', codeOf(error));
+        log.warn({ err: error, mediaCallId: callId, onFailure }, 'media relay: offer failed');
+        return onFailure === 'passthrough';
+      }
+    };
+
+    return {
+      wrap: (hooks) => ({
+        ...hooks,
+        outgoingInvite: (request, ctx) => {
+          hooks.outgoingInvite?.(request, ctx);
+          const session = sessions.get(ctx.target);
+          if (session !== undefined) request.body = session.offer;
+        },
+        relaySetupResponse: (content: RelayedContent, ctx) => {
+          const before = hooks.relaySetupResponse?.(content, ctx);
+          const target = ctx.from.side.kind === 'outgoing' ? ctx.from.side.target : undefined;
+          const session = target === undefined ? undefined : sessions.get(target);
+          if (session === undefined || !isSdp(contentTypeOf(content.headers), content.body)) return before;
+          const sdp = content.body;
+          const toTag = ctx.response.to.tag ?? 'callee';
+          return (async () => {
+            await before;
+            try {
+              const reply = await client.answer({ callId: session.callId, fromTag: session.fromTag, toTag, sdp, options: session.profile.answer });
+              count('answer', 'ok');
+              content.body = reply.sdp;
+            } catch (error) {
+              count('answer', codeOf(error));
+              log.warn({ err: error, mediaCallId: session.callId, status: ctx.response.status, onFailure }, 'media relay: answer failed');
+              if (onFailure === 'reject') throw isMediaRelayError(error) ? error : new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', String(error));
+            }
+          })();
+        },
+      }),
+      prepare: async (targets) => {
+        const sdp = incoming.body;
+        if (released || !isSdp(incoming.headers.get('Content-Type'), sdp)) return true;
+        const work: Array<Promise<boolean>> = [];
+        for (const target of targets) {
+          const profile = profileOf(target);
+          if (profile !== undefined && !sessions.has(target)) work.push(offer(target, profile, sdp));
+        }
+        if (work.length === 0) return true;
+        return (await Promise.all(work)).every(Boolean);
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const session of sessions.values()) remove(session);
+        sessions.clear();
+      },
+    };
+  }
+}
