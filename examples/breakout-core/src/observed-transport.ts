@@ -53,6 +53,19 @@ export function summarizeSent(bytes: Uint8Array): SentSummary {
   return { method: methodLabel(text.slice(0, Math.max(0, text.indexOf(' ')))), status: '', callId, sessionId };
 }
 
+/** The method label and status of bytes we serialized, from the start line (and CSeq for a response) only: what the counters need. */
+export function startLineOfSent(bytes: Uint8Array): { readonly method: string; readonly status: string } {
+  // "SIP/2.0 " as bytes: a response.
+  if (bytes[0] === 0x53 && bytes[1] === 0x49 && bytes[2] === 0x50 && bytes[3] === 0x2f) {
+    const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString('latin1');
+    const cseq = /\r\nCSeq[ \t]*:[ \t]*\d+[ \t]+([A-Za-z]+)/i.exec(head)?.[1];
+    return { method: methodLabel(cseq ?? 'other'), status: head.slice(8, 11) };
+  }
+  let space = 0;
+  while (space < bytes.length && space < 32 && bytes[space] !== 0x20) space++;
+  return { method: methodLabel(Buffer.from(bytes.buffer, bytes.byteOffset, space).toString('latin1')), status: '' };
+}
+
 /** Wraps a transport of one face with counters and debug logs. */
 export class ObservedTransport implements Transport {
   readonly #inner: Transport;
@@ -95,17 +108,44 @@ export class ObservedTransport implements Transport {
     return this.#inner.listen();
   }
 
-  async send(bytes: Uint8Array, destination: Destination): Promise<void> {
-    const summary = summarizeSent(bytes);
-    try {
-      await this.#inner.send(bytes, destination);
-    } catch (error) {
-      if (isTlsError(error)) this.#metrics.tlsFailures.inc({ face: this.#face, direction: 'outbound', cause: error.code });
-      this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, err: error }, 'sip send failed');
-      throw error;
+  send(bytes: Uint8Array, destination: Destination): Promise<void> {
+    // The debug lines read Call-ID and Session-ID too; without them the start line is enough (this runs for every message).
+    const debug = this.#log.isLevelEnabled('debug');
+    const summary: SentSummary = debug ? summarizeSent(bytes) : { ...startLineOfSent(bytes), callId: undefined, sessionId: undefined };
+    return this.#inner.send(bytes, destination).then(
+      () => {
+        this.#sentCounter(destination.protocol, summary.method, summary.status).inc();
+        if (debug) this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, transport: destination.protocol }, 'sip message sent');
+      },
+      (error: unknown) => {
+        if (isTlsError(error)) this.#metrics.tlsFailures.inc({ face: this.#face, direction: 'outbound', cause: error.code });
+        if (debug) this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, err: error }, 'sip send failed');
+        throw error;
+      },
+    );
+  }
+
+  /** Counters bound to their labels, kept: prom-client hashes a label object on every `inc` otherwise. */
+  readonly #bound = new Map<string, { inc(): void }>();
+
+  #sentCounter(transport: string, method: string, status: string): { inc(): void } {
+    const key = `s ${transport} ${method} ${status}`;
+    let counter = this.#bound.get(key);
+    if (counter === undefined) {
+      counter = this.#metrics.sipSent.labels({ face: this.#face, transport, method, status });
+      this.#bound.set(key, counter);
     }
-    this.#metrics.sipSent.inc({ face: this.#face, transport: destination.protocol, method: summary.method, status: summary.status });
-    this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, transport: destination.protocol }, 'sip message sent');
+    return counter;
+  }
+
+  #receivedCounter(transport: string, method: string, status: string): { inc(): void } {
+    const key = `r ${transport} ${method} ${status}`;
+    let counter = this.#bound.get(key);
+    if (counter === undefined) {
+      counter = this.#metrics.sipReceived.labels({ face: this.#face, transport, method, status });
+      this.#bound.set(key, counter);
+    }
+    return counter;
   }
 
   hasConnection(connectionId: string): boolean {
@@ -123,11 +163,13 @@ export class ObservedTransport implements Transport {
         const m = event.message;
         const method = methodLabel(m.kind === 'request' ? m.method : m.cseq.method);
         const status = m.kind === 'response' ? String(m.status) : '';
-        this.#metrics.sipReceived.inc({ face: this.#face, transport, method, status });
-        this.#log.debug(
-          { callId: m.callId, sessionId: sessionIdOf(m), method, status: status || undefined, from: `${event.source.host}:${event.source.port}`, transport },
-          'sip message received',
-        );
+        this.#receivedCounter(transport, method, status).inc();
+        if (this.#log.isLevelEnabled('debug')) {
+          this.#log.debug(
+            { callId: m.callId, sessionId: sessionIdOf(m), method, status: status || undefined, from: `${event.source.host}:${event.source.port}`, transport },
+            'sip message received',
+          );
+        }
         return;
       }
       case 'parseError':

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { ConnectionCloseReason, ConnectionRefusalReason, MessageSource, Transport, TransportEvent, TransportReceiver } from '@sipbreakout/sip-core';
 import { CoreMetrics } from '../src/core-metrics.js';
-import { methodLabel, ObservedTransport, reasonLabel, summarizeSent } from '../src/observed-transport.js';
+import { methodLabel, ObservedTransport, reasonLabel, startLineOfSent, summarizeSent } from '../src/observed-transport.js';
 
 const bytes = (text: string): Uint8Array => Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1');
 
@@ -13,6 +13,13 @@ describe('summarizeSent', () => {
     ['an invented method', 'FROBNICATE sip:a@b SIP/2.0\nCSeq: 1 FROBNICATE\n\n', { method: 'other', status: '', callId: undefined, sessionId: undefined }],
   ])('reads %s', (_what, text, expected) => {
     expect(summarizeSent(bytes(text))).toEqual(expected);
+  });
+
+  it('agrees with startLineOfSent (the path taken when debug logs are off) on method and status', () => {
+    for (const text of ['OPTIONS sip:a@b SIP/2.0\nCall-ID: x1\nCSeq: 1 OPTIONS\n\n', 'SIP/2.0 503 Service Unavailable\ni: x2\nCSeq: 7 INVITE\n\n', 'FROBNICATE sip:a@b SIP/2.0\n\n', 'SIP/2.0 200 OK\ncseq: 2 bye\n\n']) {
+      const full = summarizeSent(bytes(text));
+      expect(startLineOfSent(bytes(text))).toEqual({ method: full.method, status: full.status });
+    }
   });
 
   it('bounds the method label set', () => {
