@@ -31,8 +31,9 @@ export function startSocat(left: string, right: string, seconds: number): Promis
       process: child,
       output: () => output,
       stop: async () => {
-        // The process group holds timeout, socat and socat's forked children: only ours.
-        if (child.exitCode === null && child.pid !== undefined) {
+        // The process group holds timeout, socat and socat's forked children: only ours. Signalled even
+        // when timeout itself has exited, since a forked child can outlive it (and spin on a half-closed pair).
+        if (child.pid !== undefined) {
           try {
             process.kill(-child.pid, 'SIGTERM');
           } catch {

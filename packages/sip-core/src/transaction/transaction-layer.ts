@@ -153,9 +153,11 @@ export class TransactionLayer {
   /** How many open transactions are in each state, by kind (`InviteServer/Accepted` → 3). */
   stateCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of [...this.#client.values(), ...this.#server.values()]) {
-      const key = `${r.current.kind}/${r.current.name}`;
-      out[key] = (out[key] ?? 0) + 1;
+    for (const map of [this.#client, this.#server]) {
+      for (const r of map.values()) {
+        const key = `${r.current.kind}/${r.current.name}`;
+        out[key] = (out[key] ?? 0) + 1;
+      }
     }
     return out;
   }
@@ -250,9 +252,7 @@ export class TransactionLayer {
 
   /** Stops every timer and forgets every transaction (shutdown). */
   close(): void {
-    for (const r of [...this.#client.values(), ...this.#server.values()]) {
-      cancelAll(r);
-    }
+    for (const map of [this.#client, this.#server]) for (const r of map.values()) cancelAll(r);
     this.#client.clear();
     this.#server.clear();
   }
