@@ -1,21 +1,38 @@
 /**
  * `pnpm bench:load`: SIPp caller → system under test → SIPp callee over UDP
  * on loopback, for SIPp alone (the machine's ceiling), Kamailio as a
- * transaction-stateful proxy and our breakout core (direct route); the
- * highest zero-failure call rate of each, the ratio of ours to Kamailio's,
- * and the core's RSS before and after a fixed run at half its rate.
- * Flags: --quick, --only=sipp,kamailio,core, --kamailio-children=N.
+ * transaction-stateful proxy, our breakout core on the direct route, and
+ * our core on the LOOP route (`loop`: the caller's number registered with
+ * LOOP through the gRPC API; every call goes as leg 2 over TLS to a SIPp TAS
+ * behind socat, comes back from it as leg 3 with the same Session-ID, and
+ * goes on as leg 4 to the callee; a step passes only when the core counted
+ * every call answered on LOOP and on leg 3, and the CPU of the core, socat
+ * and the TAS is printed per step, so socat is seen if it is the limit);
+ * the highest zero-failure call rate of each, the ratio of ours to
+ * Kamailio's, and the core's memory over a fixed run at half its rate.
+ * Flags: --quick, --only=sipp,kamailio,core,loop, --kamailio-children=N.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCore, type CoreProcess } from './breakout-core-process.js';
+import { describeBreakdown, profileRun, type TimeBreakdown } from './cpu-profile.js';
 import { findKamailio, startKamailio } from './kamailio.js';
+import { socatVerdict, startLoopRoute, type LoopRoute } from './loop-route.js';
 import { searchMaxRate, type RateSearch } from './rate-search.js';
 import { requireSipp, runCaller, startCallee, type StepResult } from './sipp.js';
 
-type SystemId = 'sipp' | 'kamailio' | 'core';
+type SystemId = 'sipp' | 'kamailio' | 'core' | 'loop';
+
+const SYSTEMS: readonly SystemId[] = ['sipp', 'kamailio', 'core', 'loop'];
+
+const LABELS: Readonly<Record<SystemId, string>> = {
+  sipp: 'SIPp → SIPp',
+  kamailio: 'Kamailio (tm)',
+  core: 'breakout core (direct)',
+  loop: 'breakout core (LOOP via TAS, TLS)',
+};
 
 interface Settings {
   readonly quick: boolean;
@@ -31,8 +48,8 @@ const CALLEE_NUMBER = '+4790000002';
 
 function parseArgs(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick') || process.env['BENCH_QUICK'] === '1';
-  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['sipp', 'kamailio', 'core'];
-  for (const id of only) if (id !== 'sipp' && id !== 'kamailio' && id !== 'core') throw new Error(`--only: unknown system ${id} (sipp, kamailio, core)`);
+  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? [...SYSTEMS];
+  for (const id of only) if (!(SYSTEMS as readonly string[]).includes(id)) throw new Error(`--only: unknown system ${id} (${SYSTEMS.join(', ')})`);
   const children = Number(argv.find((a) => a.startsWith('--kamailio-children='))?.split('=')[1] ?? 4);
   return {
     quick,
@@ -48,8 +65,10 @@ function parseArgs(argv: readonly string[]): Settings {
 }
 
 function describeStep(system: string, s: StepResult): string {
-  const verdict = s.passed ? 'pass' : s.timedOut ? 'FAIL (timeout: calls stuck)' : `FAIL (exit ${s.exitCode})`;
-  return `  ${system.padEnd(9)} ${String(s.rate).padStart(6)} calls/s × ${String(s.calls).padStart(6)}: ${verdict}, ok ${s.successful}, failed ${s.failed}, retrans ${s.retransmissions}, ${s.seconds.toFixed(1)} s`;
+  const verdict = s.passed ? 'pass' : s.timedOut ? 'FAIL (timeout: calls stuck)' : s.exitCode === 0 ? 'FAIL (SIPp passed, the core\'s counters did not)' : `FAIL (exit ${s.exitCode})`;
+  const cpu = s.cpu === undefined ? '' : `; cpu % of a core (average/busiest second) ${Object.entries(s.cpu).map(([p, v]) => `${p} ${v.average}/${v.peak}`).join(', ')}`;
+  const note = s.note === undefined ? '' : `\n${' '.repeat(14)}${s.note}`;
+  return `  ${system.padEnd(9)} ${String(s.rate).padStart(6)} calls/s × ${String(s.calls).padStart(6)}: ${verdict}, ok ${s.successful}, failed ${s.failed}, retrans ${s.retransmissions}, ${s.seconds.toFixed(1)} s${cpu}${note}`;
 }
 
 interface SystemResult {
@@ -59,13 +78,17 @@ interface SystemResult {
   readonly error?: string;
 }
 
+/** Where the direct route's time goes (the profiled run). */
+let breakdown: (TimeBreakdown & { readonly passed: boolean }) | undefined;
+
 async function measure(system: SystemId, settings: Settings, memory: { out?: MemoryRun }): Promise<SystemResult> {
-  const label = system === 'sipp' ? 'SIPp → SIPp' : system === 'kamailio' ? 'Kamailio (tm)' : 'breakout core (direct)';
+  const label = LABELS[system];
   // Everything this system starts is bounded by its cap plus the memory run and margin.
-  const processCap = settings.capSeconds + settings.memorySeconds + 120;
+  const processCap = settings.capSeconds + settings.memorySeconds + 180;
   const callee = await startCallee(processCap);
   let stopSut: (() => Promise<void>) | undefined;
   let core: CoreProcess | undefined;
+  let loop: LoopRoute | undefined;
   try {
     let target: number;
     if (system === 'sipp') target = callee.ports.sip;
@@ -73,13 +96,21 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
       const k = await startKamailio({ callee: callee.ports.sip, children: settings.kamailioChildren, maxSeconds: processCap });
       stopSut = k.stop;
       target = k.port;
+    } else if (system === 'loop') {
+      // The LOOP route's core takes no memory run (`core` stays unset): that is the direct route's.
+      loop = await startLoopRoute({ callee: callee.ports.sip, calleeNumber: CALLEE_NUMBER, maxCalls: 10 * Math.max(...settings.ladder), maxSeconds: processCap });
+      stopSut = loop.stop;
+      target = loop.core.port;
     } else {
       core = await startCore({ callee: callee.ports.sip, maxSeconds: processCap, logLevel: 'error' });
       stopSut = core.stop;
       target = core.port;
     }
-    const step = (rate: number, calls: number): Promise<StepResult> =>
-      runCaller({ target: `127.0.0.1:${target}`, rate, calls, callee: CALLEE_NUMBER, maxSeconds: Math.ceil(calls / rate) + 30 });
+    const route = loop;
+    const step = (rate: number, calls: number): Promise<StepResult> => {
+      const run = (): Promise<StepResult> => runCaller({ target: `127.0.0.1:${target}`, rate, calls, callee: CALLEE_NUMBER, maxSeconds: Math.ceil(calls / rate) + 30 });
+      return route === undefined ? run() : route.check(run);
+    };
     const search = await searchMaxRate({
       ladder: settings.ladder,
       secondsPerStep: settings.secondsPerStep,
@@ -88,7 +119,22 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
       onStep: (s) => console.log(describeStep(system, s)),
     });
     if (core !== undefined && search.maxRate > 0) {
-      memory.out = await memoryRun(core, step, Math.max(1, Math.floor(search.maxRate / 2)), settings.memorySeconds);
+      // A fresh core: the failed steps of the search leave retransmissions and 64·T1 of state behind.
+      await core.stop();
+      const profileRate = Math.max(1, Math.floor(search.maxRate / 2));
+      console.log(`\nprofile: ${settings.quick ? 5 : 10} s at ${profileRate} calls/s through a fresh core with --cpu-prof`);
+      try {
+        breakdown = await profileRun({ callee: callee.ports.sip, calleeNumber: CALLEE_NUMBER, rate: profileRate, seconds: settings.quick ? 5 : 10, startCore, runCaller });
+        console.log(describeBreakdown(breakdown));
+      } catch (e) {
+        console.log(`  profile failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      core = await startCore({ callee: callee.ports.sip, maxSeconds: settings.memorySeconds + 120, logLevel: 'error' });
+      stopSut = core.stop;
+      const fresh = core;
+      const memoryStep = (rate: number, calls: number): Promise<StepResult> =>
+        runCaller({ target: `127.0.0.1:${fresh.port}`, rate, calls, callee: CALLEE_NUMBER, maxSeconds: Math.ceil(calls / rate) + 30 });
+      memory.out = await memoryRun(fresh, memoryStep, Math.max(1, Math.floor(search.maxRate / 2)), settings.memorySeconds);
     }
     return { system, label, search };
   } catch (e) {
@@ -99,24 +145,71 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
   }
 }
 
+interface MemorySample {
+  /** Seconds since the calls started (negative: before; past the run: after the drain). */
+  readonly at: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly transactionsOpen: number;
+}
+
 interface MemoryRun {
   readonly rate: number;
   readonly seconds: number;
-  readonly rssStartBytes: number;
-  readonly rssEndBytes: number;
+  /** Idle, before the first call. */
+  readonly before: MemorySample;
+  /** Once the 64·T1 windows are full (the first minute): the steady state the end is compared with. */
+  readonly steady: MemorySample;
+  /** At the end of the calls. */
+  readonly end: MemorySample;
+  /** Idle again, 40 s (> 64·T1) after the last call. */
+  readonly after: MemorySample;
+  readonly samples: readonly MemorySample[];
   readonly step: StepResult;
+  /** RSS at the end at most 10 % over the steady sample, and the idle heap back within 10 % (+16 MiB) of where it started. */
+  readonly flat: boolean;
 }
 
-/** The core's RSS before and after `seconds` of calls at `rate`. */
+/**
+ * The core's memory over `seconds` of calls at `rate`, on a core started
+ * for it (the rate search leaves the first one full of the failed steps'
+ * retransmissions). A call keeps transactions for 64·T1 = 32 s after it
+ * ends (RFC 6026), so memory climbs for the first half minute to a plateau:
+ * the run compares the end with the plateau (the sample after 60 s), and the
+ * idle process 40 s after the last call with the idle process before.
+ */
 async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) => Promise<StepResult>, rate: number, seconds: number): Promise<MemoryRun> {
-  console.log(`\nmemory: ${seconds} s at ${rate} calls/s through the core`);
-  const rssStartBytes = core.rss();
-  const result = await step(rate, rate * seconds);
-  // Let the last calls' transactions and timers end (Timer J/K: 32 s on UDP would be long; 5 s for most).
-  await new Promise((r) => setTimeout(r, 5000));
-  const rssEndBytes = core.rss();
+  console.log(`\nmemory: ${seconds} s at ${rate} calls/s through a fresh core`);
+  const sample = async (at: number): Promise<MemorySample> => {
+    const g = await core.gauges();
+    return { at, rssBytes: core.rss(), heapUsedBytes: g.heapUsedBytes, transactionsOpen: g.transactionsOpen };
+  };
+  const before = await sample(-1);
+  const samples: MemorySample[] = [before];
+  const started = Date.now();
+  const steadyAt = Math.min(60, Math.floor(seconds / 2));
+  const sampler = setInterval(() => {
+    void sample(Math.round((Date.now() - started) / 1000)).then((m) => {
+      samples.push(m);
+      console.log(`  t=${String(m.at).padStart(3)} s  RSS ${mib(m.rssBytes)}  heap used ${mib(m.heapUsedBytes)}  transactions open ${m.transactionsOpen}`);
+    }, () => undefined);
+  }, 10_000);
+  let result: StepResult;
+  try {
+    result = await step(rate, rate * seconds);
+  } finally {
+    clearInterval(sampler);
+  }
+  const end = await sample(Math.round((Date.now() - started) / 1000));
+  samples.push(end);
+  // 64·T1 = 32 s for the last calls' transactions, and a little more.
+  await new Promise((r) => setTimeout(r, 40_000));
+  const after = await sample(Math.round((Date.now() - started) / 1000));
+  samples.push(after);
+  const steady = samples.find((m) => m.at >= steadyAt) ?? end;
+  const flat = end.rssBytes <= steady.rssBytes * 1.1 && after.heapUsedBytes <= before.heapUsedBytes * 1.1 + 16 * 1024 * 1024;
   console.log(describeStep('core', result));
-  return { rate, seconds, rssStartBytes, rssEndBytes, step: result };
+  return { rate, seconds, before, steady, end, after, samples, step: result, flat };
 }
 
 function mib(bytes: number): string {
@@ -150,11 +243,28 @@ async function main(): Promise<void> {
   if (core !== undefined && kamailio !== undefined && kamailio > 0) {
     console.log(`\nours / Kamailio = ${core} / ${kamailio} = ${(core / kamailio).toFixed(2)} (target ≥ 0.50)`);
   }
+  const loopSearch = results.find((r) => r.system === 'loop')?.search;
+  const loop = loopSearch?.maxRate;
+  if (loop !== undefined) {
+    // A LOOP call is two calls through the core (legs 1+2, then 3+4), one pair over TLS.
+    const vsKamailio = kamailio !== undefined && kamailio > 0 ? `; LOOP / Kamailio = ${loop} / ${kamailio} = ${(loop / kamailio).toFixed(2)}` : '';
+    const vsDirect = core !== undefined && core > 0 ? `; LOOP / direct = ${(loop / core).toFixed(2)}` : '';
+    console.log(`\nLOOP: ${loop} calls/s with zero failures${vsKamailio}${vsDirect}`);
+    if (loopSearch !== undefined) console.log(`LOOP: ${socatVerdict(loopSearch.steps)}`);
+  }
   if (memory.out !== undefined) {
     const m = memory.out;
-    const growth = m.rssEndBytes - m.rssStartBytes;
-    console.log(`core RSS: ${mib(m.rssStartBytes)} at the start, ${mib(m.rssEndBytes)} at the end of ${m.seconds} s at ${m.rate} calls/s (${growth >= 0 ? '+' : ''}${mib(growth)}; the run ${m.step.passed ? 'passed' : 'FAILED'})`);
+    const row = (label: string, x: MemorySample): string => `| ${label} | ${x.at} | ${mib(x.rssBytes)} | ${mib(x.heapUsedBytes)} | ${x.transactionsOpen} |`;
+    console.log(`\ncore memory over ${m.seconds} s at ${m.rate} calls/s (the run ${m.step.passed ? 'passed' : 'FAILED'}: ok ${m.step.successful}, failed ${m.step.failed}):`);
+    console.log('| when | s | RSS | V8 heap used | transactions open |');
+    console.log('|---|---:|---:|---:|---:|');
+    console.log(row('idle, before', m.before));
+    console.log(row('steady (plateau of 64·T1)', m.steady));
+    console.log(row('end of the calls', m.end));
+    console.log(row('idle, 40 s after', m.after));
+    console.log(`memory ${m.flat ? 'flat' : 'GREW'}: end − steady = ${mib(m.end.rssBytes - m.steady.rssBytes)} RSS; idle after − idle before = ${mib(m.after.heapUsedBytes - m.before.heapUsedBytes)} heap`);
   }
+  if (breakdown !== undefined) console.log(`\n${describeBreakdown(breakdown)}${breakdown.passed ? '' : '\n(the profiled run had failed calls)'}`);
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -169,7 +279,10 @@ async function main(): Promise<void> {
         settings,
         results: results.map((r) => ({ system: r.system, label: r.label, maxRate: r.search?.maxRate ?? null, stoppedBy: r.search?.stoppedBy ?? null, error: r.error ?? null, steps: r.search?.steps ?? [] })),
         ratioToKamailio: core !== undefined && kamailio !== undefined && kamailio > 0 ? core / kamailio : null,
+        loopRatioToKamailio: loop !== undefined && kamailio !== undefined && kamailio > 0 ? loop / kamailio : null,
+        loopSocat: loopSearch === undefined ? null : socatVerdict(loopSearch.steps),
         memory: memory.out ?? null,
+        whereTheTimeGoes: breakdown ?? null,
       },
       null,
       2,

@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +48,26 @@ export async function freeUdpPort(): Promise<number> {
   throw new Error('no free UDP port after 50 attempts');
 }
 
+/** A free loopback TCP port not handed out before in this process (a listener: the SIPp TAS, socat). */
+export async function freeTcpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        const p = typeof address === 'object' && address !== null ? address.port : 0;
+        server.close(() => resolve(p));
+      });
+    });
+    if (!taken.has(port) && !taken.has(port + 2) && !taken.has(port - 2)) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free TCP port after 50 attempts');
+}
+
 /** SIP (-p), control (-cp) and media (-mp) ports of one SIPp instance. */
 export interface SippPorts {
   readonly sip: number;
@@ -59,7 +80,8 @@ export async function sippPorts(): Promise<SippPorts> {
   return { sip: await freeUdpPort(), control: await freeUdpPort(), media: await freeUdpPort() };
 }
 
-function portArgs(ports: SippPorts): string[] {
+/** SIPp's address and port flags for `ports`, on loopback. */
+export function portArgs(ports: SippPorts): string[] {
   return ['-i', '127.0.0.1', '-p', String(ports.sip), '-cp', String(ports.control), '-mp', String(ports.media)];
 }
 
@@ -97,6 +119,10 @@ export interface StepResult {
   readonly failed: number;
   readonly retransmissions: number;
   readonly seconds: number;
+  /** What a system's own check of the step found (the LOOP route: legs counted by the core), printed after the figures. */
+  readonly note?: string;
+  /** CPU used during the step by the processes of the path, in % of one core, average and busiest second (the LOOP route: core, socat, TAS). */
+  readonly cpu?: Readonly<Record<string, { readonly average: number; readonly peak: number }>>;
 }
 
 function lastCount(output: string, label: string): number {
@@ -179,6 +205,23 @@ export async function runCaller(options: { target: string; rate: number; calls: 
     retransmissions: retransmissionsOf(output),
     seconds,
   };
+}
+
+/** Resolves once something listens on TCP 127.0.0.1:`port` (state 0A in /proc/net/tcp), or throws after `ms`. */
+export async function waitForTcpListener(port: number, ms: number): Promise<void> {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const listening = readFileSync('/proc/net/tcp', 'latin1')
+      .split('\n')
+      .some((line) => {
+        const f = line.trim().split(/\s+/);
+        return f[1] === local && f[3] === '0A';
+      });
+    if (listening) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on tcp 127.0.0.1:${port} after ${ms} ms`);
 }
 
 /** Resolves once something listens on UDP 127.0.0.1:`port` (read from /proc/net/udp), or throws after `ms`. */
