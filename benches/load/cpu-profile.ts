@@ -10,6 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { treeCpuSeconds } from './process-cpu.js';
 
 /** One row of the breakdown. */
 export interface TimeShare {
@@ -28,6 +29,13 @@ export interface TimeBreakdown {
   readonly busyMicrosPerCall: number;
   /** Busy share of the profiled wall time (1 = the main thread never idled). */
   readonly busyShare: number;
+  /**
+   * CPU time the core's process used per call (every thread: GC helpers
+   * included), from /proc. Unlike the samples, it does not count the time
+   * the main thread waited for a CPU (2 cores shared with two SIPps):
+   * samples inside a `sendmsg` that wakes a SIPp count that wait too.
+   */
+  readonly cpuMicrosPerCall?: number;
   readonly rows: readonly TimeShare[];
 }
 
@@ -120,7 +128,8 @@ export function profileFolder(): { readonly dir: string; readonly remove: () => 
 /** The breakdown as a Markdown table. */
 export function describeBreakdown(b: TimeBreakdown): string {
   const lines = [
-    `where the core's main thread spends its time: ${b.calls} calls at ${b.rate} calls/s, ${b.busyMicrosPerCall.toFixed(0)} µs busy per call (busy ${(b.busyShare * 100).toFixed(0)} % of the run's wall time)`,
+    `where the core's main thread spends its time: ${b.calls} calls at ${b.rate} calls/s, ${b.busyMicrosPerCall.toFixed(0)} µs busy per call (busy ${(b.busyShare * 100).toFixed(0)} % of the run's wall time)` +
+      (b.cpuMicrosPerCall === undefined ? '' : `; CPU time of the process ${b.cpuMicrosPerCall.toFixed(0)} µs per call (all threads, without the waits for a CPU that the samples include)`),
     '| area | share of busy time | µs per call |',
     '|---|---:|---:|',
     ...b.rows.map((r) => `| ${r.area} | ${(r.share * 100).toFixed(1)} % | ${r.microsPerCall.toFixed(1)} |`),
@@ -138,7 +147,7 @@ export async function profileRun(options: {
   readonly calleeNumber: string;
   readonly rate: number;
   readonly seconds: number;
-  readonly startCore: (o: { callee: number; maxSeconds: number; logLevel: string; env?: Readonly<Record<string, string>>; nodeArgs?: readonly string[] }) => Promise<{ readonly port: number; stop(): Promise<void> }>;
+  readonly startCore: (o: { callee: number; maxSeconds: number; logLevel: string; env?: Readonly<Record<string, string>>; nodeArgs?: readonly string[] }) => Promise<{ readonly port: number; readonly child: { readonly pid?: number | undefined }; stop(): Promise<void> }>;
   readonly runCaller: (o: { target: string; rate: number; calls: number; callee: string; maxSeconds: number }) => Promise<{ readonly passed: boolean; readonly successful: number; readonly failed: number }>;
 }): Promise<TimeBreakdown & { readonly passed: boolean }> {
   const folder = profileFolder();
@@ -154,17 +163,26 @@ export async function profileRun(options: {
     });
     let result: { readonly passed: boolean };
     let callsFrom: number;
+    let cpuSeconds: number | undefined;
+    const pid = core.child.pid;
     try {
       // An idle second between start-up and the calls, so the cut is clean.
       await new Promise((r) => setTimeout(r, 1000));
       callsFrom = Date.now();
+      const cpuBefore = pid === undefined ? undefined : treeCpuSeconds(pid);
       const calls = options.rate * options.seconds;
       result = await options.runCaller({ target: `127.0.0.1:${core.port}`, rate: options.rate, calls, callee: options.calleeNumber, maxSeconds: options.seconds + 30 });
+      if (pid !== undefined && cpuBefore !== undefined) cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
     } finally {
       await core.stop();
     }
     const skipMicros = (callsFrom - spawned - 500) * 1000;
-    return { ...summarizeProfile(folder.dir, options.rate * options.seconds, options.rate, skipMicros), passed: result.passed };
+    const calls = options.rate * options.seconds;
+    return {
+      ...summarizeProfile(folder.dir, calls, options.rate, skipMicros),
+      ...(cpuSeconds === undefined ? {} : { cpuMicrosPerCall: (cpuSeconds * 1e6) / calls }),
+      passed: result.passed,
+    };
   } finally {
     folder.remove();
   }

@@ -175,6 +175,11 @@ export async function runCaller(options: { target: string; rate: number; calls: 
     // A call with no answer for 10 s fails instead of holding the run.
     '-recv_timeout',
     '10000',
+    // A message the scenario does not expect is let through instead of failing the call: a 180 that
+    // arrives after the 200 (a multi-process proxy can reorder them) or a second 200 to a retransmitted
+    // BYE are both correct SIP. A wrong answer still fails: the awaited one never comes (-recv_timeout).
+    '-default_behaviors',
+    'all,-abortunexp',
     '-nostdin',
   ];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {

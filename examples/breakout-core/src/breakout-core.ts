@@ -14,6 +14,7 @@ import { parseIpPort, type CoreConfig } from './config-schema.js';
 import { CoreMetrics } from './core-metrics.js';
 import { ensureDevPki } from './dev-pki.js';
 import { grpcMetricsInterceptor } from './grpc-metrics-interceptor.js';
+import { grpcDialHost, loadGrpcTls, type GrpcClientTls, type GrpcTls } from './grpc-tls.js';
 import { openStore, type OpenedStore } from './open-store.js';
 import { startOperationsHttpServer, type HealthReport, type OperationsHttpServer } from './operations-http-server.js';
 import { CallController } from './call-controller.js';
@@ -24,13 +25,30 @@ import { startSipStack, type SipStack } from './sip-stack.js';
 import { SystemDnsLookup } from './system-dns-lookup.js';
 import { TasConnector } from './tas-connector.js';
 
+/** The gRPC API's TLS as a running core reports it (no key material). */
+export interface GrpcTlsSummary {
+  readonly mode: GrpcTls['mode'];
+  readonly certFile: string;
+  readonly names: readonly string[];
+  readonly validTo: string;
+  readonly clientCertificate: GrpcTls['clientCertificate'];
+  readonly clientCaFile: string | undefined;
+  /** What a client on this machine needs. */
+  readonly client: GrpcClientTls;
+}
+
 /** Where a running core listens, and how to reach its API. */
 export interface CoreAddresses {
   readonly dataDir: string;
   readonly sipMobileUdp: string;
   readonly sipMobileTcp: string;
   readonly sipTasTls: string;
+  /** The gRPC API's bound address. */
   readonly grpc: string;
+  /** The address a client on this machine dials (a wildcard bind is reached on loopback). */
+  readonly grpcDial: string;
+  /** The gRPC API's TLS; undefined: plaintext. */
+  readonly grpcTls: GrpcTlsSummary | undefined;
   readonly http: string;
   readonly store: string;
   readonly tasCaFile: string | undefined;
@@ -88,9 +106,18 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
   try {
     const metrics = new CoreMetrics();
     const tasTls = config.sip.tas;
-    const needDevPki = tasTls.certFile === undefined || tasTls.caFile === undefined;
+    const needDevPki = tasTls.certFile === undefined || tasTls.caFile === undefined || config.grpc.tls.mode === 'dev';
     const pki = needDevPki ? await ensureDevPki(dataDir) : undefined;
     if (pki !== undefined) log.info({ caFile: pki.caFile, certFile: pki.certFile, generated: pki.generated }, pki.generated ? 'development CA and certificate generated' : 'development CA and certificate reused');
+    // Read and checked before anything listens: a bad file is a configuration error, not a half-started core.
+    const grpcTls = await loadGrpcTls(config.grpc, { devPki: pki, resolvePath });
+    if (grpcTls !== undefined) {
+      log.info(
+        { mode: grpcTls.mode, certFile: grpcTls.certFile, names: grpcTls.names, validTo: grpcTls.validTo, clientCertificate: grpcTls.clientCertificate, clientCaFile: grpcTls.clientCaFile, generated: grpcTls.generated },
+        grpcTls.mode === 'dev' ? (grpcTls.generated ? 'grpc development certificate generated' : 'grpc development certificate reused') : 'grpc certificate loaded',
+      );
+      if (Date.parse(grpcTls.validTo) <= Date.now()) log.warn({ certFile: grpcTls.certFile, validTo: grpcTls.validTo }, 'grpc certificate has expired: clients will refuse it');
+    }
     const ca = tasTls.caFile !== undefined ? await readFile(resolvePath(tasTls.caFile), 'utf8') : (pki?.ca ?? '');
     const cert = tasTls.certFile !== undefined ? await readFile(resolvePath(tasTls.certFile), 'utf8') : (pki?.cert ?? '');
     const key = tasTls.keyFile !== undefined ? await readFile(resolvePath(tasTls.keyFile), 'utf8') : (pki?.key ?? '');
@@ -140,6 +167,7 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
       verifier: auth.verifier,
       numberPolicy: auth.numberPolicy,
       address: hostPort(config.grpc.host, config.grpc.port),
+      credentials: grpcTls?.credentials,
       ttlSeconds: config.store.ttlSeconds,
       // grpc-js reads server interceptors from its constructor options, which the API passes through.
       channelOptions: { interceptors: [grpcMetricsInterceptor(metrics, log)] },
@@ -149,7 +177,7 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
       await grpc.shutdown({ graceMs: config.grpc.drainSeconds * 1000 });
     });
     const grpcAddress = hostPort(config.grpc.host, grpc.port);
-    log.info({ address: grpcAddress }, 'grpc listening');
+    log.info({ address: grpcAddress, tls: grpcTls?.mode ?? 'off', clientCertificate: grpcTls?.clientCertificate ?? 'none' }, 'grpc listening');
 
     metrics.setSources({
       registrationCounts: () => opened.counts(),
@@ -184,6 +212,19 @@ export async function startBreakoutCore(config: CoreConfig, options: { readonly 
         sipMobileTcp: local('TCP'),
         sipTasTls: local('TLS'),
         grpc: grpcAddress,
+        grpcDial: hostPort(grpcDialHost(config.grpc.host), grpc.port),
+        grpcTls:
+          grpcTls === undefined
+            ? undefined
+            : {
+                mode: grpcTls.mode,
+                certFile: grpcTls.certFile,
+                names: grpcTls.names,
+                validTo: grpcTls.validTo,
+                clientCertificate: grpcTls.clientCertificate,
+                clientCaFile: grpcTls.clientCaFile,
+                client: grpcTls.client,
+              },
         http: httpAddress,
         store: opened.description,
         tasCaFile: tasTls.caFile !== undefined ? resolvePath(tasTls.caFile) : pki?.caFile,

@@ -28,6 +28,7 @@ import {
 import { calleeOf, callerOf, tasDomainsOf } from './call-parties.js';
 import type { CoreConfig } from './config-schema.js';
 import type { CoreMetrics } from './core-metrics.js';
+import { lazyChild } from './lazy-logger.js';
 import type { Leg2Table } from './leg2-table.js';
 import type { MediaRelay } from './media-relay/sdp-hooks.js';
 import { sessionIdOf } from './observed-transport.js';
@@ -76,7 +77,7 @@ export class CallController {
 
   /** The dialog layer's `onInvite`. */
   readonly onInvite = (invite: ServerInvite): void => {
-    const log = this.#o.log.child({ callId: invite.request.callId, sessionId: sessionIdOf(invite.request) });
+    const log = lazyChild(this.#o.log, () => ({ callId: invite.request.callId, sessionId: sessionIdOf(invite.request) }));
     this.#route(invite, log).catch((error: unknown) => {
       log.error({ err: error }, 'call routing failed');
       respond(invite, 500, 'Server Internal Error');

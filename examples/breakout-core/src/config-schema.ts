@@ -2,7 +2,7 @@
  * The breakout core's configuration: its shape, its validation and its
  * embedded defaults (a fresh machine needs no file at all).
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { ROUTE_TYPES } from '@sipbreakout/routing';
 import { parseUri } from '@sipbreakout/sip-core';
@@ -82,6 +82,93 @@ export const MEDIA_RELAY_FAILURE_ACTIONS = ['reject', 'passthrough'] as const;
 /** One of {@link MEDIA_RELAY_FAILURE_ACTIONS}. */
 export type MediaRelayFailureAction = (typeof MEDIA_RELAY_FAILURE_ACTIONS)[number];
 
+/**
+ * How the gRPC API listens: `off` (plaintext HTTP/2), `dev` (TLS with a
+ * certificate for `localhost`, 127.0.0.1 and ::1 issued by the development CA
+ * in the data folder), `files` (TLS with `grpc.tls.certFile` / `keyFile`).
+ */
+export const GRPC_TLS_MODES = ['off', 'dev', 'files'] as const;
+/** One of {@link GRPC_TLS_MODES}. */
+export type GrpcTlsMode = (typeof GRPC_TLS_MODES)[number];
+
+/**
+ * Whether a gRPC client must present a certificate (mutual TLS): `none`, or
+ * `require` (the handshake fails without one chaining to `grpc.tls.caFile`,
+ * in `dev` mode the development CA by default). There is no `request` as on
+ * the TAS face: the API's identity is the bearer token, and grpc-js cannot
+ * refuse a bad certificate that was only asked for, so a `request` would
+ * accept anything.
+ */
+export const GRPC_CLIENT_CERTIFICATE_MODES = ['none', 'require'] as const;
+/** One of {@link GRPC_CLIENT_CERTIFICATE_MODES}. */
+export type GrpcClientCertificateMode = (typeof GRPC_CLIENT_CERTIFICATE_MODES)[number];
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/**
+ * Whether `host` only listens on this machine: `localhost`, 127.0.0.0/8,
+ * ::1 (or 127.0.0.0/8 mapped into IPv6). `0.0.0.0`, `::` and every other
+ * name are not: a name is not resolved here, so it counts as reachable.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (/^localhost\.?$/i.test(bare)) return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1];
+  if (mapped !== undefined) return isIP(mapped) === 4 && LOOPBACK.check(mapped, 'ipv4');
+  const family = isIP(bare);
+  if (family === 0) return false;
+  return LOOPBACK.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+interface GrpcSection {
+  readonly host: string;
+  readonly allowPlaintext: boolean;
+  readonly tls: {
+    readonly mode: GrpcTlsMode;
+    readonly certFile?: string | undefined;
+    readonly keyFile?: string | undefined;
+    readonly caFile?: string | undefined;
+    readonly clientCertificate: GrpcClientCertificateMode;
+  };
+}
+
+/**
+ * The rules between the `grpc` keys: the files each TLS mode needs or
+ * ignores, and no plaintext off loopback unless `allowPlaintext` says so
+ * (bearer tokens would cross the network readable by anyone on the path).
+ */
+function checkGrpcTransportSecurity(grpc: GrpcSection, context: z.RefinementCtx): void {
+  const { mode } = grpc.tls;
+  const issue = (path: readonly string[], message: string): void => context.addIssue({ code: 'custom', path: [...path], message });
+  if (mode === 'files') {
+    if (grpc.tls.certFile === undefined) issue(['tls', 'certFile'], 'required with grpc.tls.mode files (the server certificate chain, PEM)');
+    if (grpc.tls.keyFile === undefined) issue(['tls', 'keyFile'], 'required with grpc.tls.mode files (its private key, PEM)');
+    if (grpc.tls.clientCertificate === 'require' && grpc.tls.caFile === undefined) {
+      issue(['tls', 'caFile'], 'required with grpc.tls.clientCertificate require (the CAs client certificates must chain to)');
+    }
+  } else {
+    const why = mode === 'dev' ? 'mode dev uses the development certificate' : 'TLS is off';
+    if (grpc.tls.certFile !== undefined) issue(['tls', 'certFile'], `only with grpc.tls.mode files (${why})`);
+    if (grpc.tls.keyFile !== undefined) issue(['tls', 'keyFile'], `only with grpc.tls.mode files (${why})`);
+  }
+  if (mode === 'dev' && grpc.tls.caFile !== undefined && grpc.tls.clientCertificate === 'none') {
+    issue(['tls', 'caFile'], 'with grpc.tls.mode dev only for grpc.tls.clientCertificate require (the CAs client certificates must chain to)');
+  }
+  if (mode === 'off') {
+    if (grpc.tls.caFile !== undefined) issue(['tls', 'caFile'], 'only with grpc.tls.mode dev or files (TLS is off)');
+    if (grpc.tls.clientCertificate !== 'none') issue(['tls', 'clientCertificate'], 'needs TLS: set grpc.tls.mode to dev or files');
+    if (!isLoopbackHost(grpc.host) && !grpc.allowPlaintext) {
+      issue(
+        ['host'],
+        'is not a loopback address and grpc.tls.mode is off: bearer tokens would cross the network in plaintext. ' +
+          'Set grpc.tls.mode to dev or files (SIPBREAKOUT_GRPC_TLS_MODE), or grpc.allowPlaintext to true (SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT) behind a TLS-terminating proxy',
+      );
+    }
+  }
+}
+
 /** The validated configuration schema (every key has a default). */
 export const CORE_CONFIG_SCHEMA = z.strictObject({
   dataDir: z.string().min(1, 'must not be empty').default('./.data'),
@@ -123,8 +210,21 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
       host: host.default('127.0.0.1'),
       port: port.default(50051),
       drainSeconds: seconds(0).default(10),
+      allowPlaintext: z.boolean({ error: 'must be true or false' }).default(false),
+      tls: z
+        .strictObject({
+          mode: z.enum(GRPC_TLS_MODES, { error: `must be one of ${GRPC_TLS_MODES.join(', ')}` }).default('off'),
+          certFile: z.string().min(1, 'must not be empty').optional(),
+          keyFile: z.string().min(1, 'must not be empty').optional(),
+          caFile: z.string().min(1, 'must not be empty').optional(),
+          clientCertificate: z
+            .enum(GRPC_CLIENT_CERTIFICATE_MODES, { error: `must be one of ${GRPC_CLIENT_CERTIFICATE_MODES.join(', ')}` })
+            .default('none'),
+        })
+        .prefault({}),
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine(checkGrpcTransportSecurity),
   http: z
     .strictObject({
       host: host.default('127.0.0.1'),

@@ -3,8 +3,8 @@
  * `SIPBREAKOUT_…` variable that wins over the file and the defaults.
  */
 
-/** How an environment value is read before validation (`list`: comma-separated). */
-export type EnvValueKind = 'string' | 'integer' | 'list';
+/** How an environment value is read before validation (`list`: comma-separated; `boolean`: `true` or `false`). */
+export type EnvValueKind = 'string' | 'integer' | 'boolean' | 'list';
 
 /** One environment variable and the configuration key it sets. */
 export interface EnvOverride {
@@ -37,6 +37,12 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIPBREAKOUT_GRPC_HOST', key: 'grpc.host', kind: 'string' },
   { env: 'SIPBREAKOUT_GRPC_PORT', key: 'grpc.port', kind: 'integer' },
   { env: 'SIPBREAKOUT_GRPC_DRAIN_SECONDS', key: 'grpc.drainSeconds', kind: 'integer' },
+  { env: 'SIPBREAKOUT_GRPC_TLS_MODE', key: 'grpc.tls.mode', kind: 'string' },
+  { env: 'SIPBREAKOUT_GRPC_TLS_CERT_FILE', key: 'grpc.tls.certFile', kind: 'string' },
+  { env: 'SIPBREAKOUT_GRPC_TLS_KEY_FILE', key: 'grpc.tls.keyFile', kind: 'string' },
+  { env: 'SIPBREAKOUT_GRPC_TLS_CA_FILE', key: 'grpc.tls.caFile', kind: 'string' },
+  { env: 'SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE', key: 'grpc.tls.clientCertificate', kind: 'string' },
+  { env: 'SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT', key: 'grpc.allowPlaintext', kind: 'boolean' },
   { env: 'SIPBREAKOUT_HTTP_HOST', key: 'http.host', kind: 'string' },
   { env: 'SIPBREAKOUT_HTTP_PORT', key: 'http.port', kind: 'integer' },
   { env: 'SIPBREAKOUT_AUTH_JWKS_FILE', key: 'auth.jwksFile', kind: 'string' },
@@ -61,11 +67,13 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
 
 /**
  * An environment value as the schema should see it: integers as numbers
- * when they read as one, else the text (so the error quotes it); lists split
- * at commas, blanks trimmed and empty items dropped.
+ * when they read as one, `true` / `false` as booleans, else the text (so the
+ * error quotes it); lists split at commas, blanks trimmed and empty items
+ * dropped.
  */
-export function readEnvValue(kind: EnvValueKind, text: string): string | number | string[] {
+export function readEnvValue(kind: EnvValueKind, text: string): string | number | boolean | string[] {
   if (kind === 'list') return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
   if (kind === 'integer' && /^-?\d+$/.test(text.trim())) return Number(text.trim());
+  if (kind === 'boolean' && /^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === 'true';
   return text;
 }

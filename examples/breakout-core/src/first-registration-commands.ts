@@ -1,11 +1,13 @@
 /**
  * The copy-paste commands of a first registration, printed at start: one
  * with `buf curl` (a gRPC client we did not write, through server
- * reflection) and one with our `SipBreakoutClient` (`dist/register.js`).
+ * reflection) and one with our `SipBreakoutClient` (`dist/register.js`),
+ * in plaintext or over TLS as the API listens.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { METHOD_PATHS } from '@sipbreakout/grpc-api';
+import type { GrpcClientTls } from './grpc-tls.js';
 
 /** The example registration the commands make. */
 export const EXAMPLE_REGISTRATION = {
@@ -31,8 +33,25 @@ export function bufExecutable(): string {
   return existsSync(local) ? local : 'buf';
 }
 
-/** The commands for a server at `grpcAddress` and a token saved in `tokenFile`. */
-export function firstRegistrationCommands(grpcAddress: string, tokenFile: string): FirstRegistrationCommands {
+/** Where the commands reach the API. */
+export interface FirstRegistrationTarget {
+  /** `host:port` to dial. */
+  readonly address: string;
+  /** The file holding the bearer token. */
+  readonly tokenFile: string;
+  /** TLS (https://); undefined: plaintext HTTP/2 (http://). */
+  readonly tls?: GrpcClientTls | undefined;
+}
+
+/**
+ * The commands for a server at `target.address` and a token saved in
+ * `target.tokenFile`; over TLS, `buf curl` gets `--cacert` (the CA to trust),
+ * `--servername` (when the address is not in the certificate), `--cert` and
+ * `--key` (a client certificate), and `register.js` the same as `--ca-file`,
+ * `--server-name`, `--cert-file` and `--key-file` (`--tls` alone: the
+ * system's CAs).
+ */
+export function firstRegistrationCommands(target: FirstRegistrationTarget): FirstRegistrationCommands {
   const body = JSON.stringify({
     registration: {
       sipUri: EXAMPLE_REGISTRATION.sipUri,
@@ -40,19 +59,30 @@ export function firstRegistrationCommands(grpcAddress: string, tokenFile: string
       phoneNumber: { e164: EXAMPLE_REGISTRATION.phoneNumber },
     },
   });
+  const tls = target.tls;
+  const option = (name: string, value: string | undefined): string[] => (value === undefined ? [] : [`${name} ${shellQuote(value)}`]);
   const bufCurl = [
     shellQuote(bufExecutable()),
-    'curl --protocol grpc --http2-prior-knowledge',
-    `-H "Authorization: Bearer $(cat ${shellQuote(tokenFile)})"`,
+    // Over TLS, ALPN agrees on HTTP/2; in plaintext there is nothing to negotiate with, so it is said up front.
+    tls === undefined ? 'curl --protocol grpc --http2-prior-knowledge' : 'curl --protocol grpc',
+    ...option('--cacert', tls?.caFile),
+    ...option('--servername', tls?.serverName),
+    ...option('--cert', tls?.certFile),
+    ...option('--key', tls?.keyFile),
+    `-H "Authorization: Bearer $(cat ${shellQuote(target.tokenFile)})"`,
     `-d ${shellQuote(body)}`,
-    `http://${grpcAddress}${METHOD_PATHS.UpsertRegistration}`,
+    `${tls === undefined ? 'http' : 'https'}://${target.address}${METHOD_PATHS.UpsertRegistration}`,
   ].join(' ');
   const register = fileURLToPath(new URL('./register.js', import.meta.url));
   const node = [
     'node',
     shellQuote(register),
-    `--address ${shellQuote(grpcAddress)}`,
-    `--token-file ${shellQuote(tokenFile)}`,
+    `--address ${shellQuote(target.address)}`,
+    ...(tls === undefined ? [] : tls.caFile === undefined ? ['--tls'] : option('--ca-file', tls.caFile)),
+    ...option('--server-name', tls?.serverName),
+    ...option('--cert-file', tls?.certFile),
+    ...option('--key-file', tls?.keyFile),
+    `--token-file ${shellQuote(target.tokenFile)}`,
     `--number ${EXAMPLE_REGISTRATION.phoneNumber}`,
     `--sip-uri ${EXAMPLE_REGISTRATION.sipUri}`,
     `--route-type ${EXAMPLE_REGISTRATION.routeType}`,

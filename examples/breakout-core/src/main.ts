@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startBreakoutCore } from './breakout-core.js';
 import { firstRegistrationCommands } from './first-registration-commands.js';
+import { isGrpcTlsConfigError } from './grpc-tls.js';
 import { loadConfig } from './load-config.js';
 import { startupBanner } from './startup-banner.js';
 
@@ -33,13 +34,21 @@ let core: Awaited<ReturnType<typeof startBreakoutCore>>;
 try {
   core = await startBreakoutCore(config, { log, cwd: process.cwd() });
 } catch (error) {
+  if (isGrpcTlsConfigError(error)) {
+    log.fatal({ key: error.key, reason: error.message }, 'invalid configuration');
+    process.stderr.write(`sipbreakout: invalid configuration\n  ${error.message}\n`);
+    process.exit(2);
+  }
   const e = error as NodeJS.ErrnoException;
   log.fatal({ err: e }, 'start failed');
   process.stderr.write(`sipbreakout: start failed: ${e.message}${e.code === 'EADDRINUSE' ? ' (another process holds that port; change it in the config or with SIPBREAKOUT_… variables)' : ''}\n`);
   process.exit(1);
 }
 
-const commands = core.auth.example === undefined ? undefined : firstRegistrationCommands(core.addresses.grpc, core.auth.example.tokenFile);
+const commands =
+  core.auth.example === undefined
+    ? undefined
+    : firstRegistrationCommands({ address: core.addresses.grpcDial, tokenFile: core.auth.example.tokenFile, tls: core.addresses.grpcTls?.client });
 log.info({ ...core.addresses, tokenFile: core.auth.example?.tokenFile, commands }, 'ready');
 process.stderr.write(startupBanner(core, config, commands));
 

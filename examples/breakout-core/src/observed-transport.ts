@@ -114,7 +114,7 @@ export class ObservedTransport implements Transport {
     const summary: SentSummary = debug ? summarizeSent(bytes) : { ...startLineOfSent(bytes), callId: undefined, sessionId: undefined };
     return this.#inner.send(bytes, destination).then(
       () => {
-        this.#sentCounter(destination.protocol, summary.method, summary.status).inc();
+        this.#metrics.countMessage(true, this.#face, destination.protocol, summary.method, summary.status);
         if (debug) this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, transport: destination.protocol }, 'sip message sent');
       },
       (error: unknown) => {
@@ -123,29 +123,6 @@ export class ObservedTransport implements Transport {
         throw error;
       },
     );
-  }
-
-  /** Counters bound to their labels, kept: prom-client hashes a label object on every `inc` otherwise. */
-  readonly #bound = new Map<string, { inc(): void }>();
-
-  #sentCounter(transport: string, method: string, status: string): { inc(): void } {
-    const key = `s ${transport} ${method} ${status}`;
-    let counter = this.#bound.get(key);
-    if (counter === undefined) {
-      counter = this.#metrics.sipSent.labels({ face: this.#face, transport, method, status });
-      this.#bound.set(key, counter);
-    }
-    return counter;
-  }
-
-  #receivedCounter(transport: string, method: string, status: string): { inc(): void } {
-    const key = `r ${transport} ${method} ${status}`;
-    let counter = this.#bound.get(key);
-    if (counter === undefined) {
-      counter = this.#metrics.sipReceived.labels({ face: this.#face, transport, method, status });
-      this.#bound.set(key, counter);
-    }
-    return counter;
   }
 
   hasConnection(connectionId: string): boolean {
@@ -163,7 +140,7 @@ export class ObservedTransport implements Transport {
         const m = event.message;
         const method = methodLabel(m.kind === 'request' ? m.method : m.cseq.method);
         const status = m.kind === 'response' ? String(m.status) : '';
-        this.#receivedCounter(transport, method, status).inc();
+        this.#metrics.countMessage(false, this.#face, transport, method, status);
         if (this.#log.isLevelEnabled('debug')) {
           this.#log.debug(
             { callId: m.callId, sessionId: sessionIdOf(m), method, status: status || undefined, from: `${event.source.host}:${event.source.port}`, transport },

@@ -34,7 +34,8 @@ describe('loadConfig', () => {
         retryAfterSeconds: 300,
         maxTransactions: 400_000,
       },
-      grpc: { host: '127.0.0.1', port: 50051, drainSeconds: 10 },
+      // Plaintext on loopback: `pnpm start` needs nothing more; off loopback it is refused (below).
+      grpc: { host: '127.0.0.1', port: 50051, drainSeconds: 10, allowPlaintext: false, tls: { mode: 'off', clientCertificate: 'none' } },
       http: { host: '127.0.0.1', port: 9090 },
       auth: { issuer: 'urn:sipbreakout:dev', audience: 'sipbreakout' },
       store: { kind: 'journal', redisUrl: 'redis://127.0.0.1:6379', ttlSeconds: 3600 },
@@ -48,7 +49,7 @@ describe('loadConfig', () => {
   it('reads a JSON file and keeps the defaults it does not set', () => {
     const file = withFile({ grpc: { port: 6000 }, store: { kind: 'redis', redisUrl: 'redis://127.0.0.1:7000' }, auth: { clientNumbers: { pbx: ['+4799'] } } });
     const result = loadConfig({ file, env: {}, cwd });
-    expect(result.ok && result.config.grpc).toEqual({ host: '127.0.0.1', port: 6000, drainSeconds: 10 });
+    expect(result.ok && result.config.grpc).toEqual({ host: '127.0.0.1', port: 6000, drainSeconds: 10, allowPlaintext: false, tls: { mode: 'off', clientCertificate: 'none' } });
     expect(result.ok && result.config.store.kind).toBe('redis');
     expect(result.ok && result.config.auth.clientNumbers).toEqual({ pbx: ['+4799'] });
     expect(result.ok && result.file).toBe(file);
@@ -101,6 +102,21 @@ describe('loadConfig', () => {
     [{ SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS: '5' }, 'SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS (mediaRelay.timeoutMs) = 5: must be 10-60000'],
     [{ SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS: '0' }, 'SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS (mediaRelay.attempts) = 0: must be 1-10'],
     [{ SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: 'ignore' }, 'SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE (mediaRelay.onFailure) = "ignore": must be one of reject, passthrough'],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'on' }, 'SIPBREAKOUT_GRPC_TLS_MODE (grpc.tls.mode) = "on": must be one of off, dev, files'],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'request' }, 'SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE (grpc.tls.clientCertificate) = "request": must be one of none, require'],
+    [{ SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'yes' }, 'SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT (grpc.allowPlaintext) = "yes": must be true or false'],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'files' }, 'grpc.tls.certFile missing: required with grpc.tls.mode files'],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'files', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem' }, 'grpc.tls.keyFile missing: required with grpc.tls.mode files'],
+    [
+      { SIPBREAKOUT_GRPC_TLS_MODE: 'files', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem', SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' },
+      'grpc.tls.caFile missing: required with grpc.tls.clientCertificate require',
+    ],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem' }, 'SIPBREAKOUT_GRPC_TLS_CERT_FILE (grpc.tls.certFile) = "a.pem": only with grpc.tls.mode files'],
+    [{ SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key' }, 'SIPBREAKOUT_GRPC_TLS_KEY_FILE (grpc.tls.keyFile) = "a.key": only with grpc.tls.mode files (TLS is off)'],
+    [{ SIPBREAKOUT_GRPC_TLS_CA_FILE: 'ca.pem' }, 'SIPBREAKOUT_GRPC_TLS_CA_FILE (grpc.tls.caFile) = "ca.pem": only with grpc.tls.mode dev or files'],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CA_FILE: 'ca.pem' }, 'SIPBREAKOUT_GRPC_TLS_CA_FILE (grpc.tls.caFile) = "ca.pem": with grpc.tls.mode dev only for grpc.tls.clientCertificate require'],
+    [{ SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' }, 'SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE (grpc.tls.clientCertificate) = "require": needs TLS'],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'files', SIPBREAKOUT_GRPC_TLS_CERT_FILE: '', SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key' }, 'SIPBREAKOUT_GRPC_TLS_CERT_FILE (grpc.tls.certFile) = "": must not be empty'],
   ])('refuses the environment %j naming the variable, key and value', (env, expected) => {
     const errors = errorsOf(loadConfig({ env, cwd }));
     expect(errors.join('\n')).toContain(expected);
@@ -112,6 +128,53 @@ describe('loadConfig', () => {
       config: { mediaRelay: { ng: '127.0.0.1:2223', timeoutMs: 500, attempts: 3, onFailure: 'passthrough' } },
     });
     expect(loadConfig({ env: { SIPBREAKOUT_MEDIA_RELAY_NG: '[::1]:2223' }, cwd })).toMatchObject({ ok: true, config: { mediaRelay: { ng: '[::1]:2223' } } });
+  });
+
+  it('reads the gRPC TLS variables', () => {
+    expect(loadConfig({ env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd })).toMatchObject({ ok: true, config: { grpc: { tls: { mode: 'dev', clientCertificate: 'none' } } } });
+    expect(loadConfig({ env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' }, cwd })).toMatchObject({
+      ok: true,
+      config: { grpc: { tls: { mode: 'dev', clientCertificate: 'require' } } },
+    });
+    const files = {
+      SIPBREAKOUT_GRPC_TLS_MODE: 'files',
+      SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'grpc.pem',
+      SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'grpc.key',
+      SIPBREAKOUT_GRPC_TLS_CA_FILE: 'clients-ca.pem',
+      SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require',
+    };
+    expect(loadConfig({ env: files, cwd })).toMatchObject({
+      ok: true,
+      config: { grpc: { allowPlaintext: false, tls: { mode: 'files', certFile: 'grpc.pem', keyFile: 'grpc.key', caFile: 'clients-ca.pem', clientCertificate: 'require' } } },
+    });
+    // caFile without client certificates: in files mode the printed commands trust it.
+    expect(loadConfig({ env: { ...files, SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'none' }, cwd }).ok).toBe(true);
+    expect(loadConfig({ env: { SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'TRUE' }, cwd })).toMatchObject({ ok: true, config: { grpc: { allowPlaintext: true } } });
+    expect(loadConfig({ env: { SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'false' }, cwd })).toMatchObject({ ok: true, config: { grpc: { allowPlaintext: false } } });
+  });
+
+  it.each(['0.0.0.0', '::', '[::]', '192.0.2.10', '2001:db8::1', 'core.example.com', 'localhost.example.com'])(
+    'refuses plaintext gRPC on the non-loopback host %s, naming the key, unless grpc.allowPlaintext or TLS',
+    (host) => {
+      const errors = errorsOf(loadConfig({ env: { SIPBREAKOUT_GRPC_HOST: host }, cwd }));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`SIPBREAKOUT_GRPC_HOST (grpc.host) = ${JSON.stringify(host)}: is not a loopback address and grpc.tls.mode is off`);
+      expect(errors[0]).toContain('grpc.allowPlaintext');
+      expect(loadConfig({ env: { SIPBREAKOUT_GRPC_HOST: host, SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'true' }, cwd }).ok).toBe(true);
+      expect(loadConfig({ env: { SIPBREAKOUT_GRPC_HOST: host, SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd }).ok).toBe(true);
+    },
+  );
+
+  it('refuses plaintext gRPC off loopback from a file too, naming the key and the file', () => {
+    const file = withFile({ grpc: { host: '0.0.0.0' } });
+    const errors = errorsOf(loadConfig({ file, env: {}, cwd }));
+    expect(errors.join('\n')).toContain(`grpc.host in ${file} = "0.0.0.0": is not a loopback address`);
+    expect(loadConfig({ file: withFile({ grpc: { host: '0.0.0.0', allowPlaintext: true } }), env: {}, cwd }).ok).toBe(true);
+    expect(loadConfig({ file, env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd }).ok).toBe(true);
+  });
+
+  it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST'])('keeps plaintext gRPC on the loopback host %s', (host) => {
+    expect(loadConfig({ env: { SIPBREAKOUT_GRPC_HOST: host }, cwd }).ok).toBe(true);
   });
 
   it('reads SIPBREAKOUT_DNS_SERVERS as a comma-separated list of host:port', () => {
@@ -127,6 +190,9 @@ describe('loadConfig', () => {
     [{ auth: { jwksFile: 'a.json', jwksUrl: 'https://x/jwks' } }, 'give jwksFile or jwksUrl, not both'],
     [{ routing: { tasFailure: { INGRESS: 'fail' } } }, 'routing.tasFailure.INGRESS in'],
     [{ dns: { servers: '127.0.0.1:53' } }, 'dns.servers in'],
+    [{ grpc: { tls: { mode: 'files', certFile: 'a.pem' } } }, 'grpc.tls.keyFile in'],
+    [{ grpc: { tls: { clientCertificates: 'require' } } }, 'grpc.tls.clientCertificates in'],
+    [{ grpc: { allowPlaintext: 'yes' } }, 'grpc.allowPlaintext in'],
     [{ unknown: true }, ': unknown key'],
   ])('refuses the file %j naming the key and the file', (content, expected) => {
     const file = withFile(content);

@@ -44,6 +44,10 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
       expect(banner).toContain(`udp ${ready.sipMobileUdp}`);
       expect(banner).toContain(`tls ${ready.sipTasTls}`);
       expect(banner).toContain(ready.grpc);
+      // grpc.tls.mode off (the default) on loopback: plaintext, said so.
+      expect(banner).toContain(`${ready.grpc}  (plaintext, loopback only;`);
+      expect(ready.grpcTls).toBeUndefined();
+      expect(ready.commands.bufCurl).toContain(`http://${ready.grpc}/`);
       expect(banner).toContain(`http://${ready.http}/metrics`);
       expect(core.logs.some((l) => l['msg'] === 'development CA and certificate generated')).toBe(true);
       const token = tokenFromBanner(banner);

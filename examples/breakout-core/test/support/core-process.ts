@@ -36,6 +36,17 @@ export interface ReadyLine {
   readonly sipMobileTcp: string;
   readonly sipTasTls: string;
   readonly grpc: string;
+  /** The address a client on this machine dials. */
+  readonly grpcDial: string;
+  /** The gRPC API's TLS (absent: plaintext) and what a client needs. */
+  readonly grpcTls?: {
+    readonly mode: 'dev' | 'files';
+    readonly certFile: string;
+    readonly names: readonly string[];
+    readonly clientCertificate: 'none' | 'require';
+    readonly clientCaFile?: string;
+    readonly client: { readonly caFile?: string; readonly serverName?: string; readonly certFile?: string; readonly keyFile?: string };
+  };
   readonly http: string;
   readonly dataDir: string;
   readonly tokenFile: string;

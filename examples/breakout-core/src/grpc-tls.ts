@@ -1,0 +1,237 @@
+/**
+ * The gRPC API's transport security: the server credentials of
+ * `grpc.tls.mode` `dev` (the development CA's certificate) or `files` (the
+ * operator's), read and checked before anything listens, and what a client
+ * on this machine needs to reach the API (the CA to trust, the name to
+ * check, a client certificate) for the commands printed at start.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { isLoopbackHost, type CoreConfig, type GrpcClientCertificateMode } from './config-schema.js';
+import { ensureDevGrpcCertificates, type DevPki } from './dev-pki.js';
+
+/** The code of {@link GrpcTlsConfigError}. */
+export const CONFIG_ERR_GRPC_TLS = 'CONFIG_ERR_GRPC_TLS';
+
+/**
+ * A `grpc.tls` file that cannot be used (unreadable, no PEM certificate, a
+ * key that is not the certificate's): a configuration error, reported with
+ * its key like the ones `loadConfig` finds (exit code 2).
+ */
+export class GrpcTlsConfigError extends Error {
+  readonly code = CONFIG_ERR_GRPC_TLS;
+  /** The configuration key at fault (`grpc.tls.keyFile`). */
+  readonly key: string;
+
+  constructor(key: string, message: string) {
+    super(message);
+    this.name = 'GrpcTlsConfigError';
+    this.key = key;
+  }
+}
+
+/** Whether `error` is a {@link GrpcTlsConfigError}, by its code (a workspace may load two copies of this module). */
+export function isGrpcTlsConfigError(error: unknown): error is GrpcTlsConfigError {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === CONFIG_ERR_GRPC_TLS && typeof (error as { key?: unknown }).key === 'string';
+}
+
+/** What a client needs to reach the API over TLS. */
+export interface GrpcClientTls {
+  /** PEM CAs that verify the server's certificate; undefined: the system's CAs. */
+  readonly caFile: string | undefined;
+  /** The name to check the server's certificate for, when the address dialled is not in it. */
+  readonly serverName: string | undefined;
+  /** A client certificate the API accepts (`dev` mode with client certificates required), and its key. */
+  readonly certFile: string | undefined;
+  readonly keyFile: string | undefined;
+}
+
+/** The gRPC API's TLS, ready to bind. */
+export interface GrpcTls {
+  readonly mode: 'dev' | 'files';
+  readonly credentials: ServerCredentials;
+  /** The server's certificate chain and key. */
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The names in the certificate's subjectAltName (DNS names, addresses, URIs), else its subject. */
+  readonly names: readonly string[];
+  /** When the certificate expires (ISO 8601). */
+  readonly validTo: string;
+  readonly clientCertificate: GrpcClientCertificateMode;
+  /** The CAs a client certificate must chain to (with `require`). */
+  readonly clientCaFile: string | undefined;
+  /** Whether this start issued the development certificate (`dev` only). */
+  readonly generated: boolean;
+  /** What a client on this machine needs. */
+  readonly client: GrpcClientTls;
+}
+
+/**
+ * The host a client on this machine dials for a server bound to `host`: a
+ * wildcard address (`0.0.0.0`, `::`) is reached on loopback.
+ */
+export function grpcDialHost(host: string): string {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === '0.0.0.0' || bare === '') return '127.0.0.1';
+  if (bare === '::') return '::1';
+  return bare;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function certificatesIn(pem: string): X509Certificate[] {
+  return (pem.match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block));
+}
+
+async function readKeyed(key: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new GrpcTlsConfigError(key, `${key} = ${JSON.stringify(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+}
+
+function parseCertificates(key: string, file: string, pem: string): X509Certificate[] {
+  let certificates: X509Certificate[];
+  try {
+    certificates = certificatesIn(pem);
+  } catch (error) {
+    throw new GrpcTlsConfigError(key, `${key} = ${JSON.stringify(file)}: not a PEM certificate (${(error as Error).message})`);
+  }
+  if (certificates.length === 0) throw new GrpcTlsConfigError(key, `${key} = ${JSON.stringify(file)}: holds no PEM certificate`);
+  return certificates;
+}
+
+function issued(child: X509Certificate, parent: X509Certificate): boolean {
+  return child.checkIssued(parent) && child.verify(parent.publicKey);
+}
+
+function covers(certificate: X509Certificate, name: string): boolean {
+  return isIP(name) === 0 ? certificate.checkHost(name, { subject: 'never' }) !== undefined : certificate.checkIP(name) !== undefined;
+}
+
+/** What a certificate names, for people: its subjectAltName entries without their type (IPv6 compressed), else its subject. */
+export function certificateNames(certificate: X509Certificate): string[] {
+  const entries = (certificate.subjectAltName ?? '').split(', ').filter((entry) => entry !== '');
+  if (entries.length === 0) return [certificate.subject.replace(/\n/g, ', ')];
+  return entries.map((entry) => {
+    const value = entry.slice(entry.indexOf(':') + 1);
+    if (!entry.startsWith('IP Address:') || !value.includes(':')) return value;
+    return new URL(`http://[${value}]/`).hostname.slice(1, -1);
+  });
+}
+
+/** The DNS names of a certificate's subjectAltName, wildcards left out. */
+function dnsNames(certificate: X509Certificate): string[] {
+  return (certificate.subjectAltName ?? '')
+    .split(', ')
+    .filter((entry) => entry.startsWith('DNS:') && !entry.includes('*'))
+    .map((entry) => entry.slice('DNS:'.length));
+}
+
+/**
+ * The name a client dialling `dialHost` checks the server's certificate
+ * for: none when the certificate names that host; else `localhost` on
+ * loopback when it names that, else its first DNS name.
+ */
+export function serverNameFor(leaf: X509Certificate, dialHost: string): string | undefined {
+  if (covers(leaf, dialHost)) return undefined;
+  if (isLoopbackHost(dialHost) && covers(leaf, 'localhost')) return 'localhost';
+  return dnsNames(leaf)[0];
+}
+
+/**
+ * The file a client should trust to verify `chain`: `caFile` when one of its
+ * CAs issued a certificate of the chain; the chain's own file when it ends
+ * in a self-signed certificate; else none (a public CA: the system's).
+ */
+export function trustFor(chain: readonly X509Certificate[], certFile: string, ca: { readonly file: string; readonly certificates: readonly X509Certificate[] } | undefined): string | undefined {
+  if (ca !== undefined && chain.some((c) => ca.certificates.some((root) => issued(c, root)))) return ca.file;
+  const last = chain.at(-1);
+  if (last !== undefined && issued(last, last)) return certFile;
+  return undefined;
+}
+
+/** Options of {@link loadGrpcTls}. */
+export interface LoadGrpcTlsOptions {
+  /** The development PKI (needed for `dev`). */
+  readonly devPki: DevPki | undefined;
+  /** Makes a configured path absolute (relative to the working directory). */
+  readonly resolvePath: (path: string) => string;
+  /** Now, ms since the epoch (certificate reuse in `dev`). */
+  readonly now?: number | undefined;
+}
+
+/**
+ * The gRPC API's TLS for `grpc.tls`: undefined when `mode` is `off`. `dev`
+ * issues (or reuses) the development CA's server certificate, and with
+ * `clientCertificate: require` and no `caFile` a client certificate of that
+ * CA; `files` reads `certFile`, `keyFile` and `caFile` and checks that they
+ * hold certificates and that the key is the certificate's. A file at fault
+ * throws a {@link GrpcTlsConfigError} naming its key.
+ */
+export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTlsOptions): Promise<GrpcTls | undefined> {
+  const tls = grpc.tls;
+  if (tls.mode === 'off') return undefined;
+  const requireClient = tls.clientCertificate === 'require';
+  const caFile = tls.caFile === undefined ? undefined : options.resolvePath(tls.caFile);
+  const caPem = caFile === undefined ? undefined : await readKeyed('grpc.tls.caFile', caFile);
+  const ca = caFile === undefined || caPem === undefined ? undefined : { file: caFile, certificates: parseCertificates('grpc.tls.caFile', caFile, caPem) };
+
+  if (tls.mode === 'dev') {
+    const pki = options.devPki;
+    if (pki === undefined) throw new Error('grpc.tls.mode dev needs the development PKI');
+    const dev = await ensureDevGrpcCertificates(pki, { host: grpc.host, client: requireClient && caFile === undefined, now: options.now });
+    const clientCaFile = caFile ?? pki.caFile;
+    const leaf = new X509Certificate(dev.server.cert);
+    return {
+      mode: 'dev',
+      credentials: ServerCredentials.createSsl(
+        requireClient ? Buffer.from(caPem ?? pki.ca) : null,
+        [{ cert_chain: Buffer.from(dev.server.cert), private_key: Buffer.from(dev.server.key) }],
+        requireClient,
+      ),
+      certFile: dev.server.certFile,
+      keyFile: dev.server.keyFile,
+      names: certificateNames(leaf),
+      validTo: new Date(leaf.validTo).toISOString(),
+      clientCertificate: tls.clientCertificate,
+      clientCaFile: requireClient ? clientCaFile : undefined,
+      generated: dev.server.generated || (dev.client?.generated ?? false),
+      client: { caFile: pki.caFile, serverName: undefined, certFile: dev.client?.certFile, keyFile: dev.client?.keyFile },
+    };
+  }
+
+  // The schema makes certFile and keyFile present in mode files.
+  const certFile = options.resolvePath(tls.certFile ?? '');
+  const keyFile = options.resolvePath(tls.keyFile ?? '');
+  const certPem = await readKeyed('grpc.tls.certFile', certFile);
+  const keyPem = await readKeyed('grpc.tls.keyFile', keyFile);
+  const chain = parseCertificates('grpc.tls.certFile', certFile, certPem);
+  const leaf = chain[0] as X509Certificate;
+  let matches: boolean;
+  try {
+    matches = leaf.checkPrivateKey(createPrivateKey(keyPem));
+  } catch (error) {
+    throw new GrpcTlsConfigError('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: not a PEM private key (${(error as Error).message})`);
+  }
+  if (!matches) throw new GrpcTlsConfigError('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: is not the key of the first certificate in grpc.tls.certFile (${certFile})`);
+  return {
+    mode: 'files',
+    credentials: ServerCredentials.createSsl(
+      requireClient && caPem !== undefined ? Buffer.from(caPem) : null,
+      [{ cert_chain: Buffer.from(certPem), private_key: Buffer.from(keyPem) }],
+      requireClient,
+    ),
+    certFile,
+    keyFile,
+    names: certificateNames(leaf),
+    validTo: new Date(leaf.validTo).toISOString(),
+    clientCertificate: tls.clientCertificate,
+    clientCaFile: requireClient ? caFile : undefined,
+    generated: false,
+    client: { caFile: trustFor(chain, certFile, ca), serverName: serverNameFor(leaf, grpcDialHost(grpc.host)), certFile: undefined, keyFile: undefined },
+  };
+}
