@@ -17,7 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCore, type CoreProcess } from './breakout-core-process.js';
-import { describeBreakdown, profileRun, type TimeBreakdown } from './cpu-profile.js';
+import { describeBreakdown, profileFolder, profileRun, type TimeBreakdown } from './cpu-profile.js';
+import { liveHeapBytes, liveHeapFlags } from './live-heap.js';
 import { findKamailio, startKamailio } from './kamailio.js';
 import { socatVerdict, startLoopRoute, type LoopRoute } from './loop-route.js';
 import { searchMaxRate, type RateSearch } from './rate-search.js';
@@ -58,7 +59,7 @@ function parseArgs(argv: readonly string[]): Settings {
       : [250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 9000, 10000],
     secondsPerStep: quick ? 2 : 5,
     capSeconds: quick ? 60 : 240,
-    memorySeconds: quick ? 20 : 300,
+    memorySeconds: quick ? 60 : 300,
     only: only as SystemId[],
     kamailioChildren: Number.isInteger(children) && children > 0 ? children : 4,
   };
@@ -77,6 +78,9 @@ interface SystemResult {
   readonly search: RateSearch | undefined;
   readonly error?: string;
 }
+
+/** Where the memory run's core writes its heap snapshots. */
+let snapshotDir: { readonly dir: string; readonly remove: () => void } | undefined;
 
 /** Where the direct route's time goes (the profiled run). */
 let breakdown: (TimeBreakdown & { readonly passed: boolean }) | undefined;
@@ -129,7 +133,9 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
       } catch (e) {
         console.log(`  profile failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-      core = await startCore({ callee: callee.ports.sip, maxSeconds: settings.memorySeconds + 120, logLevel: 'error' });
+      const snapshots = profileFolder();
+      snapshotDir = snapshots;
+      core = await startCore({ callee: callee.ports.sip, maxSeconds: settings.memorySeconds + 180, logLevel: 'error', nodeArgs: liveHeapFlags(snapshots.dir) });
       stopSut = core.stop;
       const fresh = core;
       const memoryStep = (rate: number, calls: number): Promise<StepResult> =>
@@ -165,6 +171,9 @@ interface MemoryRun {
   /** Idle again, 40 s (> 64·T1) after the last call. */
   readonly after: MemorySample;
   readonly samples: readonly MemorySample[];
+  /** Live heap (what survives a full collection) idle before the calls and idle 40 s after them. */
+  readonly liveHeapBeforeBytes: number | undefined;
+  readonly liveHeapAfterBytes: number | undefined;
   readonly step: StepResult;
   /** RSS at the end at most 10 % over the steady sample, and the idle heap back within 10 % (+16 MiB) of where it started. */
   readonly flat: boolean;
@@ -184,10 +193,21 @@ async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) 
     const g = await core.gauges();
     return { at, rssBytes: core.rss(), heapUsedBytes: g.heapUsedBytes, transactionsOpen: g.transactionsOpen };
   };
+  const live = async (): Promise<number | undefined> => {
+    const pid = core.child.pid;
+    if (pid === undefined || snapshotDir === undefined) return undefined;
+    try {
+      return await liveHeapBytes(pid, snapshotDir.dir);
+    } catch (e) {
+      console.log(`  live heap not measured: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  };
+  const liveHeapBeforeBytes = await live();
   const before = await sample(-1);
   const samples: MemorySample[] = [before];
   const started = Date.now();
-  const steadyAt = Math.min(60, Math.floor(seconds / 2));
+  const steadyAt = Math.min(60, Math.floor(seconds * 0.6));
   const sampler = setInterval(() => {
     void sample(Math.round((Date.now() - started) / 1000)).then((m) => {
       samples.push(m);
@@ -207,9 +227,14 @@ async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) 
   const after = await sample(Math.round((Date.now() - started) / 1000));
   samples.push(after);
   const steady = samples.find((m) => m.at >= steadyAt) ?? end;
-  const flat = end.rssBytes <= steady.rssBytes * 1.1 && after.heapUsedBytes <= before.heapUsedBytes * 1.1 + 16 * 1024 * 1024;
+  const liveHeapAfterBytes = await live();
+  snapshotDir?.remove();
+  // Flat: RSS at the end within 10 % of the plateau, and the live heap idle after within 16 MiB of idle before
+  // (heap used counts uncollected garbage, so it says nothing about retention once the calls stop).
+  const liveFlat = liveHeapBeforeBytes === undefined || liveHeapAfterBytes === undefined ? after.heapUsedBytes <= before.heapUsedBytes * 1.1 + 16 * 1024 * 1024 : liveHeapAfterBytes <= liveHeapBeforeBytes + 16 * 1024 * 1024;
+  const flat = end.rssBytes <= steady.rssBytes * 1.1 && liveFlat;
   console.log(describeStep('core', result));
-  return { rate, seconds, before, steady, end, after, samples, step: result, flat };
+  return { rate, seconds, before, steady, end, after, samples, liveHeapBeforeBytes, liveHeapAfterBytes, step: result, flat };
 }
 
 function mib(bytes: number): string {
@@ -262,7 +287,8 @@ async function main(): Promise<void> {
     console.log(row('steady (plateau of 64·T1)', m.steady));
     console.log(row('end of the calls', m.end));
     console.log(row('idle, 40 s after', m.after));
-    console.log(`memory ${m.flat ? 'flat' : 'GREW'}: end − steady = ${mib(m.end.rssBytes - m.steady.rssBytes)} RSS; idle after − idle before = ${mib(m.after.heapUsedBytes - m.before.heapUsedBytes)} heap`);
+    const liveLine = m.liveHeapBeforeBytes === undefined || m.liveHeapAfterBytes === undefined ? 'live heap not measured' : `live heap (after a full collection) ${mib(m.liveHeapBeforeBytes)} idle before, ${mib(m.liveHeapAfterBytes)} idle after`;
+    console.log(`memory ${m.flat ? 'flat' : 'GREW'}: end − steady = ${mib(m.end.rssBytes - m.steady.rssBytes)} RSS; ${liveLine}`);
   }
   if (breakdown !== undefined) console.log(`\n${describeBreakdown(breakdown)}${breakdown.passed ? '' : '\n(the profiled run had failed calls)'}`);
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../results');
