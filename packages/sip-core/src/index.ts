@@ -100,6 +100,21 @@ export type { DialogId, DialogRole, DialogState, DialogStateName, RemoteCSeqVerd
 export { createInDialogRequest, createSuccessAck } from './dialog/in-dialog-request.js';
 export type { InDialogRequest, InDialogRequestOptions } from './dialog/in-dialog-request.js';
 export { startSuccessRetransmission, stepSuccessRetransmission } from './dialog/success-retransmission.js';
+export {
+  OPTION_100REL,
+  initialRSeq,
+  listsOptionTag,
+  parseRAck,
+  parseRSeq,
+  reliableRSeq,
+  serializeRAck,
+  serializeRSeq,
+  startReliableProvisional,
+  stepReliableProvisional,
+} from './dialog/reliable-provisional.js';
+export type { RAck, ReliableProvisionalAction, ReliableProvisionalEvent, ReliableProvisionalState, ReliableProvisionalStateName, ReliableProvisionalStep } from './dialog/reliable-provisional.js';
+export { senderSessionUuid, sessionIdValue, withSessionId } from './dialog/session-uuids.js';
+export type { SessionUuids } from './dialog/session-uuids.js';
 export type { SuccessRetransmissionAction, SuccessRetransmissionEvent, SuccessRetransmissionState, SuccessRetransmissionStateName, SuccessRetransmissionStep } from './dialog/success-retransmission.js';
 export { Dialog } from './dialog/dialog.js';
 export { IncomingRequest } from './dialog/incoming-request.js';
@@ -107,14 +122,27 @@ export type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminatio
 export { ClientInvite } from './dialog/client-invite.js';
 export type { ClientInviteEvent, ClientInviteOptions, ClientInviteStateName } from './dialog/client-invite.js';
 export { ServerInvite } from './dialog/server-invite.js';
-export type { ServerInviteEvent, ServerInviteStateName } from './dialog/server-invite.js';
-export { DIALOG_ALLOW, DialogLayer, resolveSipUri } from './dialog/dialog-layer.js';
+export type { ServerInviteEvent, ServerInviteResponseOptions, ServerInviteStateName } from './dialog/server-invite.js';
+export { DEFAULT_TIMER_C, DIALOG_ALLOW, DialogLayer, resolveSipUri } from './dialog/dialog-layer.js';
 export type { DialogLayerOptions, InviteOptions } from './dialog/dialog-layer.js';
-export { LEG_LOCAL_HEADERS, NULL_SESSION_UUID, chooseFinalResponse, createOutgoingInvite, createSessionUuid, endToEndHeaders, nextMaxForwards, relayedContent } from './dialog/relay-message.js';
+export {
+  END_TO_END_OPTION_TAGS,
+  LEG_LOCAL_HEADERS,
+  NULL_SESSION_UUID,
+  chooseFinalResponse,
+  createOutgoingInvite,
+  createSessionUuid,
+  endToEndHeaders,
+  nextMaxForwards,
+  relayedContent,
+  relayedOptionTags,
+} from './dialog/relay-message.js';
 export type { OutgoingInviteOptions, RelayedContent } from './dialog/relay-message.js';
 export { Leg } from './dialog/leg.js';
 export type { LegInvite, LegTarget } from './dialog/leg.js';
-export { pairLegs } from './dialog/leg-pair.js';
+export { TIMER_C_REASON, pairLegs } from './dialog/leg-pair.js';
+export { EarlyDialogRelay } from './dialog/early-dialog-relay.js';
+export type { EarlyRelayContext } from './dialog/early-dialog-relay.js';
 export type { LegPair, PairEnd, PairOptions, RelayHooks } from './dialog/leg-pair.js';
 export { B2buaCall } from './dialog/b2bua-call.js';
 export type { B2buaCallEvent, B2buaCallOptions, B2buaCallStateName, B2buaHooks, LegFailurePolicy } from './dialog/b2bua-call.js';

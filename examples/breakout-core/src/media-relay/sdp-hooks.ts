@@ -11,10 +11,13 @@
  * The offers are made before the legs start ({@link CallMediaRelay.prepare}),
  * since an outgoing INVITE's hook runs synchronously; the answers are
  * rewritten in the B2BUA's `relaySetupResponse` hook, whose promise the
- * response to the caller waits for.
+ * response to the caller waits for. Later offers and answers (re-INVITE,
+ * UPDATE, PRACK, a 2xx and ACK of a re-INVITE without SDP) go through the
+ * same media session in the `relayInDialog` hook: from the caller's side
+ * with the session's profile, from the callee's side with the other one.
  */
 import type { Logger } from 'pino';
-import type { B2buaHooks, LegTarget, RelayedContent, SipRequest } from '@sipbreakout/sip-core';
+import type { B2buaHooks, Leg, LegTarget, RelayedContent, SipRequest, SipResponse } from '@sipbreakout/sip-core';
 import type { MediaRelayFailureAction } from '../config-schema.js';
 import { faceOfProtocol } from '../sip-stack.js';
 import { isMediaRelayError, MediaRelayError } from './media-relay-error.js';
@@ -55,7 +58,14 @@ interface Session {
   readonly profile: SdpProfile;
   /** rtpengine's offer, the body of the leg's INVITE. */
   readonly offer: Uint8Array;
+  /** The tag rtpengine knows the callee's side by: the To tag of the response whose answer went through it. */
+  calleeTag: string | undefined;
+  /** The side whose offer within the dialog waits for its answer (RFC 3264 §4: one offer at a time). */
+  pendingOffer: 'caller' | 'callee' | undefined;
 }
+
+/** The profile of an offer going the other way (toward the mobile side instead of the TAS, or back). */
+const reverse = (profile: SdpProfile): SdpProfile => (profile === SDP_TOWARD_TAS ? SDP_TOWARD_MOBILE : SDP_TOWARD_TAS);
 
 /** Whether a message's body is an SDP (`application/sdp`, RFC 3264). */
 function isSdp(contentType: string | undefined, body: Uint8Array | undefined): body is Uint8Array {
@@ -117,7 +127,7 @@ export class MediaRelay {
       try {
         const reply = await client.offer({ callId, fromTag, sdp, options: profile.offer });
         count('offer', 'ok');
-        const session: Session = { callId, fromTag, profile, offer: reply.sdp };
+        const session: Session = { callId, fromTag, profile, offer: reply.sdp, calleeTag: undefined, pendingOffer: undefined };
         if (released) remove(session);
         else sessions.set(target, session);
         if (reply.warning !== undefined) log.info({ mediaCallId: callId, warning: reply.warning }, 'media relay: offer warning');
@@ -144,6 +154,7 @@ export class MediaRelay {
           if (session === undefined || !isSdp(contentTypeOf(content.headers), content.body)) return before;
           const sdp = content.body;
           const toTag = ctx.response.to.tag ?? 'callee';
+          session.calleeTag = toTag;
           return (async () => {
             await before;
             try {
@@ -153,6 +164,46 @@ export class MediaRelay {
             } catch (error) {
               count('answer', codeOf(error));
               log.warn({ err: error, mediaCallId: session.callId, status: ctx.response.status, onFailure }, 'media relay: answer failed');
+              if (onFailure === 'reject') throw isMediaRelayError(error) ? error : new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', String(error));
+            }
+          })();
+        },
+        relayInDialog: (content: RelayedContent, ctx) => {
+          const before = hooks.relayInDialog?.(content, ctx);
+          const outgoing: Leg = ctx.from.side.kind === 'outgoing' ? ctx.from : ctx.to;
+          const session = outgoing.side.kind === 'outgoing' ? sessions.get(outgoing.side.target) : undefined;
+          if (session === undefined) return before;
+          const side = ctx.from === outgoing ? 'callee' : 'caller';
+          const message: SipRequest | SipResponse = ctx.message;
+          if (message.kind === 'response' && message.status >= 300) {
+            // The request that made the offer failed: the session stays as it was (RFC 3264 §8), no answer is awaited.
+            if (session.pendingOffer !== undefined && session.pendingOffer !== side) session.pendingOffer = undefined;
+            return before;
+          }
+          // An SDP in a provisional response is not the answer that counts (RFC 3261 §13.2.1): left as it is.
+          if ((message.kind === 'response' && message.status < 200) || !isSdp(contentTypeOf(content.headers), content.body)) return before;
+          const sdp = content.body;
+          const callerTag = session.fromTag;
+          const calleeTag = session.calleeTag ?? outgoing.dialog?.id.remoteTag ?? (side === 'callee' ? message.from.tag : undefined) ?? 'callee';
+          const tagOf = (s: 'caller' | 'callee'): string => (s === 'caller' ? callerTag : calleeTag);
+          const answering = session.pendingOffer !== undefined && session.pendingOffer !== side;
+          const offerer = answering ? (session.pendingOffer as 'caller' | 'callee') : side;
+          // Offers from the caller's side take the session's profile, those from the callee's side the other one; an answer the profile of its offer.
+          const profile = offerer === 'caller' ? session.profile : reverse(session.profile);
+          const other = offerer === 'caller' ? 'callee' : 'caller';
+          session.pendingOffer = answering ? undefined : side;
+          const command = answering ? 'answer' : 'offer';
+          return (async () => {
+            await before;
+            try {
+              const reply = answering
+                ? await client.answer({ callId: session.callId, fromTag: tagOf(offerer), toTag: tagOf(other), sdp, options: profile.answer })
+                : await client.offer({ callId: session.callId, fromTag: tagOf(offerer), sdp, options: { ...profile.offer, 'to-tag': tagOf(other) } });
+              count(command, 'ok');
+              content.body = reply.sdp;
+            } catch (error) {
+              count(command, codeOf(error));
+              log.warn({ err: error, mediaCallId: session.callId, command, onFailure }, 'media relay: in-dialog SDP failed');
               if (onFailure === 'reject') throw isMediaRelayError(error) ? error : new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', String(error));
             }
           })();

@@ -7,7 +7,8 @@
  * fingerprint, rtcp-mux, UDP/TLS/RTP/SAVPF) on rtpengine's address, and what
  * reaches Alice and Bob is RTP/AVP again. The media sessions are deleted when
  * the call ends. rtpengine failing: 503 (`reject`, the default) or the SDP
- * unchanged (`passthrough`).
+ * unchanged (`passthrough`). A hold re-INVITE within the call goes through
+ * the same media sessions, offer and answer, in both B2BUA calls of a LOOP.
  */
 import { readFile } from 'node:fs/promises';
 import tls from 'node:tls';
@@ -40,6 +41,17 @@ const sdpOf = (message: string | undefined): string => (message ?? '').split('\n
 const mediaPort = (sdp: string): number => Number(/^m=audio (\d+) /m.exec(sdp)?.[1]);
 /** The 200 to the INVITE a peer received. */
 const received200 = (log: string): string | undefined => loggedMessages(log).find((m) => m.received && m.text.startsWith('SIP/2.0 200') && /^CSeq:\s*\d+ INVITE/im.test(m.text))?.text;
+/** Every 200 to an INVITE a peer received, retransmissions left out (one per CSeq number). */
+const received200s = (log: string): string[] => {
+  const byCSeq = new Map<string, string>();
+  for (const m of loggedMessages(log)) {
+    const cseq = /^CSeq:\s*(\d+) INVITE/im.exec(m.text)?.[1];
+    if (m.received && m.text.startsWith('SIP/2.0 200') && cseq !== undefined && !byCSeq.has(cseq)) byCSeq.set(cseq, m.text);
+  }
+  return [...byCSeq.values()];
+};
+/** Every INVITE a peer sent, retransmissions left out. */
+const sentInvites = (log: string): string[] => [...new Set(loggedMessages(log).filter((m) => !m.received && m.text.startsWith('INVITE ')).map((m) => m.text))];
 /** The INVITE a peer sent. */
 const sentInvite = (log: string): string | undefined => loggedMessages(log).find((m) => !m.received && m.text.startsWith('INVITE '))?.text;
 
@@ -132,6 +144,53 @@ describe('SDP toward the TAS through rtpengine (SIPp as Alice, Bob and the TAS)'
       expect(sample(m, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
       expect(sample(m, 'sipbreakout_media_relay_operations_total', { command: 'delete', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
       expect(sample(m, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.socat.stop();
+      await unregister();
+    }
+  }, 60_000);
+
+  it('LOOP with a hold re-INVITE: Alice\'s re-offer reaches the TAS WebRTC style and its answer Alice as RTP/AVP; the TAS\'s re-offer on leg 3 reaches Bob as RTP/AVP and his answer the TAS WebRTC style', async () => {
+    const before = await testbed.metrics();
+    const offersBefore = sample(before, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0;
+    const answersBefore = sample(before, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' }) ?? 0;
+    const tlsPort = await freePort('tcp');
+    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
+    const b = await bob({ dir: testbed.dir, name: 'media-hold-bob', port: testbed.bobPort, scenarioFile: scenario('bob-hold.xml') });
+    const t = await testbed.tas({ name: 'media-hold-tas', tlsPort, scenarioFile: scenario('tas-loop-hold-webrtc.xml'), keys: { callee: BOB, core: testbed.core.ready.sipTasTls } });
+    try {
+      const a = await alice({ dir: testbed.dir, name: 'media-hold-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB, scenarioFile: scenario('alice-hold.xml') });
+      const [ar, tr, br] = await Promise.all([a.result, t.result, b.result]);
+      expectPassed(ar, 'Alice');
+      expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
+      expectPassed(br, 'Bob');
+      const [aliceLog, tasLog, bobLog] = await Promise.all([a.messages(), t.messages(), b.messages()]);
+
+      // Leg 1 → 2: Alice's plain hold offer reached the TAS WebRTC style, still a=sendonly; the TAS's WebRTC answer reached Alice as RTP/AVP, a=recvonly.
+      const [, leg2Re] = received(tasLog, 'INVITE');
+      expect(sdpOf(sentInvites(aliceLog)[1])).toMatch(/^m=audio \d+ RTP\/AVP 0$/m);
+      expectWebRtc(sdpOf(leg2Re), 'the re-INVITE of leg 2 at the TAS');
+      expect(sdpOf(leg2Re)).toMatch(/^a=sendonly$/m);
+      const [, aliceRe200] = received200s(aliceLog);
+      expectPlain(sdpOf(aliceRe200), 'the 200 of the re-INVITE at Alice');
+      expect(sdpOf(aliceRe200)).toMatch(/^a=recvonly$/m);
+
+      // Leg 3 → 4: the TAS's WebRTC hold offer reached Bob as RTP/AVP; Bob's plain answer reached the TAS WebRTC style.
+      expect(sdpOf(sentInvites(tasLog)[1])).toMatch(/^m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0$/m);
+      const [, bobRe] = received(bobLog, 'INVITE');
+      expectPlain(sdpOf(bobRe), 'the re-INVITE of leg 4 at Bob');
+      expect(sdpOf(bobRe)).toMatch(/^a=sendonly$/m);
+      const tas200s = received200s(tasLog);
+      expect(tas200s).toHaveLength(2);
+      expectWebRtc(sdpOf(tas200s[1]), 'the 200 of the leg-3 re-INVITE at the TAS');
+      expect(sdpOf(tas200s[1])).toMatch(/^a=recvonly$/m);
+
+      await expectNoMediaSessions(callIdOf(aliceLog));
+      await expectNoMediaSessions(callIdOf(tasLog));
+      // Two offers and two answers for the set-up of both B2BUA calls, as many again for the hold.
+      const m = await testbed.metrics();
+      expect((sample(m, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0) - offersBefore).toBe(4);
+      expect((sample(m, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' }) ?? 0) - answersBefore).toBe(4);
     } finally {
       await t.socat.stop();
       await unregister();

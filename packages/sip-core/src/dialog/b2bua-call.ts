@@ -8,15 +8,26 @@
  * legs are joined by {@link pairLegs}. The `relaySetupResponse` hook may
  * take its time (an SDP answer rewritten by a media relay): a response to
  * the caller then waits for its promise, and the later ones wait behind it.
+ *
+ * Before the answer, requests in the early dialogs (UPDATE, INFO, PRACK)
+ * are relayed by an {@link EarlyDialogRelay}; a reliable provisional
+ * response (RFC 3262) reaches the caller reliably when the caller allows
+ * it, and its PRACK is relayed. Every outgoing INVITE runs Timer C (RFC 3261
+ * §16.6 step 11). Everything the call sends carries the session's
+ * Session-ID (RFC 7989).
  */
-import type { SipRequest, SipResponse } from '../message.js';
+import type { SipMessage, SipRequest, SipResponse } from '../message.js';
 import { createResponse } from '../transaction/transaction-messages.js';
 import type { ClientInviteEvent } from './client-invite.js';
+import type { Dialog } from './dialog.js';
 import type { DialogLayer } from './dialog-layer.js';
+import { EarlyDialogRelay } from './early-dialog-relay.js';
 import { Leg, type LegTarget } from './leg.js';
 import { type LegPair, type PairEnd, type RelayHooks, pairLegs } from './leg-pair.js';
-import { type RelayedContent, chooseFinalResponse, createOutgoingInvite, createSessionUuid, relayedContent } from './relay-message.js';
+import { parseRSeq } from './reliable-provisional.js';
+import { NULL_SESSION_UUID, type RelayedContent, chooseFinalResponse, createOutgoingInvite, isPromiseLike, relayedContent, statusOfHookError } from './relay-message.js';
 import type { ServerInvite } from './server-invite.js';
+import { sessionIdValue } from './session-uuids.js';
 import { DialogError } from './dialog-error.js';
 
 /** Where a B2BUA call stands. */
@@ -50,19 +61,16 @@ export interface B2buaHooks extends RelayHooks {
   readonly relaySetupResponse?: (content: RelayedContent, context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg }) => void | PromiseLike<void>;
 }
 
-/** Whether a hook returned a promise (its response then waits for it) rather than nothing. */
-function isPromiseLike(value: unknown): value is PromiseLike<void> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** The status the caller gets when a hook failed on a 2xx: the error's own `status` when it carries one from 300 to 699 (a media relay down: 503), else 500. */
-function statusOfHookError(error: unknown): number {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 300 && status <= 699 ? status : 500;
-}
-
-/** How a response relayed to the caller ended: sent, not sent because the caller's INVITE was answered already, or its hook failed. */
-type CallerRelayOutcome = { readonly kind: 'sent' } | { readonly kind: 'callerGone' } | { readonly kind: 'hookFailed'; readonly error: unknown };
+/**
+ * How a response relayed to the caller ended: sent (`response` as sent),
+ * not sent because the caller's INVITE was answered already, left out (a
+ * provisional response whose hook failed), or its hook failed.
+ */
+type CallerRelayOutcome =
+  | { readonly kind: 'sent'; readonly response: SipResponse }
+  | { readonly kind: 'callerGone' }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'hookFailed'; readonly error: unknown };
 
 /**
  * What to do when an outgoing leg fails (a final non-2xx) while no leg has
@@ -74,6 +82,12 @@ export type LegFailurePolicy = (leg: Leg, response: SipResponse) => 'continue' |
 /** Options of {@link B2buaCall}. */
 export interface B2buaCallOptions {
   readonly hooks?: B2buaHooks;
+  /**
+   * Timer C of the call's outgoing INVITEs and of the re-INVITEs relayed
+   * between its legs (RFC 3261 §16.6 step 11), ms. Default: the dialog
+   * layer's ({@link DialogLayer.timerC}, 180,000).
+   */
+  readonly timerC?: number;
 }
 
 /** One B2BUA call. */
@@ -96,17 +110,53 @@ export class B2buaCall {
   #hangUpPending = false;
   /** Set by helpers that start legs later (fallback): decides on a leg's failure. */
   failurePolicy: LegFailurePolicy | undefined;
-  /** The Session-ID UUID the outgoing legs carry when the incoming INVITE had none (RFC 7989 §7). */
+  /**
+   * The caller's Session-ID UUID (RFC 7989): the one its INVITE carried, or
+   * the one assigned to stand for it when it carried none (§7).
+   */
   readonly sessionId: string;
+  readonly #timerC: number;
+  readonly #early: EarlyDialogRelay;
+  /** The outgoing leg whose response the caller got last: the Session-ID toward the caller speaks for it. */
+  #facing: Leg | undefined;
 
   constructor(layer: DialogLayer, invite: ServerInvite, options: B2buaCallOptions = {}) {
     this.#layer = layer;
     this.#hooks = options.hooks ?? {};
+    this.#timerC = options.timerC ?? layer.timerC;
     this.incoming = Leg.incoming(invite);
-    this.sessionId = invite.request.sessionId?.local ?? createSessionUuid();
+    this.incoming.learnSessionUuid(invite.request);
+    this.sessionId = this.incoming.ensureSessionUuid();
+    this.#stampSessionIds();
+    this.#early = new EarlyDialogRelay({
+      incoming: this.incoming,
+      hooks: () => this.#hooks,
+      received: (leg, message) => this.#received(leg, message),
+      callerQueue: () => this.#toCaller,
+    });
     invite.onEvent((event) => {
       if (event.kind === 'cancelled' || event.kind === 'byeBeforeAnswer') this.#onCallerCancelled();
+      else if (event.kind === 'prackTimeout') this.#onCallerGone(500);
     });
+  }
+
+  /** A message came from `leg`: learn the UUID its endpoint gave itself (RFC 7989 §6), and write it from now on. */
+  #received(leg: Leg, message: SipMessage): void {
+    if (leg.learnSessionUuid(message)) this.#stampSessionIds();
+  }
+
+  /**
+   * The Session-ID of what the call sends (RFC 7989 §7): toward the caller
+   * it speaks for the leg whose response the caller got last (the null UUID
+   * before any, as for a response of the B2BUA's own); toward each outgoing
+   * leg for the caller, with that leg's endpoint's UUID once known.
+   */
+  #stampSessionIds(): void {
+    const caller = this.incoming.sessionUuid ?? this.sessionId;
+    if (this.incoming.side.kind === 'incoming') this.incoming.side.invite.sessionId = { local: this.#facing?.sessionUuid ?? NULL_SESSION_UUID, remote: caller };
+    for (const leg of this.#legs) {
+      if (leg.side.kind === 'outgoing') leg.side.invite.sessionId = { local: caller, remote: leg.sessionUuid ?? NULL_SESSION_UUID };
+    }
   }
 
   /** Where the call stands. */
@@ -148,9 +198,11 @@ export class B2buaCall {
     }
     const request = createOutgoingInvite(incoming, { ...(target.uri === undefined ? {} : { uri: target.uri }), sessionId: this.sessionId });
     this.#hooks.outgoingInvite?.(request, { incoming, target });
-    const invite = this.#layer.invite(request, { destination: target.destination, autoAck: false });
+    // The caller's PRACKs are relayed (RFC 3262): no PRACK of our own unless the caller cannot take the response reliably.
+    const invite = this.#layer.invite(request, { destination: target.destination, autoAck: false, prack: 'manual', timerC: this.#timerC });
     const leg = Leg.outgoing(invite, target);
     this.#legs.push(leg);
+    this.#stampSessionIds();
     invite.onEvent((event) => this.#onLegEvent(leg, event));
     this.#listener?.({ kind: 'legStarted', leg });
     return leg;
@@ -185,19 +237,26 @@ export class B2buaCall {
    * defers the response (and its hook) until the ones before it are sent;
    * `done` hears how it ended.
    */
-  #relayToCaller(status: number, response: SipResponse, from: Leg, done?: (outcome: CallerRelayOutcome) => void): void {
+  #relayToCaller(status: number, response: SipResponse, from: Leg, done?: (outcome: CallerRelayOutcome) => void, reliable = false): void {
     if (this.incoming.side.kind !== 'incoming') return;
     const serverInvite = this.incoming.side.invite;
     const hooks = this.#hooks;
     const content: RelayedContent = relayedContent(response);
+    if (!response.headers.has('Session-ID')) {
+      // RFC 7989 §7: an endpoint that sent no Session-ID gets a UUID assigned to stand for it, on everything said for it.
+      content.headers.push(['Session-ID', sessionIdValue({ local: from.ensureSessionUuid(), remote: this.incoming.sessionUuid ?? this.sessionId })]);
+    }
+    this.#facing = from;
+    this.#stampSessionIds();
     const send = (): CallerRelayOutcome => {
       if (serverInvite.state !== 'Proceeding') return { kind: 'callerGone' };
-      serverInvite.respond(status, {
+      const sent = serverInvite.respond(status, {
         headers: content.headers,
         ...(content.reason === undefined ? {} : { reason: content.reason }),
         ...(content.body === undefined ? {} : { body: content.body }),
+        ...(reliable && serverInvite.supportsReliableProvisional ? { reliable: true } : {}),
       });
-      return { kind: 'sent' };
+      return { kind: 'sent', response: sent };
     };
     const rewrite = (): void | PromiseLike<void> => {
       const context = { response, from, to: this.incoming };
@@ -207,7 +266,7 @@ export class B2buaCall {
     const settle = (error: unknown): CallerRelayOutcome => {
       // A provisional response whose hook failed is left out; a failure is still the call's outcome.
       if (status >= 300) return send();
-      return status < 200 ? { kind: 'sent' } : { kind: 'hookFailed', error };
+      return status < 200 ? { kind: 'skipped' } : { kind: 'hookFailed', error };
     };
     if (this.#toCaller === undefined) {
       if (serverInvite.state !== 'Proceeding') return done?.({ kind: 'callerGone' });
@@ -239,6 +298,7 @@ export class B2buaCall {
 
   #onLegEvent(leg: Leg, event: ClientInviteEvent): void {
     if (event.kind !== 'provisional') this.#settled.add(leg);
+    if (event.kind === 'provisional' || event.kind === 'answered') this.#received(leg, event.response);
     this.#dispatchLegEvent(leg, event);
     this.#releaseIfOver();
   }
@@ -246,10 +306,7 @@ export class B2buaCall {
   #dispatchLegEvent(leg: Leg, event: ClientInviteEvent): void {
     switch (event.kind) {
       case 'provisional':
-        if (this.#state === 'Trying') {
-          this.#provisionalSent = true;
-          this.#relayToCaller(event.response.status, event.response, leg);
-        }
+        this.#onProvisional(leg, event.response, event.dialog, event.rseq);
         return;
       case 'answered':
         this.#onAnswered(leg, event.response);
@@ -260,6 +317,37 @@ export class B2buaCall {
       case 'extraAnswer':
         return;
     }
+  }
+
+  /**
+   * A provisional response of `leg`: relayed to the caller (reliably when
+   * the callee sent it so, or the caller requires it, and the caller allows
+   * it: RFC 3262 §3), its early dialog's requests relayed from then on. A
+   * reliable one that does not reach the caller reliably is PRACKed here,
+   * or the callee would wait for a PRACK that never comes (§4).
+   */
+  #onProvisional(leg: Leg, response: SipResponse, dialog: Dialog | undefined, rseq: number | undefined): void {
+    if (dialog !== undefined) this.#early.listen(leg, dialog);
+    const prackHere = (): void => {
+      if (rseq === undefined || dialog === undefined || leg.side.kind !== 'outgoing') return;
+      void leg.side.invite.prack(dialog, rseq).catch(() => undefined);
+    };
+    if (this.#state !== 'Trying') {
+      prackHere();
+      return;
+    }
+    this.#provisionalSent = true;
+    this.#relayToCaller(
+      response.status,
+      response,
+      leg,
+      (outcome) => {
+        const callerRSeq = outcome.kind === 'sent' ? parseRSeq(outcome.response.headers.get('RSeq')) : undefined;
+        if (outcome.kind === 'sent') this.#early.relayed(leg, dialog, callerRSeq, callerRSeq === undefined ? undefined : rseq);
+        if (callerRSeq === undefined) prackHere();
+      },
+      rseq !== undefined,
+    );
   }
 
   #onAnswered(leg: Leg, response: SipResponse): void {
@@ -292,8 +380,13 @@ export class B2buaCall {
 
   /** The answer reached the caller: the two legs are joined. */
   #join(leg: Leg, outgoingSeq: number): void {
+    // The pair hears the two answered dialogs from now on; the other early dialogs are no longer relayed.
+    const kept = new Set<Dialog>();
+    for (const l of [this.incoming, leg]) if (l.dialog !== undefined) kept.add(l.dialog);
+    this.#early.stop(kept);
     this.#pair = pairLegs(this.incoming, leg, {
       ...this.#hooks,
+      timerC: this.#timerC,
       pendingAcks: [{ on: this.incoming, seq: this.incoming.request.cseq.seq, otherSeq: outgoingSeq }],
       onEnd: (end) => {
         this.#state = 'Ended';
@@ -335,6 +428,15 @@ export class B2buaCall {
     this.#releaseIfOver();
   }
 
+  /** The caller's INVITE was answered `status` by the UAS core itself (no PRACK came, RFC 3262 §3): the outgoing legs are cancelled. */
+  #onCallerGone(status: number): void {
+    if (this.#state !== 'Trying') return;
+    this.#state = 'Failed';
+    for (const leg of this.#legs) this.cancelLeg(leg);
+    this.#listener?.({ kind: 'failed', status });
+    this.#releaseIfOver();
+  }
+
   #fail(response: SipResponse): void {
     const invite = this.incoming.side.kind === 'incoming' ? this.incoming.side.invite : undefined;
     if (invite !== undefined && invite.state === 'Proceeding') {
@@ -354,6 +456,7 @@ export class B2buaCall {
   #releaseIfOver(): void {
     if (this.#state === 'Trying' || this.#state === 'Answered') return;
     for (const leg of this.#legs) if (!this.#settled.has(leg)) return;
+    if (this.#pair === undefined) this.#early.stop();
     this.#listener = undefined;
     this.#hooks = {};
     this.failurePolicy = undefined;

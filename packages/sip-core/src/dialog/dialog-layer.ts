@@ -35,17 +35,32 @@ export interface DialogLayerOptions {
   readonly contact?: (protocol: TransportProtocol) => string;
   /** The destination of a next-hop URI. Default: its host, port and `transport` parameter (no DNS). */
   readonly resolve?: (uri: Uri) => Destination;
+  /**
+   * Timer C of the B2BUA legs of this stack (RFC 3261 §16.6 step 11: more
+   * than 3 minutes), ms: how long an outgoing INVITE of a leg, or a
+   * re-INVITE relayed between legs, may go without a final response after
+   * it was sent or after its last provisional response. Default
+   * {@link DEFAULT_TIMER_C} (180,000); a {@link B2buaCall} may set its own.
+   */
+  readonly timerC?: number;
 }
+
+/** The default Timer C of B2BUA legs: 180,000 ms, RFC 3261 §16.6's "greater than 3 minutes" taken at its bound. */
+export const DEFAULT_TIMER_C = 180_000;
 
 /** Options of {@link DialogLayer.invite}. */
 export interface InviteOptions {
   readonly destination: Destination;
   /** ACK the first 2xx at once (default true); false to ACK it with {@link ClientInvite.ack}. */
   readonly autoAck?: boolean;
+  /** PRACK reliable provisional responses at once (`'auto'`, default) or with {@link ClientInvite.prack}. */
+  readonly prack?: 'auto' | 'manual';
+  /** Timer C of this INVITE, ms (RFC 3261 §16.6 step 11; see `ClientInviteOptions.timerC`); default none. */
+  readonly timerC?: number;
 }
 
 /** The methods this layer answers to in `Allow` (RFC 3261 §20.5). */
-export const DIALOG_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO';
+export const DIALOG_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK';
 
 /** The dialog layer. Wire its {@link DialogLayer.transactions} as the transport layer's receiver. */
 export class DialogLayer implements TransactionUser, ClientInviteContext, ServerInviteContext {
@@ -78,6 +93,11 @@ export class DialogLayer implements TransactionUser, ClientInviteContext, Server
     });
   }
 
+  /** Timer C of this stack's B2BUA legs, ms (see {@link DialogLayerOptions.timerC}). */
+  get timerC(): number {
+    return this.#options.timerC ?? DEFAULT_TIMER_C;
+  }
+
   /** T1, T2, T4 of this instance. */
   get timers(): TimerValues {
     return this.transactions.timers;
@@ -104,7 +124,12 @@ export class DialogLayer implements TransactionUser, ClientInviteContext, Server
     if (!request.headers.has('Max-Forwards')) request.headers.append('Max-Forwards', '70');
     if (!request.headers.has('CSeq')) request.headers.append('CSeq', '1 INVITE');
     if (!request.headers.has('Contact')) request.headers.append('Contact', this.contactFor(options.destination.protocol));
-    const invite = new ClientInvite(this, request, { destination: options.destination, ...(options.autoAck === undefined ? {} : { autoAck: options.autoAck }) });
+    const invite = new ClientInvite(this, request, {
+      destination: options.destination,
+      ...(options.autoAck === undefined ? {} : { autoAck: options.autoAck }),
+      ...(options.prack === undefined ? {} : { prack: options.prack }),
+      ...(options.timerC === undefined ? {} : { timerC: options.timerC }),
+    });
     invite.start();
     return invite;
   }

@@ -73,5 +73,14 @@ export interface DialogRequestOptions {
   readonly maxForwards?: number;
   /** Called with the request as built, before it is sent (the caller's last chance to rewrite it). */
   readonly onRequest?: (request: SipRequest) => void;
+  /**
+   * For a re-INVITE: Timer C (RFC 3261 §16.6 step 11), ms. Without a final
+   * response this long after the request or its last provisional response,
+   * it is cancelled and resolves as a 408; the dialog stays up. Default:
+   * none (a UA waits as long as its user does).
+   */
+  readonly timerC?: number;
+  /** Called when Timer C fires, just before the 408 that stands for it is told. */
+  readonly onTimerC?: () => void;
 }
 

@@ -7,14 +7,15 @@
  */
 import type { ClockTimer } from '../clock.js';
 import type { SipRequest, SipResponse } from '../message.js';
-import type { ServerTransaction } from '../transaction/transaction-handles.js';
-import { createResponse } from '../transaction/transaction-messages.js';
+import type { ClientTransaction, ClientTransactionEvent, ServerTransaction } from '../transaction/transaction-handles.js';
+import { createCancel, createResponse } from '../transaction/transaction-messages.js';
 import type { Destination, TransportProtocol } from '../transport/transport.js';
 import { DialogError } from './dialog-error.js';
 import type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause, ResponseOptions } from './dialog-types.js';
 import { IncomingRequest } from './incoming-request.js';
 import { type DialogState, acceptRemoteCSeq, confirmDialog, nextLocalSeq, refreshTarget, terminateDialog } from './dialog-state.js';
 import { createInDialogRequest, createSuccessAck } from './in-dialog-request.js';
+import { type SessionUuids, withSessionId } from './session-uuids.js';
 import { type SuccessRetransmissionAction, type SuccessRetransmissionState, startSuccessRetransmission, stepSuccessRetransmission } from './success-retransmission.js';
 
 interface PendingSuccess {
@@ -50,6 +51,19 @@ export class Dialog {
   readonly protocol: TransportProtocol;
   /** Set by the UAS core while the initial INVITE is unanswered: ends it with 487 on a BYE (§15.1.2). */
   onEarlyBye: (() => void) | undefined;
+  /**
+   * @internal Set by the UAS core while the initial INVITE is unanswered:
+   * whether a PRACK matches a reliable provisional response still
+   * unacknowledged (RFC 3262 §3), which it then stops retransmitting.
+   */
+  onPrack: ((prack: SipRequest) => boolean) | undefined;
+  /**
+   * The Session-ID (RFC 7989) written on every request and response this
+   * dialog sends that does not carry one already: BYE, re-INVITE, ACK,
+   * relayed requests and responses, and the answers the dialog gives by
+   * itself (200 to BYE, 481, 491, 500). Plain strings; undefined writes none.
+   */
+  sessionId: SessionUuids | undefined;
 
   /** @internal */
   constructor(state: DialogState, context: DialogContext, protocol: TransportProtocol) {
@@ -73,8 +87,8 @@ export class Dialog {
     return this.#state.name === 'Terminated';
   }
 
-  /** Sets who hears the dialog's events. */
-  onEvent(listener: (event: DialogEvent) => void): void {
+  /** Sets who hears the dialog's events; undefined: nobody (requests are then answered 488/501). */
+  onEvent(listener: ((event: DialogEvent) => void) | undefined): void {
     this.#listener = listener;
   }
 
@@ -83,6 +97,10 @@ export class Dialog {
    * its final response: a timeout resolves as a 408, a transport failure as
    * a 503 (§8.1.3.1). A 481 or 408 ends the dialog (§12.2.1.2). BYE ends it
    * at once (§15.1.1). A 2xx to a re-INVITE is ACKed unless `deferAck`.
+   * With `timerC`, a re-INVITE without a final response that long after it
+   * was sent or after its last provisional response is cancelled (§9.1)
+   * and resolves as a 408 that leaves the dialog up (the peer is there: it
+   * sent the provisional response); a 2xx that still comes is ACKed.
    */
   request(method: string, options: DialogRequestOptions = {}): Promise<SipResponse> {
     if (method === 'ACK' || method === 'CANCEL') throw new DialogError('DIALOG_ERR_BAD_METHOD', `${method} is not sent with request()`);
@@ -94,8 +112,9 @@ export class Dialog {
     const next = nextLocalSeq(this.#state);
     this.#state = next.state;
     const refresh = method === 'INVITE' || method === 'UPDATE';
+    const headers = withSessionId(options.headers, this.sessionId);
     const built = createInDialogRequest(this.#state, method, next.seq, {
-      ...(options.headers === undefined ? {} : { headers: options.headers }),
+      ...(headers === undefined ? {} : { headers }),
       ...(options.body === undefined ? {} : { body: options.body }),
       ...(options.maxForwards === undefined ? {} : { maxForwards: options.maxForwards }),
       ...(refresh ? { contact: this.#context.contactFor(this.protocol) } : {}),
@@ -107,36 +126,72 @@ export class Dialog {
     if (method === 'BYE') this.#terminate(this.#byeCause);
     return new Promise((resolve) => {
       let settled = false;
+      /** Timer C (RFC 3261 §16.6 step 11): a re-INVITE that never gets its final response. */
+      let timerC: ClockTimer | undefined;
+      let timedOut = false;
+      let proceeding = false;
+      let cancelWanted = false;
+      let transaction: ClientTransaction | undefined;
       const finish = (response: SipResponse): void => {
         if (method === 'INVITE') this.#clientInvitePending = false;
+        timerC?.cancel();
+        timerC = undefined;
         if (settled) return;
         settled = true;
+        // While the transaction lingers it keeps only what late responses need, not the user's callbacks (a B2BUA's call).
+        transaction?.onEvent(this.#afterFinal(transaction, next.seq, method === 'INVITE' && (options.deferAck !== true || timedOut), cancelWanted));
         options.onFinal?.(response);
         resolve(response);
       };
-      this.#context.transactions.sendRequest(request, {
+      const sendCancel = (): void => {
+        if (transaction === undefined) return;
+        cancelWanted = false;
+        this.#cancel(transaction);
+      };
+      const armTimerC = (): void => {
+        if (method !== 'INVITE' || options.timerC === undefined) return;
+        timerC?.cancel();
+        timerC = this.#context.clock.setTimer(options.timerC, () => {
+          timerC = undefined;
+          if (settled) return;
+          // §16.8: cancel it once a provisional response came (§9.1), and take it as a 408.
+          timedOut = true;
+          if (proceeding) sendCancel();
+          else cancelWanted = true;
+          options.onTimerC?.();
+          finish(createResponse(request, 408));
+        });
+      };
+      transaction = this.#context.transactions.sendRequest(request, {
         destination,
         onEvent: (event) => {
           switch (event.kind) {
             case 'response': {
               const r = event.response;
               if (r.status < 200) {
+                proceeding = true;
+                if (cancelWanted) sendCancel();
+                if (settled) return;
+                // §16.7 step 2: a provisional response other than 100 restarts Timer C.
+                if (r.status > 100) armTimerC();
                 options.onProvisional?.(r);
                 return;
               }
               if (r.status < 300 && refresh) this.#state = refreshTarget(this.#state, r);
               if (r.status < 300 && method === 'INVITE') {
-                // §13.2.2.4: the UAC core ACKs every 2xx; a retransmission gets the same ACK.
+                // §13.2.2.4: the UAC core ACKs every 2xx; a retransmission gets the same ACK. One after Timer C has nobody else to ACK it.
                 const sent = this.#acks.get(next.seq);
                 if (sent !== undefined) this.#resendAck(sent);
-                else if (options.deferAck !== true) this.ack(next.seq);
+                else if (options.deferAck !== true || timedOut) this.ack(next.seq);
               }
               // The final response is told before the dialog ends (§12.2.1.2), so a B2BUA relays it before the call is torn down.
+              const late = settled;
               finish(r);
-              if ((r.status === 481 || r.status === 408) && method !== 'BYE') this.#terminate('Gone');
+              if ((r.status === 481 || r.status === 408) && method !== 'BYE' && !late) this.#terminate('Gone');
               return;
             }
             case 'timeout':
+              if (settled) return;
               finish(createResponse(request, 408));
               if (method !== 'BYE') this.#terminate('Gone');
               return;
@@ -145,11 +200,49 @@ export class Dialog {
               return;
             case 'terminated':
               if (method === 'INVITE') this.#clientInvitePending = false;
+              timerC?.cancel();
               return;
           }
         },
       });
+      armTimerC();
     });
+  }
+
+  /**
+   * What a client transaction of this dialog hears once its request was
+   * answered: a 2xx of an INVITE (a retransmission, or one after Timer C)
+   * gets its ACK (§13.2.2.4), a provisional response the CANCEL waited for
+   * gets it (§9.1). Built here, away from {@link Dialog.request}'s scope, so
+   * that it holds none of the caller's options.
+   */
+  #afterFinal(transaction: ClientTransaction, seq: number, ackSuccess: boolean, cancelWanted: boolean): (event: ClientTransactionEvent) => void {
+    let cancel = cancelWanted;
+    return (event) => {
+      if (event.kind !== 'response') return;
+      const r = event.response;
+      if (r.status < 200) {
+        if (cancel) this.#cancel(transaction);
+        cancel = false;
+        return;
+      }
+      if (r.status >= 300 || r.cseq.method !== 'INVITE') return;
+      const sent = this.#acks.get(seq);
+      if (sent !== undefined) this.#resendAck(sent);
+      else if (ackSuccess) this.ack(seq);
+    };
+  }
+
+  /** Sends the CANCEL of a client transaction's INVITE (§9.1), with its Session-ID (RFC 7989 §6). */
+  #cancel(transaction: ClientTransaction): void {
+    const cancel = createCancel(transaction.request);
+    const sessionId = transaction.request.headers.get('Session-ID');
+    if (sessionId !== undefined) cancel.headers.append('Session-ID', sessionId);
+    try {
+      this.#context.transactions.sendRequest(cancel, { destination: transaction.destination, onEvent: () => undefined });
+    } catch {
+      // The CANCEL could not start (limit reached): the re-INVITE has its answer (408) already.
+    }
   }
 
   /** Ends the dialog with a BYE (§15.1.1); resolves with the BYE's final response. */
@@ -168,7 +261,8 @@ export class Dialog {
       this.#resendAck(existing);
       return existing.ack;
     }
-    const built = createSuccessAck(this.#state, inviteSeq, options);
+    const headers = withSessionId(options.headers, this.sessionId);
+    const built = createSuccessAck(this.#state, inviteSeq, { ...(headers === undefined ? {} : { headers }), ...(options.body === undefined ? {} : { body: options.body }) });
     const sent: SentAck = { ack: built.request, destination: this.#context.resolve(built.nextHop) };
     this.#acks.set(inviteSeq, sent);
     this.#context.clock.setTimer(64 * this.#context.timers.t1, () => this.#acks.delete(inviteSeq));
@@ -284,20 +378,20 @@ export class Dialog {
   /** @internal A request the peer sent within this dialog (§12.2.2). */
   receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
     if (this.terminated) {
-      transaction.respond(createResponse(request, 481));
+      transaction.respond(createResponse(request, 481, { headers: this.#stamp() }));
       return;
     }
     const verdict = acceptRemoteCSeq(this.#state, request);
     if (!verdict.ok) {
       // §12.2.2: out of order.
-      transaction.respond(createResponse(request, verdict.status, { reason: 'CSeq Out Of Order' }));
+      transaction.respond(createResponse(request, verdict.status, { reason: 'CSeq Out Of Order', headers: this.#stamp() }));
       return;
     }
     this.#state = verdict.state;
     switch (request.method) {
       case 'BYE':
         // §15.1.2: answer 200, end the dialog; an unanswered INVITE gets 487, and so does every request of the dialog still pending.
-        transaction.respond(createResponse(request, 200));
+        transaction.respond(createResponse(request, 200, { headers: this.#stamp() }));
         this.onEarlyBye?.();
         for (const pending of [...this.#unanswered]) if (!pending.answered) pending.respond(487);
         this.#listener?.({ kind: 'bye', request });
@@ -306,12 +400,12 @@ export class Dialog {
       case 'INVITE':
         if (this.#clientInvitePending) {
           // §14.2: we have our own INVITE pending: 491.
-          transaction.respond(createResponse(request, 491, { reason: 'Request Pending' }));
+          transaction.respond(createResponse(request, 491, { reason: 'Request Pending', headers: this.#stamp() }));
           return;
         }
         if (this.#serverInvitePending || this.#state.name !== 'Confirmed') {
           // §14.2: an earlier INVITE of the peer is unanswered: 500 with Retry-After.
-          transaction.respond(createResponse(request, 500, { headers: [['Retry-After', String(Math.floor(Math.random() * 10))]] }));
+          transaction.respond(createResponse(request, 500, { headers: this.#stamp([['Retry-After', String(Math.floor(Math.random() * 10))]]) }));
           return;
         }
         this.#serverInvitePending = true;
@@ -321,13 +415,21 @@ export class Dialog {
         // RFC 3311 §5.2: UPDATE is a target refresh request.
         this.#state = refreshTarget(this.#state, request);
         break;
+      case 'PRACK':
+        // RFC 3262 §3: a PRACK that matches no unacknowledged reliable provisional response gets 481.
+        if (this.onPrack?.(request) !== true) {
+          transaction.respond(createResponse(request, 481, { headers: this.#stamp() }));
+          return;
+        }
+        break;
       default:
         break;
     }
     const incoming = new IncomingRequest(request, transaction, this);
     this.#unanswered.add(incoming);
     if (this.#listener === undefined) {
-      incoming.respond(request.method === 'INVITE' ? 488 : 501);
+      // RFC 3262 §3: a PRACK that matches gets a 2xx.
+      incoming.respond(request.method === 'INVITE' ? 488 : request.method === 'PRACK' ? 200 : 501);
       return;
     }
     this.#listener({ kind: 'request', request: incoming });
@@ -341,7 +443,7 @@ export class Dialog {
     if (status >= 200 && status < 300 && refresh) headers.push(['Contact', this.#context.contactFor(this.protocol)]);
     if (options.headers !== undefined) headers.push(...options.headers);
     const response = createResponse(request, status, {
-      headers,
+      headers: this.#stamp(headers),
       ...(options.reason === undefined ? {} : { reason: options.reason }),
       ...(options.body === undefined ? {} : { body: options.body }),
     });
@@ -352,6 +454,11 @@ export class Dialog {
       if (status < 300) this.startSuccessRetransmission(response, incoming.transaction);
     }
     return response;
+  }
+
+  /** `headers` with this dialog's Session-ID when they carry none (RFC 7989 §7). */
+  #stamp(headers: ReadonlyArray<readonly [string, string]> = []): Array<readonly [string, string]> {
+    return [...(withSessionId(headers, this.sessionId) ?? [])];
   }
 
   /** @internal Ends the dialog (a non-2xx final response to the initial INVITE, a CANCEL). */
@@ -367,6 +474,7 @@ export class Dialog {
     // Requests still unanswered stay with whoever holds them (an IncomingRequest answers on a terminated dialog too); the dialog lets them go.
     this.#unanswered.clear();
     this.onEarlyBye = undefined;
+    this.onPrack = undefined;
     this.#listener?.({ kind: 'terminated', cause });
     // Nothing more is told after this: let the user's objects go while the dialog lingers (64·T1).
     this.#listener = undefined;

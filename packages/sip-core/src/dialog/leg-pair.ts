@@ -6,15 +6,17 @@
  * is built by the other dialog (§12.2.1.1), only the end-to-end header
  * fields and the body are copied, Max-Forwards one less. When the call
  * ends, every request still waiting for the other leg is answered 487
- * (§15.1.2): none is left without a final response.
+ * (§15.1.2): none is left without a final response. Everything sent on a
+ * leg carries the session's Session-ID (RFC 7989 §7), and a relayed
+ * re-INVITE runs Timer C (RFC 3261 §16.6 step 11).
  */
-import type { SipRequest, SipResponse } from '../message.js';
+import type { SipMessage, SipRequest, SipResponse } from '../message.js';
 import type { Dialog } from './dialog.js';
 import type { DialogTerminationCause } from './dialog-types.js';
 import type { IncomingRequest } from './incoming-request.js';
 import { isDialogError } from './dialog-error.js';
 import type { Leg } from './leg.js';
-import { type RelayedContent, nextMaxForwards, relayedContent } from './relay-message.js';
+import { NULL_SESSION_UUID, type RelayedContent, afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
 
 /** Hooks that rewrite what crosses from one leg to the other. */
 export interface RelayHooks {
@@ -22,6 +24,22 @@ export interface RelayHooks {
   readonly relayRequest?: (content: RelayedContent, context: { readonly request: SipRequest; readonly from: Leg; readonly to: Leg }) => void;
   /** A response about to be sent on `to`: rewrite its reason, headers or SDP. */
   readonly relayResponse?: (content: RelayedContent, context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg }) => void;
+  /**
+   * A request within a dialog (re-INVITE, UPDATE, INFO, PRACK, the
+   * end-to-end ACK; in the early dialog too) or a response to one, about to
+   * be sent on `to`, after `relayRequest` or `relayResponse`, when
+   * rewriting it takes time (an SDP offer or answer through a media
+   * relay): it waits for the promise. `request` is the request as received
+   * from its sender (for a response, the one it answers). A promise that
+   * rejects: a request is not relayed and its sender gets the error's
+   * `status` (a number 300–699 it carries, else 500); a response is
+   * replaced by that status (a 2xx of a re-INVITE is still ACKed on its
+   * leg, without a body); an ACK goes as it stands.
+   */
+  readonly relayInDialog?: (
+    content: RelayedContent,
+    context: { readonly message: SipRequest | SipResponse; readonly request: SipRequest; readonly from: Leg; readonly to: Leg },
+  ) => void | PromiseLike<void>;
 }
 
 /** Why a paired call ended, and which leg ended it. */
@@ -40,7 +58,19 @@ export interface PairOptions extends RelayHooks {
   readonly pendingAcks?: ReadonlyArray<{ readonly on: Leg; readonly seq: number; readonly otherSeq: number }>;
   /** Called once when either leg ends the call. */
   readonly onEnd?: (end: PairEnd) => void;
+  /**
+   * Timer C of a relayed re-INVITE (RFC 3261 §16.6 step 11), ms: without a
+   * final response that long after it was relayed or after its last
+   * provisional response, it is cancelled on the leg it went to, and the
+   * requester gets 500 (not 408, which would end its dialog, §12.2.1.2): a
+   * failed re-INVITE leaves the session as it was (§14.1) and the call
+   * goes on. Default: none.
+   */
+  readonly timerC?: number;
 }
+
+/** The reason phrase of the 500 a requester gets when its relayed re-INVITE met Timer C. */
+export const TIMER_C_REASON = 'No Final Response (Timer C)';
 
 /** The joined legs: {@link LegPair.hangUp} ends both. */
 export interface LegPair {
@@ -67,6 +97,23 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
   const relaying = new Set<IncomingRequest>();
   let ended = false;
 
+  /**
+   * RFC 7989 §7: what is sent on a leg speaks for the other leg's endpoint
+   * (its UUID, or one assigned to stand for it) to this leg's (its UUID
+   * once known, else the null UUID).
+   */
+  const stamp = (): void => {
+    for (const [leg, other] of [[a, b], [b, a]] as const) {
+      const d = leg.dialog;
+      if (d !== undefined) d.sessionId = { local: other.ensureSessionUuid(), remote: leg.sessionUuid ?? NULL_SESSION_UUID };
+    }
+  };
+  /** A message came from `leg`: its Session-ID may name its endpoint anew (RFC 7989 §6). */
+  const received = (leg: Leg, message: SipMessage): void => {
+    if (leg.learnSessionUuid(message)) stamp();
+  };
+  stamp();
+
   /** §15.1.2: once the call ends, a request still waiting for the other leg's answer gets 487. */
   const answerRelaying = (): void => {
     for (const incoming of [...relaying]) if (!incoming.answered) incoming.respond(487);
@@ -87,35 +134,77 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
 
   const relayRequest = (from: Leg, to: Leg, incoming: IncomingRequest): void => {
     const request = incoming.request;
+    received(from, request);
     const target = dialogOf(to);
     const content = relayedContent(request);
     options.relayRequest?.(content, { request, from, to });
+    relaying.add(incoming);
+    afterHook(
+      () => options.relayInDialog?.(content, { message: request, request, from, to }),
+      () => send(from, to, incoming, target, content),
+      (error) => {
+        // The rewrite failed: the request goes no further, its sender gets the error's status.
+        relaying.delete(incoming);
+        if (!incoming.answered) incoming.respond(statusOfHookError(error));
+      },
+    );
+  };
+
+  /** Sends the request of `incoming` (rewritten as `content`) on `target`, and its final response back. */
+  const send = (from: Leg, to: Leg, incoming: IncomingRequest, target: Dialog, content: RelayedContent): void => {
+    const request = incoming.request;
+    if (incoming.answered) {
+      // Answered 487 while its hook ran: the call ended (§15.1.2).
+      relaying.delete(incoming);
+      return;
+    }
     const otherSeq = (target.state.localSeq ?? 0) + 1;
-    const onFinal = (response: SipResponse): void => {
+    const isInvite = request.method === 'INVITE';
+    let timedOut = false;
+    const deliver = (response: SipResponse, back: RelayedContent): void => {
       relaying.delete(incoming);
       const success = response.status >= 200 && response.status < 300;
       if (incoming.answered) {
         // Answered 487 when the call ended (§15.1.2); a 2xx to the relayed re-INVITE still gets its ACK (§13.2.2.4): nobody else will send it.
-        if (request.method === 'INVITE' && success) target.ack(otherSeq);
+        if (isInvite && success) target.ack(otherSeq);
         return;
       }
-      const back = relayedContent(response);
-      options.relayResponse?.(back, { response, from: to, to: from });
-      if (request.method === 'INVITE' && success) acks.get(from)?.set(request.cseq.seq, otherSeq);
+      if (isInvite && success) acks.get(from)?.set(request.cseq.seq, otherSeq);
       incoming.respond(response.status, {
         headers: back.headers,
         ...(back.reason === undefined ? {} : { reason: back.reason }),
         ...(back.body === undefined ? {} : { body: back.body }),
       });
     };
-    relaying.add(incoming);
+    const onFinal = (response: SipResponse): void => {
+      received(to, response);
+      if (timedOut && !incoming.answered) {
+        // Timer C: the other leg's re-INVITE was cancelled; the requester's session stays as it was (§14.1).
+        relaying.delete(incoming);
+        incoming.respond(500, { reason: TIMER_C_REASON });
+        return;
+      }
+      const back = relayedContent(response);
+      if (!incoming.answered) options.relayResponse?.(back, { response, from: to, to: from });
+      afterHook(
+        () => (incoming.answered ? undefined : options.relayInDialog?.(back, { message: response, request, from: to, to: from })),
+        () => deliver(response, back),
+        (error) => {
+          relaying.delete(incoming);
+          // The answer cannot be relayed: the other leg's 2xx still gets its ACK (§13.2.2.4), the requester the error's status.
+          if (isInvite && response.status >= 200 && response.status < 300) target.ack(otherSeq);
+          if (!incoming.answered) incoming.respond(statusOfHookError(error));
+        },
+      );
+    };
     try {
       void target.request(request.method, {
         headers: content.headers,
         ...(content.body === undefined ? {} : { body: content.body }),
         maxForwards: nextMaxForwards(request),
         // The ACK of a re-INVITE's 2xx is relayed end to end: it may carry the answer.
-        deferAck: request.method === 'INVITE',
+        deferAck: isInvite,
+        ...(isInvite && options.timerC !== undefined ? { timerC: options.timerC, onTimerC: () => (timedOut = true) } : {}),
         onFinal,
       });
     } catch (e) {
@@ -130,10 +219,12 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
     const otherSeq = waiting?.get(ack.cseq.seq);
     if (otherSeq === undefined) return;
     waiting?.delete(ack.cseq.seq);
+    received(from, ack);
     const content = relayedContent(ack);
     options.relayRequest?.(content, { request: ack, from, to });
-    // §13.2.2.4: the other leg's ACK, end to end, with the body of this one (the answer in a late offer).
-    dialogOf(to).ack(otherSeq, { headers: content.headers, ...(content.body === undefined ? {} : { body: content.body }) });
+    // §13.2.2.4: the other leg's ACK, end to end, with the body of this one (the answer in a late offer); as it stands when its rewrite failed.
+    const sendAck = (): void => void dialogOf(to).ack(otherSeq, { headers: content.headers, ...(content.body === undefined ? {} : { body: content.body }) });
+    afterHook(() => options.relayInDialog?.(content, { message: ack, request: ack, from, to }), sendAck, sendAck);
   };
 
   const listen = (leg: Leg, other: Leg): void => {

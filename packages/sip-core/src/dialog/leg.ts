@@ -3,12 +3,14 @@
  * dialog it set up. Each leg is a UA of its own (RFC 3261 §6, "back-to-back
  * user agent"): its own Via, Call-ID, tags, Contact and CSeq.
  */
-import type { SipRequest } from '../message.js';
+import type { SipMessage, SipRequest } from '../message.js';
 import type { Destination } from '../transport/transport.js';
 import type { Uri } from '../uri.js';
 import type { ClientInvite } from './client-invite.js';
 import type { Dialog } from './dialog.js';
+import { createSessionUuid } from './relay-message.js';
 import type { ServerInvite } from './server-invite.js';
+import { senderSessionUuid } from './session-uuids.js';
 
 /** Where an outgoing leg goes. */
 export interface LegTarget {
@@ -27,7 +29,28 @@ export type LegInvite =
 
 /** One leg: its INVITE and, once set up, its dialog. */
 export class Leg {
+  /**
+   * The Session-ID UUID (RFC 7989) of the endpoint this leg reaches: the
+   * last it gave itself, or one the B2BUA assigned to stand for it when it
+   * sent none (§7). Undefined until either happens.
+   */
+  sessionUuid: string | undefined;
+
   constructor(readonly side: LegInvite) {}
+
+  /** Learns the UUID this leg's endpoint gave itself in `message` (RFC 7989 §6, §7); true when it changed. */
+  learnSessionUuid(message: SipMessage): boolean {
+    const uuid = senderSessionUuid(message);
+    if (uuid === undefined || uuid === this.sessionUuid) return false;
+    this.sessionUuid = uuid;
+    return true;
+  }
+
+  /** The UUID of this leg's endpoint, one assigned to stand for it (RFC 7989 §7) when it has given none. */
+  ensureSessionUuid(): string {
+    this.sessionUuid ??= createSessionUuid();
+    return this.sessionUuid;
+  }
 
   /** A leg for an INVITE we received. */
   static incoming(invite: ServerInvite): Leg {

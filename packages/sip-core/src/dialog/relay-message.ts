@@ -22,6 +22,32 @@ export const LEG_LOCAL_HEADERS: ReadonlySet<string> = new Set([
   'proxy-require', 'rseq', 'rack', 'timestamp',
 ]);
 
+/**
+ * The option tags an outgoing leg's INVITE keeps from the incoming one's
+ * `Supported` and `Require` (the others name extensions of the caller's own
+ * hop, which the B2BUA does not relay): `100rel`, whose reliable
+ * provisional responses and PRACKs the B2BUA relays end to end (RFC 3262),
+ * and `precondition` (RFC 3312), which rests on them and on UPDATE in the
+ * early dialog, relayed too.
+ */
+export const END_TO_END_OPTION_TAGS: ReadonlySet<string> = new Set(['100rel', 'precondition']);
+
+/** The `Supported` and `Require` header fields of `message` with only the tags in `keep` (none when no tag is left). */
+export function relayedOptionTags(message: SipMessage, keep: ReadonlySet<string> = END_TO_END_OPTION_TAGS): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  for (const name of ['Supported', 'Require'] as const) {
+    const tags: string[] = [];
+    for (const value of message.headers.getAll(name)) {
+      for (const t of value.split(',')) {
+        const tag = t.trim();
+        if (keep.has(tag.toLowerCase()) && !tags.includes(tag)) tags.push(tag);
+      }
+    }
+    if (tags.length > 0) out.push([name, tags.join(', ')]);
+  }
+  return out;
+}
+
 /** A message's end-to-end content as a hook may rewrite it before it is sent on the other leg. */
 export interface RelayedContent {
   /** Header fields to add (the end-to-end ones of the original, by default). */
@@ -49,6 +75,34 @@ export function relayedContent(message: SipMessage): RelayedContent {
   return content;
 }
 
+/** Whether a hook returned a promise (what it rewrites then waits for it) rather than nothing. */
+export function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The status a peer gets when a relay hook failed: the error's own `status` when it carries one from 300 to 699 (a media relay down: 503), else 500. */
+export function statusOfHookError(error: unknown): number {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 300 && status <= 699 ? status : 500;
+}
+
+/**
+ * Runs a relay hook that may take its time: `go` right away when it
+ * returns nothing, once its promise resolves when it returns one; `failed`
+ * when it throws or its promise rejects.
+ */
+export function afterHook(run: () => void | PromiseLike<void>, go: () => void, failed: (error: unknown) => void): void {
+  let result: void | PromiseLike<void>;
+  try {
+    result = run();
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  if (isPromiseLike(result)) Promise.resolve(result).then(go, failed);
+  else go();
+}
+
 /** The RFC 7989 §4 null UUID, for the `remote` of a Session-ID the other side has not set yet. */
 export const NULL_SESSION_UUID = '00000000000000000000000000000000';
 
@@ -74,7 +128,9 @@ export interface OutgoingInviteOptions {
  * The INVITE of an outgoing leg, built from the incoming one: its own
  * Call-ID, From tag and CSeq 1 (a B2BUA is two UAs, RFC 3261 §6), From and
  * To addresses kept, Max-Forwards one less, the end-to-end header fields and
- * the body copied, Session-ID kept, or added when missing (RFC 7989 §7). No
+ * the body copied, the option tags of {@link END_TO_END_OPTION_TAGS} kept in
+ * `Supported` and `Require`, Session-ID kept, or added when missing (RFC
+ * 7989 §7). No
  * Via and no Contact: the layers below add them.
  */
 export function createOutgoingInvite(incoming: SipRequest, options: OutgoingInviteOptions): SipRequest {
@@ -94,7 +150,7 @@ export function createOutgoingInvite(incoming: SipRequest, options: OutgoingInvi
     ['Call-ID', `${createTag()}${createTag()}`],
     ['CSeq', '1 INVITE'],
   ];
-  headers.push(...endToEndHeaders(incoming));
+  headers.push(...endToEndHeaders(incoming), ...relayedOptionTags(incoming));
   if (!incoming.headers.has('Session-ID')) headers.push(['Session-ID', `${options.sessionId};remote=${NULL_SESSION_UUID}`]);
   return new SipRequest({ method: 'INVITE', uri, headers, body: incoming.body });
 }

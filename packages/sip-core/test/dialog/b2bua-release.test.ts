@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { B2buaCall } from '../../src/dialog/b2bua-call.js';
+import type { Dialog } from '../../src/dialog/dialog.js';
 import { answerWith, newInvite, serializeMessage, starts, world } from './harness.js';
 
 setFlagsFromString('--expose-gc');
@@ -118,6 +119,49 @@ describe('a finished B2BUA call is released while its transactions linger', () =
     const answer = alice.seen.find((m) => m.kind === 'response' && m.cseq.method === 'CANCEL');
     expect(answer?.kind === 'response' && answer.status).toBe(200);
     expect(answer?.to.tag).toBe(rejected.to.tag);
+  });
+
+  it('cancelled by the caller after an UPDATE relayed in the early dialog (RFC 3311)', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    bob.layer.onInvite = (invite) => {
+      invite.respond(183);
+      invite.dialog?.onEvent((e) => e.kind === 'request' && e.request.respond(200));
+    };
+    const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
+    let early: Dialog | undefined;
+    outgoing.onEvent((e) => e.kind === 'provisional' && (early = e.dialog));
+    w.run(200);
+    const update = early!.request('UPDATE');
+    w.run(200);
+    expect((await update).status).toBe(200);
+    outgoing.cancel();
+    w.run(500);
+    expect(outgoing.state).toBe('Rejected');
+    expect(await collected(refs)).toBe(1);
+  });
+
+  it('answered after a reliable provisional response and its PRACK (RFC 3262), then ended', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    bob.layer.onInvite = (invite) => {
+      invite.respond(183, { reliable: true });
+      w.clock.setTimer(100, () => invite.respond(200));
+    };
+    const outgoing = alice.layer.invite(newInvite(alice, core, 'bob', [['Supported', '100rel']]), { destination: core.destination });
+    w.run(500);
+    expect(outgoing.state).toBe('Answered');
+    expect(starts(bob)).toContain('PRACK');
+    void outgoing.dialog!.bye();
+    w.run(500);
+    expect(await collected(refs)).toBe(1);
+  });
+
+  it('failed by Timer C (RFC 3261 §16.6 step 11)', async () => {
+    const { w, alice, core, bob, refs } = setup();
+    answerWith(bob, [[180, 0]], w.clock);
+    const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
+    w.run(core.layer.timerC + 1_000);
+    expect(outgoing.finalResponse?.status).toBe(408);
+    expect(await collected(refs)).toBe(1);
   });
 
   it('a call still in progress is kept', async () => {

@@ -170,6 +170,28 @@ describe('what a B2BUA copies between legs', () => {
     expect(nextMaxForwards(out)).toBe(68);
   });
 
+  it('keeps the option tags it relays end to end (100rel, precondition) in Supported and Require, and drops the others', () => {
+    const withTags = parse(`INVITE sip:bob@example.com SIP/2.0
+Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-2
+Max-Forwards: 70
+From: <sip:alice@example.com>;tag=a2
+To: <sip:bob@example.com>
+Call-ID: c2
+CSeq: 1 INVITE
+Supported: 100rel, timer, replaces
+Require: precondition, sec-agree
+Proxy-Require: sec-agree
+Content-Length: 0
+
+`) as SipRequest;
+    const out = createOutgoingInvite(withTags, { sessionId: '0123456789abcdef0123456789abcdef' });
+    expect(out.headers.getAll('Supported')).toEqual(['100rel']);
+    expect(out.headers.getAll('Require')).toEqual(['precondition']);
+    expect(out.headers.has('Proxy-Require')).toBe(false);
+    const plain = createOutgoingInvite(invite, { sessionId: '0123456789abcdef0123456789abcdef' });
+    expect(plain.headers.has('Supported') || plain.headers.has('Require')).toBe(false);
+  });
+
   it('chooses a 6xx first, else the lowest class (after §16.7)', () => {
     expect(chooseFinalResponse([{ status: 486 }, { status: 603 }, { status: 302 }])?.status).toBe(603);
     expect(chooseFinalResponse([{ status: 503 }, { status: 486 }, { status: 404 }])?.status).toBe(486);
