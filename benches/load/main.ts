@@ -10,7 +10,8 @@
  * and the TAS is printed per step, so socat is seen if it is the limit);
  * the highest zero-failure call rate of each, the ratio of ours to
  * Kamailio's, and the core's memory over a fixed run at half its rate.
- * Flags: --quick, --only=sipp,kamailio,core,loop, --kamailio-children=N.
+ * Flags: --quick, --only=sipp,kamailio,core,loop, --kamailio-children=N,
+ * --memory-rate=N (default half the core's highest rate), --memory-seconds=N.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,8 @@ interface Settings {
   readonly memorySeconds: number;
   readonly only: readonly SystemId[];
   readonly kamailioChildren: number;
+  /** The memory run's rate when given (--memory-rate=N), else half the core's highest rate. */
+  readonly memoryRate: number | undefined;
 }
 
 const CALLEE_NUMBER = '+4790000002';
@@ -52,6 +55,8 @@ function parseArgs(argv: readonly string[]): Settings {
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? [...SYSTEMS];
   for (const id of only) if (!(SYSTEMS as readonly string[]).includes(id)) throw new Error(`--only: unknown system ${id} (${SYSTEMS.join(', ')})`);
   const children = Number(argv.find((a) => a.startsWith('--kamailio-children='))?.split('=')[1] ?? 4);
+  const memoryRate = Number(argv.find((a) => a.startsWith('--memory-rate='))?.split('=')[1] ?? NaN);
+  const memorySeconds = Number(argv.find((a) => a.startsWith('--memory-seconds='))?.split('=')[1] ?? NaN);
   return {
     quick,
     ladder: quick
@@ -59,9 +64,10 @@ function parseArgs(argv: readonly string[]): Settings {
       : [250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 9000, 10000],
     secondsPerStep: quick ? 2 : 5,
     capSeconds: quick ? 60 : 240,
-    memorySeconds: quick ? 60 : 300,
+    memorySeconds: Number.isInteger(memorySeconds) && memorySeconds > 0 ? Math.min(memorySeconds, 900) : quick ? 60 : 300,
     only: only as SystemId[],
     kamailioChildren: Number.isInteger(children) && children > 0 ? children : 4,
+    memoryRate: Number.isInteger(memoryRate) && memoryRate > 0 ? memoryRate : undefined,
   };
 }
 
@@ -140,7 +146,7 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
       const fresh = core;
       const memoryStep = (rate: number, calls: number): Promise<StepResult> =>
         runCaller({ target: `127.0.0.1:${fresh.port}`, rate, calls, callee: CALLEE_NUMBER, maxSeconds: Math.ceil(calls / rate) + 30 });
-      memory.out = await memoryRun(fresh, memoryStep, Math.max(1, Math.floor(search.maxRate / 2)), settings.memorySeconds);
+      memory.out = await memoryRun(fresh, memoryStep, settings.memoryRate ?? Math.max(1, Math.floor(search.maxRate / 2)), settings.memorySeconds);
     }
     return { system, label, search };
   } catch (e) {
