@@ -2,7 +2,7 @@
  * Real peers for the test suites of every package: SIPp (Debian's
  * sip-tester), socat terminating TLS in front of it, a small DNS server on
  * loopback, redis-server for what several nodes share, and rtpengine, the
- * media relay. One copy, so the
+ * media relay, and Python's grpcio as a gRPC client. One copy, so the
  * sip-core interop tier and the breakout core's end-to-end tier drive the
  * peers the same way. Loaded by vitest from source.
  * @packageDocumentation
@@ -12,3 +12,4 @@ export * from './socat.js';
 export * from './dns-server.js';
 export * from './redis-server.js';
 export * from './rtpengine.js';
+export * from './python-grpc.js';

@@ -11,7 +11,7 @@ import { buildDescriptorSet, SipBreakoutClient, type SipBreakoutClientOptions, t
 import { TestCertificateAuthority } from '@sipbreakout/sip-core';
 import { bufExecutable } from '../../src/first-registration-commands.js';
 import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, sample, startCore, type CoreProcess } from '../support/core-process.js';
-import { requirePythonGrpc, runPython } from '../support/python-grpc.js';
+import { requirePythonGrpc, runPython } from '@sipbreakout/test-peers';
 
 const PYTHON_CLIENT = fileURLToPath(new URL('./python/upsert_registration.py', import.meta.url));
 const UPSERT_PATH = '/wgtwo.sipbreakout.v1.SipBreakoutService/UpsertRegistration';

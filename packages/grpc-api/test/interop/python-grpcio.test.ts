@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDescriptorSet } from '../../src/index.js';
-import { requirePythonGrpc, runPython } from '../support/python.js';
+import { requirePythonGrpc, runPython } from '@sipbreakout/test-peers';
 import { UPSERT_REFUSALS } from '../support/refusal-cases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
