@@ -16,6 +16,7 @@ import { type NonInviteClientEvent, type NonInviteClientState, startNonInviteCli
 import { type NonInviteServerEvent, type NonInviteServerState, startNonInviteServer, stepNonInviteServer } from './non-invite-server-transaction.js';
 import { type TimerName, type TimerValues, resolveTimerValues } from './timers.js';
 import type { ClientTransaction, ClientTransactionEvent, ServerTransaction, ServerTransactionEvent, TransactionUser } from './transaction-handles.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { TransactionError } from './transaction-error.js';
 import { clientKeyOf, serverKeyOf } from './transaction-key.js';
 import { createBranch, createResponse } from './transaction-messages.js';
@@ -253,6 +254,7 @@ export class TransactionLayer {
   /** Stops every timer and forgets every transaction (shutdown). */
   close(): void {
     for (const map of [this.#client, this.#server]) for (const r of map.values()) cancelAll(r);
+    for (const queue of this.#lingerQueues.values()) queue.clear();
     this.#client.clear();
     this.#server.clear();
   }
@@ -312,15 +314,40 @@ export class TransactionLayer {
    */
   #arm(running: Running, timer: TimerName, at: number): void {
     running.timerHandles[timer]?.cancel();
-    running.timerHandles[timer] = this.#clock.setTimer(at - this.#clock.now(), () => {
-      running.timerHandles[timer] = undefined;
-      const deadline = running.current.deadlines[timer];
-      if (deadline !== undefined && this.#clock.now() < deadline) {
-        this.#arm(running, timer, deadline);
-        return;
-      }
-      this.dispatch(running, { kind: 'timer', timer });
-    });
+    const delay = at - this.#clock.now();
+    if (LINGER_TIMERS.has(timer) && delay >= QUEUED_DELAY_MIN) {
+      // The waits that end a transaction share one queue per delay (see DeadlineQueue).
+      running.timerHandles[timer] = this.#lingerQueue(delay).add(at, { running, timer });
+      return;
+    }
+    running.timerHandles[timer] = this.#clock.setTimer(delay, () => this.#timerFired(running, timer));
+  }
+
+  #timerFired(running: Running, timer: TimerName): void {
+    running.timerHandles[timer] = undefined;
+    const deadline = running.current.deadlines[timer];
+    if (deadline !== undefined && this.#clock.now() < deadline) {
+      this.#arm(running, timer, deadline);
+      return;
+    }
+    this.dispatch(running, { kind: 'timer', timer });
+  }
+
+  readonly #lingerQueues = new Map<number, DeadlineQueue<{ readonly running: Running; readonly timer: TimerName }>>();
+
+  #lingerQueue(delay: number): DeadlineQueue<{ readonly running: Running; readonly timer: TimerName }> {
+    // Keyed by the delay in whole milliseconds: deadlines within one queue then never decrease.
+    const key = Math.round(delay);
+    let queue = this.#lingerQueues.get(key);
+    if (queue === undefined) {
+      queue = new DeadlineQueue(this.#clock, (queued) => {
+        const { running, timer } = queued.subject;
+        // Only the timer still armed under that name counts (a re-armed one replaced it).
+        if (running.timerHandles[timer] === queued) this.#timerFired(running, timer);
+      });
+      this.#lingerQueues.set(key, queue);
+    }
+    return queue;
   }
 
   #send(running: Running, message: SipRequest | SipResponse): void {
@@ -330,6 +357,12 @@ export class TransactionLayer {
     sending.catch((cause: unknown) => this.dispatch(running, { kind: 'transportError', cause }));
   }
 }
+
+/** The timers that end a transaction's last wait (RFC 3261 §17, RFC 6026): they go through a {@link DeadlineQueue}. */
+const LINGER_TIMERS: ReadonlySet<TimerName> = new Set<TimerName>(['D', 'I', 'J', 'K', 'L', 'M']);
+
+/** Shorter waits (0 on reliable transports) keep a clock timer of their own. */
+const QUEUED_DELAY_MIN = 1000;
 
 /** Cancels every armed timer of a transaction. */
 function cancelAll(running: Running): void {
