@@ -114,20 +114,16 @@ export abstract class SipMessageBase {
   readonly headers: TrackedHeaders;
   /** The exact body bytes (a view of the parsed input, not a copy). */
   body: Uint8Array;
+  /**
+   * @internal Set on a sealed copy that a lingering transaction keeps: the
+   * exact bytes of the message it copies (one character per byte), which
+   * it serializes to whatever its headers say.
+   */
+  wire: string | undefined = undefined;
 
   constructor(headers: TrackedHeaders, body: Uint8Array) {
     this.headers = headers;
     this.body = body;
-  }
-
-  /**
-   * Drops the typed header values computed so far; the next read of an
-   * accessor computes its value again. The transaction layer calls it on
-   * the messages of a transaction that only waits to absorb retransmissions
-   * (up to 64·T1), which need their bytes, not their parsed headers.
-   */
-  releaseTypedHeaders(): void {
-    this.headers.typed.clearAll();
   }
 
   /** Every Via entry, top first (RFC 3261 §20.42). */

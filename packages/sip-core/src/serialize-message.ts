@@ -19,6 +19,7 @@ export interface SerializeOptions {
  * header names, values and order (line folding becomes one space).
  */
 export function serializeMessage(message: SipMessage, options?: SerializeOptions): Uint8Array {
+  if (message.wire !== undefined) return Buffer.from(message.wire, 'latin1');
   let head = message.kind === 'request'
     ? message.method + ' ' + serializeUri(message.uri) + ' SIP/2.0\r\n'
     : 'SIP/2.0 ' + message.status + ' ' + message.reason + '\r\n';

@@ -16,6 +16,7 @@ import type { Destination } from '../transport/transport.js';
 import type { Dialog } from './dialog.js';
 import type { DialogContext, DialogRequestOptions } from './dialog-types.js';
 import { DialogError } from './dialog-error.js';
+import { ownString } from '../own-string.js';
 import { createUacDialog } from './dialog-state.js';
 import { reliableRSeq, serializeRAck } from './reliable-provisional.js';
 import type { SessionUuids } from './session-uuids.js';
@@ -228,32 +229,37 @@ export class ClientInvite {
     // Early dialogs of other forks that never got a 2xx end now: nothing will answer their requests any more.
     for (const d of this.#dialogs.values()) if (d.state.name === 'Early') d.terminate('Rejected');
     const seq = this.request.cseq.seq;
-    const resend = new Map<string, () => void>();
+    // By the To tag of their 2xx: the ACKs this INVITE sent (usually one; arrays weigh less than a Map).
+    const tags: string[] = [];
+    const resenders: Array<() => void> = [];
     for (const [tag, dialog] of this.#dialogs) {
       const again = dialog.ackResender(seq);
-      if (again !== undefined) resend.set(tag, again);
+      if (again === undefined) continue;
+      tags.push(ownString(tag));
+      resenders.push(again);
     }
     const context = this.#context;
-    const request = this.request;
     const protocol = this.destination.protocol;
     const sessionId = this.sessionId;
     transaction.onEvent((event) => {
       if (event.kind !== 'response' || event.response.status < 200 || event.response.status >= 300) return;
       const tag = event.response.to.tag;
       if (tag === undefined) return;
-      const again = resend.get(tag);
-      if (again !== undefined) {
-        again();
+      const known = tags.indexOf(tag);
+      if (known >= 0) {
+        resenders[known]?.();
         return;
       }
       // A 2xx of a dialog this INVITE never answered (a late fork): ACK it, then BYE.
-      const dialog = context.addDialog(createUacDialog(request, event.response, protocol === 'TLS'), protocol);
+      const dialog = context.addDialog(createUacDialog(transaction.request, event.response, protocol === 'TLS'), protocol);
       dialog.sessionId = sessionId;
       dialog.confirmAsUac(event.response);
       dialog.ack(seq);
       void dialog.bye().catch(() => undefined);
       const sent = dialog.ackResender(seq);
-      if (sent !== undefined) resend.set(tag, sent);
+      if (sent === undefined) return;
+      tags.push(tag);
+      resenders.push(sent);
     });
   }
 

@@ -7,6 +7,7 @@
  */
 import type { SipRequest, SipResponse } from '../message.js';
 import { parseUri, serializeUri, type Uri } from '../uri.js';
+import { ownString } from '../own-string.js';
 
 /** Which side of the dialog we are (RFC 3261 §12.1). */
 export type DialogRole = 'UAC' | 'UAS';
@@ -65,20 +66,9 @@ export function responseDialogKey(response: SipResponse): string | undefined {
   return dialogKey({ callId: response.callId, localTag: local, remoteTag: remote });
 }
 
-/**
- * A copy of `text` that does not share the memory of the message it was cut
- * from. A slice of a string keeps the whole string alive in V8; what a
- * dialog keeps for its lifetime (and an ACK resent 64·T1 after it) would
- * otherwise keep every message it was read from.
- */
-function own(text: string): string {
-  // Concatenation then slice: V8 flattens the pair into a new string, and the slice points into that.
-  return text.length < 13 ? text : (` ${text}`).slice(1);
-}
-
-/** The URI `uri` with strings of its own (see {@link own}). */
+/** The URI `uri` with strings of its own (see {@link ownString}). */
 function ownUri(uri: Uri): Uri {
-  const copy = parseUri(own(serializeUri(uri)));
+  const copy = parseUri(ownString(serializeUri(uri)));
   return copy.ok ? copy.uri : uri;
 }
 
@@ -94,13 +84,13 @@ function contactUri(message: SipRequest | SipResponse): Uri | undefined {
  * provisional response, Confirmed for a 2xx.
  */
 export function createUacDialog(invite: SipRequest, response: SipResponse, secure = false): DialogState {
-  const routeSet = response.headers.getAll('Record-Route').flatMap(splitList).reverse().map(own);
+  const routeSet = response.headers.getAll('Record-Route').flatMap(splitList).reverse().map(ownString);
   return {
     role: 'UAC',
     name: response.status >= 200 && response.status < 300 ? 'Confirmed' : 'Early',
-    id: { callId: own(invite.callId), localTag: own(invite.from.tag ?? ''), remoteTag: own(response.to.tag ?? '') },
-    localAddress: own(invite.headers.get('From') ?? ''),
-    remoteAddress: own(response.headers.get('To') ?? ''),
+    id: { callId: ownString(invite.callId), localTag: ownString(invite.from.tag ?? ''), remoteTag: ownString(response.to.tag ?? '') },
+    localAddress: ownString(invite.headers.get('From') ?? ''),
+    remoteAddress: ownString(response.headers.get('To') ?? ''),
     localSeq: invite.cseq.seq,
     remoteSeq: undefined,
     remoteTarget: contactUri(response),
@@ -119,13 +109,13 @@ export function createUasDialog(invite: SipRequest, localTag: string, secure = f
   return {
     role: 'UAS',
     name: 'Early',
-    id: { callId: own(invite.callId), localTag, remoteTag: own(invite.from.tag ?? '') },
-    localAddress: own(invite.to.tag === undefined ? `${to};tag=${localTag}` : to),
-    remoteAddress: own(invite.headers.get('From') ?? ''),
+    id: { callId: ownString(invite.callId), localTag, remoteTag: ownString(invite.from.tag ?? '') },
+    localAddress: ownString(invite.to.tag === undefined ? `${to};tag=${localTag}` : to),
+    remoteAddress: ownString(invite.headers.get('From') ?? ''),
     localSeq: undefined,
     remoteSeq: invite.cseq.seq,
     remoteTarget: contactUri(invite),
-    routeSet: invite.headers.getAll('Record-Route').flatMap(splitList).map(own),
+    routeSet: invite.headers.getAll('Record-Route').flatMap(splitList).map(ownString),
     secure: secure || (invite.uri.kind === 'sip' && invite.uri.scheme === 'sips'),
   };
 }

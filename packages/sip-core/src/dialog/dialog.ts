@@ -9,6 +9,7 @@ import type { ClockTimer } from '../clock.js';
 import type { SipRequest, SipResponse } from '../message.js';
 import type { ClientTransaction, ClientTransactionEvent, ServerTransaction } from '../transaction/transaction-handles.js';
 import { createCancel, createResponse } from '../transaction/transaction-messages.js';
+import { sealMessage } from '../sealed-message.js';
 import type { Destination, TransportProtocol } from '../transport/transport.js';
 import { DialogError } from './dialog-error.js';
 import type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause, ResponseOptions } from './dialog-types.js';
@@ -30,6 +31,8 @@ interface PendingSuccess {
 interface SentAck {
   readonly ack: SipRequest;
   readonly destination: Destination;
+  /** When a retransmission of its 2xx can no longer come (64·T1 after it was sent). */
+  readonly until: number;
 }
 
 /** One dialog. Created by the {@link DialogLayer}; never by the user. */
@@ -180,7 +183,7 @@ export class Dialog {
               if (r.status < 300 && refresh) this.#state = refreshTarget(this.#state, r);
               if (r.status < 300 && method === 'INVITE') {
                 // §13.2.2.4: the UAC core ACKs every 2xx; a retransmission gets the same ACK. One after Timer C has nobody else to ACK it.
-                const sent = this.#acks.get(next.seq);
+                const sent = this.#sentAck(next.seq);
                 if (sent !== undefined) this.#resendAck(sent);
                 else if (options.deferAck !== true || timedOut) this.ack(next.seq);
               }
@@ -227,7 +230,7 @@ export class Dialog {
         return;
       }
       if (r.status >= 300 || r.cseq.method !== 'INVITE') return;
-      const sent = this.#acks.get(seq);
+      const sent = this.#sentAck(seq);
       if (sent !== undefined) this.#resendAck(sent);
       else if (ackSuccess) this.ack(seq);
     };
@@ -256,16 +259,18 @@ export class Dialog {
    * 2xx for 64·T1. Sending it twice resends the first one.
    */
   ack(inviteSeq: number, options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {}): SipRequest {
-    const existing = this.#acks.get(inviteSeq);
+    const existing = this.#sentAck(inviteSeq);
     if (existing !== undefined) {
       this.#resendAck(existing);
       return existing.ack;
     }
     const headers = withSessionId(options.headers, this.sessionId);
     const built = createSuccessAck(this.#state, inviteSeq, { ...(headers === undefined ? {} : { headers }), ...(options.body === undefined ? {} : { body: options.body }) });
-    const sent: SentAck = { ack: built.request, destination: this.#context.resolve(built.nextHop) };
+    const now = this.#context.clock.now();
+    // Kept for 64·T1 and forgotten lazily: no timer holds the dialog once it is over.
+    for (const [seq, old] of this.#acks) if (old.until <= now) this.#acks.delete(seq);
+    const sent: SentAck = { ack: built.request, destination: this.#context.resolve(built.nextHop), until: now + 64 * this.#context.timers.t1 };
     this.#acks.set(inviteSeq, sent);
-    this.#context.clock.setTimer(64 * this.#context.timers.t1, () => this.#acks.delete(inviteSeq));
     this.#resendAck(sent);
     if (this.#state.name === 'Early') this.#confirm();
     return built.request;
@@ -278,17 +283,28 @@ export class Dialog {
    * is over. Undefined when no such ACK was sent.
    */
   ackResender(inviteSeq: number): (() => void) | undefined {
-    const sent = this.#acks.get(inviteSeq);
+    const sent = this.#sentAck(inviteSeq);
     if (sent === undefined) return undefined;
     const transactions = this.#context.transactions;
+    // Its exact bytes, not the parsed ACK: a hundred thousand of these wait at a thousand calls a second.
+    const ack = sealMessage(sent.ack);
+    const destination = sent.destination;
     return () => {
-      void transactions.sendStateless(sent.ack, sent.destination).catch(() => undefined);
+      void transactions.sendStateless(ack, destination).catch(() => undefined);
     };
   }
 
   /** True once the ACK of the 2xx to the INVITE with CSeq `inviteSeq` was sent. */
   hasAcked(inviteSeq: number): boolean {
-    return this.#acks.has(inviteSeq);
+    return this.#sentAck(inviteSeq) !== undefined;
+  }
+
+  /** The ACK sent for the 2xx to the INVITE `inviteSeq`, while a retransmission of that 2xx can still come. */
+  #sentAck(inviteSeq: number): SentAck | undefined {
+    const sent = this.#acks.get(inviteSeq);
+    if (sent === undefined || sent.until > this.#context.clock.now()) return sent;
+    this.#acks.delete(inviteSeq);
+    return undefined;
   }
 
   #resendAck(sent: SentAck): void {
@@ -297,7 +313,7 @@ export class Dialog {
 
   /** @internal A 2xx to one of our INVITEs that reached the core (a retransmission): ACK it again. */
   receiveSuccessRetransmission(response: SipResponse): void {
-    const sent = this.#acks.get(response.cseq.seq);
+    const sent = this.#sentAck(response.cseq.seq);
     if (sent !== undefined) this.#resendAck(sent);
   }
 

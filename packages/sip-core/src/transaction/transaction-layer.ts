@@ -16,6 +16,8 @@ import { type NonInviteClientEvent, type NonInviteClientState, startNonInviteCli
 import { type NonInviteServerEvent, type NonInviteServerState, startNonInviteServer, stepNonInviteServer } from './non-invite-server-transaction.js';
 import { type TimerName, type TimerValues, resolveTimerValues } from './timers.js';
 import type { ClientTransaction, ClientTransactionEvent, ServerTransaction, ServerTransactionEvent, TransactionUser } from './transaction-handles.js';
+import { ownString } from '../own-string.js';
+import { identityText, readIdentity, sealMessage } from '../sealed-message.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { TransactionError } from './transaction-error.js';
 import { clientKeyOf, serverKeyOf } from './transaction-key.js';
@@ -91,12 +93,19 @@ class Running implements ClientTransaction, ServerTransaction {
     this.current = state;
   }
 
+  /**
+   * Once it lingers, the identity of its request (see sealed-message.ts):
+   * the state then holds a placeholder, and {@link Running.request} reads
+   * the identity back.
+   */
+  identity: string | undefined = undefined;
+
   get request(): SipRequest {
-    return this.current.request;
+    return this.identity === undefined ? this.current.request : readIdentity(this.identity);
   }
 
   get branch(): string {
-    return this.current.request.via[0]?.branch ?? '';
+    return this.request.via[0]?.branch ?? '';
   }
 
   get state(): string {
@@ -182,9 +191,10 @@ export class TransactionLayer {
     const started: Step<AnyState> = request.method === 'INVITE'
       ? startInviteClient(request, reliable, this.#timers, now)
       : startNonInviteClient(request, reliable, this.#timers, now);
-    const running = new Running(this, key, started.state, destination, NO_SOURCE, undefined);
+    // The key is cut from the message: a copy of its own keeps it from pinning the message for 64·T1.
+    const running = new Running(this, ownString(key), started.state, destination, NO_SOURCE, undefined);
     running.clientListener = options.onEvent;
-    this.#client.set(key, running);
+    this.#client.set(running.key, running);
     this.#perform(running, started.actions);
     return running;
   }
@@ -245,8 +255,8 @@ export class TransactionLayer {
       const inviteKey = serverKeyOf(message, 'INVITE');
       cancels = inviteKey === undefined ? undefined : this.#server.get(inviteKey);
     }
-    const created = new Running(this, key, started.state, NO_DESTINATION, source, cancels);
-    this.#server.set(key, created);
+    const created = new Running(this, ownString(key), started.state, NO_DESTINATION, source, cancels);
+    this.#server.set(created.key, created);
     this.#perform(created, started.actions);
     this.#user.onRequest(message, created);
   }
@@ -267,8 +277,12 @@ export class TransactionLayer {
     }
     const before = running.current.name;
     const next = stepAny(running.current, event, this.#clock.now());
-    running.current = next.state;
-    if (next.state.name !== before && isLingering(next.state)) releaseMessages(next.state);
+    if (next.state.name !== before && isLingering(next.state)) {
+      running.identity ??= identityText(next.state.request);
+      running.current = compact(next.state);
+    } else {
+      running.current = next.state;
+    }
     this.#perform(running, next.actions);
   }
 
@@ -390,15 +404,31 @@ function isLingering(state: AnyState): boolean {
 }
 
 /**
- * A lingering transaction needs its messages' bytes, not their parsed
- * header values: dropping those keeps a transaction that waits 32 s small
- * (at a thousand calls a second, a hundred thousand of them wait at once).
+ * What a lingering transaction keeps of its messages: a placeholder for the
+ * request (its identity is kept as text by the {@link Running}), and sealed
+ * copies of the response or ACK it may send again, instead of the parsed
+ * messages (at a thousand calls a second, a hundred thousand transactions
+ * linger at once: see sealed-message.ts).
  */
-function releaseMessages(state: AnyState): void {
-  state.request.releaseTypedHeaders();
-  if (state.kind === 'InviteServer' || state.kind === 'NonInviteServer') state.lastResponse?.releaseTypedHeaders();
-  else if (state.kind === 'InviteClient') state.ack?.releaseTypedHeaders();
+function compact(state: AnyState): AnyState {
+  const request = LINGERING_REQUEST;
+  switch (state.kind) {
+    case 'InviteServer':
+    case 'NonInviteServer':
+      return { ...state, request, lastResponse: sealedOrUndefined(state.lastResponse) };
+    case 'InviteClient':
+      return { ...state, request, ack: sealedOrUndefined(state.ack) };
+    case 'NonInviteClient':
+      return { ...state, request };
+  }
 }
+
+function sealedOrUndefined<M extends SipRequest | SipResponse>(message: M | undefined): M | undefined {
+  return message === undefined || message.wire !== undefined ? message : sealMessage(message);
+}
+
+/** Stands for the request in a lingering state: no machine reads it there. */
+const LINGERING_REQUEST = new SipRequest({ method: 'LINGERING', uri: { kind: 'absolute', scheme: 'urn', opaque: 'x-lingering' } });
 
 const NO_SOURCE: MessageSource = { protocol: 'UDP', host: '', port: 0, local: { host: '', port: 0 } };
 const NO_DESTINATION: Destination = { protocol: 'UDP', host: '', port: 0 };
