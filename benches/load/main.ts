@@ -85,8 +85,8 @@ interface SystemResult {
   readonly error?: string;
 }
 
-/** Where the memory run's core writes its heap snapshots. */
-let snapshotDir: { readonly dir: string; readonly remove: () => void } | undefined;
+/** Where the memory run's core writes its live heap figures (see live-heap.ts). */
+let liveHeapDir: { readonly dir: string; readonly remove: () => void } | undefined;
 
 /** Where the direct route's time goes (the profiled run). */
 let breakdown: (TimeBreakdown & { readonly passed: boolean }) | undefined;
@@ -139,9 +139,9 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
       } catch (e) {
         console.log(`  profile failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-      const snapshots = profileFolder();
-      snapshotDir = snapshots;
-      core = await startCore({ callee: callee.ports.sip, maxSeconds: settings.memorySeconds + 180, logLevel: 'error', nodeArgs: liveHeapFlags(snapshots.dir) });
+      const heapDir = profileFolder();
+      liveHeapDir = heapDir;
+      core = await startCore({ callee: callee.ports.sip, maxSeconds: settings.memorySeconds + 180, logLevel: 'error', nodeArgs: liveHeapFlags(heapDir.dir) });
       stopSut = core.stop;
       const fresh = core;
       const memoryStep = (rate: number, calls: number): Promise<StepResult> =>
@@ -201,9 +201,9 @@ async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) 
   };
   const live = async (): Promise<number | undefined> => {
     const pid = core.child.pid;
-    if (pid === undefined || snapshotDir === undefined) return undefined;
+    if (pid === undefined || liveHeapDir === undefined) return undefined;
     try {
-      return await liveHeapBytes(pid, snapshotDir.dir);
+      return await liveHeapBytes(pid, liveHeapDir.dir);
     } catch (e) {
       console.log(`  live heap not measured: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -234,7 +234,7 @@ async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) 
   samples.push(after);
   const steady = samples.find((m) => m.at >= steadyAt) ?? end;
   const liveHeapAfterBytes = await live();
-  snapshotDir?.remove();
+  liveHeapDir?.remove();
   // Flat: RSS at the end within 10 % of the plateau, and the live heap idle after within 16 MiB of idle before
   // (heap used counts uncollected garbage, so it says nothing about retention once the calls stop).
   const liveFlat = liveHeapBeforeBytes === undefined || liveHeapAfterBytes === undefined ? after.heapUsedBytes <= before.heapUsedBytes * 1.1 + 16 * 1024 * 1024 : liveHeapAfterBytes <= liveHeapBeforeBytes + 16 * 1024 * 1024;

@@ -142,7 +142,9 @@ export class Dialog {
         if (settled) return;
         settled = true;
         // While the transaction lingers it keeps only what late responses need, not the user's callbacks (a B2BUA's call).
-        transaction?.onEvent(this.#afterFinal(transaction, next.seq, method === 'INVITE' && (options.deferAck !== true || timedOut), cancelWanted));
+        // Only an INVITE's late responses need the dialog (2xx → ACK, §13.2.2.4); another request's transaction (a BYE's
+        // lingers T4 after its 200, Timer K) must not keep the ended dialog alive.
+        transaction?.onEvent(method === 'INVITE' ? this.#afterFinal(transaction, next.seq, options.deferAck !== true || timedOut, cancelWanted) : ignoreEvent);
         options.onFinal?.(response);
         resolve(response);
       };
@@ -497,3 +499,6 @@ export class Dialog {
     this.#context.forget(this);
   }
 }
+
+/** The listener of a non-INVITE transaction of a dialog once it has its final response. */
+function ignoreEvent(): void {}

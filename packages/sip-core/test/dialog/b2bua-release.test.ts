@@ -172,3 +172,29 @@ describe('a finished B2BUA call is released while its transactions linger', () =
     expect(await collected(refs)).toBe(0);
   });
 });
+
+describe('an ended dialog is released while its transactions linger', () => {
+  it('the dialog that sent the BYE, while the BYE waits out Timer K (§17.1.2.2)', async () => {
+    const w = world();
+    const alice = w.agent('alice', '10.0.0.1');
+    const bob = w.agent('bob', '10.0.0.3');
+    answerWith(bob, [[200, 20]], w.clock);
+    const ref = (() => {
+      const outgoing = alice.layer.invite(newInvite(alice, bob), { destination: bob.destination });
+      w.run(500);
+      const dialog = outgoing.dialog!;
+      void dialog.bye();
+      w.run(500);
+      expect(dialog.state.name).toBe('Terminated');
+      outgoing.release();
+      return new WeakRef(dialog);
+    })();
+    // The BYE's client transaction is still in Completed (Timer K = T4 over UDP).
+    expect(alice.layer.transactions.stateCounts()['NonInviteClient/Completed']).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(ref.deref()).toBeUndefined();
+  });
+});
