@@ -18,6 +18,7 @@ import { type DialogState, acceptRemoteCSeq, confirmDialog, nextLocalSeq, refres
 import { createInDialogRequest, createSuccessAck } from './in-dialog-request.js';
 import { type SessionUuids, withSessionId } from './session-uuids.js';
 import { type SuccessRetransmissionAction, type SuccessRetransmissionState, startSuccessRetransmission, stepSuccessRetransmission } from './success-retransmission.js';
+import { driveRetransmission } from './retransmission-driver.js';
 
 interface PendingSuccess {
   state: SuccessRetransmissionState;
@@ -347,38 +348,26 @@ export class Dialog {
   }
 
   #performSuccess(seq: number, pending: PendingSuccess, actions: readonly SuccessRetransmissionAction[]): void {
-    for (const action of actions) {
-      switch (action.kind) {
-        case 'retransmit':
-          // RFC 6026 §7.1: through the transaction while it is Accepted, else straight to the transport.
-          if (pending.transaction.state === 'Accepted') pending.transaction.respond(pending.response);
-          else void this.#context.transactions.sendStatelessResponse(pending.response, pending.transaction.source).catch(() => undefined);
-          break;
-        case 'startTimer':
-          pending.timer?.cancel();
-          pending.timer = this.#context.clock.setTimer(action.at - this.#context.clock.now(), () => {
-            pending.timer = undefined;
-            const step = stepSuccessRetransmission(pending.state, { kind: 'timer' }, this.#context.clock.now());
-            pending.state = step.state;
-            this.#performSuccess(seq, pending, step.actions);
-          });
-          break;
-        case 'cancelTimer':
-          pending.timer?.cancel();
-          pending.timer = undefined;
-          break;
-        case 'giveUp':
-          this.#pendingSuccess.delete(seq);
-          pending.onGiveUp?.();
-          // §13.3.1.4: the dialog is confirmed but the session is ended with a BYE.
-          if (!this.terminated) {
-            this.#byeCause = 'AckTimeout';
-            void this.request('BYE').catch(() => undefined);
-          }
-          break;
-      }
-    }
+    driveRetransmission(pending, actions, {
+      clock: this.#context.clock,
+      onTimer: (state, now) => stepSuccessRetransmission(state, { kind: 'timer' }, now),
+      retransmit: () => {
+        // RFC 6026 §7.1: through the transaction while it is Accepted, else straight to the transport.
+        if (pending.transaction.state === 'Accepted') pending.transaction.respond(pending.response);
+        else void this.#context.transactions.sendStatelessResponse(pending.response, pending.transaction.source).catch(() => undefined);
+      },
+      giveUp: () => {
+        this.#pendingSuccess.delete(seq);
+        pending.onGiveUp?.();
+        // §13.3.1.4: the dialog is confirmed but the session is ended with a BYE.
+        if (!this.terminated) {
+          this.#byeCause = 'AckTimeout';
+          void this.request('BYE').catch(() => undefined);
+        }
+      },
+    });
   }
+
 
   /** @internal An ACK matched to this dialog (§13.3.1.4, §17.2.3). */
   receiveAck(ack: SipRequest): void {

@@ -27,6 +27,7 @@ import {
   startReliableProvisional,
   stepReliableProvisional,
 } from './reliable-provisional.js';
+import { driveRetransmission } from './retransmission-driver.js';
 import { type SessionUuids, withSessionId } from './session-uuids.js';
 
 /** States of an incoming INVITE, as the UAS core sees it. */
@@ -248,31 +249,19 @@ export class ServerInvite {
   }
 
   #performReliable(rseq: number, pending: UnacknowledgedProvisional, actions: readonly ReliableProvisionalAction[]): void {
-    for (const action of actions) {
-      switch (action.kind) {
-        case 'retransmit':
-          if (this.transaction.state === 'Proceeding') this.transaction.respond(pending.response);
-          break;
-        case 'startTimer':
-          pending.timer?.cancel();
-          pending.timer = this.#context.clock.setTimer(action.at - this.#context.clock.now(), () => {
-            pending.timer = undefined;
-            const step = stepReliableProvisional(pending.state, { kind: 'timer' }, this.#context.clock.now());
-            pending.state = step.state;
-            this.#performReliable(rseq, pending, step.actions);
-          });
-          break;
-        case 'cancelTimer':
-          pending.timer?.cancel();
-          pending.timer = undefined;
-          break;
-        case 'giveUp':
-          this.#unacknowledged.delete(rseq);
-          this.#onPrackTimeout();
-          break;
-      }
-    }
+    driveRetransmission(pending, actions, {
+      clock: this.#context.clock,
+      onTimer: (state, now) => stepReliableProvisional(state, { kind: 'timer' }, now),
+      retransmit: () => {
+        if (this.transaction.state === 'Proceeding') this.transaction.respond(pending.response);
+      },
+      giveUp: () => {
+        this.#unacknowledged.delete(rseq);
+        this.#onPrackTimeout();
+      },
+    });
   }
+
 
   /** §3: 64·T1 without the PRACK: the INVITE is answered 500; a 2xx that waited goes after all. */
   #onPrackTimeout(): void {
