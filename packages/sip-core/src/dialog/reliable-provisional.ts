@@ -5,6 +5,7 @@
  * whether a reliable provisional response may be sent at all.
  */
 import type { SipMessage } from '../message.js';
+import type { RetransmissionAction } from './retransmission-driver.js';
 
 /** The option tag of RFC 3262. */
 export const OPTION_100REL = '100rel';
@@ -23,14 +24,8 @@ export interface ReliableProvisionalState {
   readonly giveUpAt: number;
 }
 
-/** What the driver does. */
-export type ReliableProvisionalAction =
-  | { readonly kind: 'retransmit' }
-  /** Arrange a `timer` event at `at` (replacing the pending one). */
-  | { readonly kind: 'startTimer'; readonly at: number }
-  | { readonly kind: 'cancelTimer' }
-  /** 64·T1 passed without a PRACK (§3: reject the INVITE with a 5xx). */
-  | { readonly kind: 'giveUp' };
+/** What the driver does (retransmission-driver.ts): `giveUp` when 64·T1 passed without a PRACK (§3: reject the INVITE with a 5xx). */
+export type ReliableProvisionalAction = RetransmissionAction;
 
 /** Events: the timer, the PRACK that matches, or the INVITE's final response (which ends the retransmissions). */
 export type ReliableProvisionalEvent = { readonly kind: 'timer' } | { readonly kind: 'prack' } | { readonly kind: 'final' };

@@ -5,6 +5,7 @@
  * gives up (and the dialog is ended with a BYE by its driver).
  */
 import type { TimerValues } from '../transaction/timers.js';
+import type { RetransmissionAction } from './retransmission-driver.js';
 
 /** States of the 2xx retransmission. */
 export type SuccessRetransmissionStateName = 'Waiting' | 'Acknowledged' | 'GaveUp';
@@ -21,14 +22,8 @@ export interface SuccessRetransmissionState {
   readonly t2: number;
 }
 
-/** What the driver does. */
-export type SuccessRetransmissionAction =
-  | { readonly kind: 'retransmit' }
-  /** Arrange a `timer` event at `at` (replacing the pending one). */
-  | { readonly kind: 'startTimer'; readonly at: number }
-  | { readonly kind: 'cancelTimer' }
-  /** 64·T1 passed without an ACK (§13.3.1.4: end the session with a BYE). */
-  | { readonly kind: 'giveUp' };
+/** What the driver does (retransmission-driver.ts): `giveUp` when 64·T1 passed without an ACK (§13.3.1.4: end the session with a BYE). */
+export type SuccessRetransmissionAction = RetransmissionAction;
 
 /** Events of the 2xx retransmission. */
 export type SuccessRetransmissionEvent = { readonly kind: 'timer' } | { readonly kind: 'ack' };

@@ -10,14 +10,15 @@ import type { Destination, MessageSource } from '../transport/transport.js';
 import { isReliableProtocol } from '../transport/transport.js';
 import { BRANCH_MAGIC_COOKIE } from '../via.js';
 import type { Step, TransactionAction } from './actions.js';
-import { type InviteClientEvent, type InviteClientState, startInviteClient, stepInviteClient } from './invite-client-transaction.js';
-import { type InviteServerEvent, type InviteServerState, startInviteServer, stepInviteServer } from './invite-server-transaction.js';
-import { type NonInviteClientEvent, type NonInviteClientState, startNonInviteClient, stepNonInviteClient } from './non-invite-client-transaction.js';
-import { type NonInviteServerEvent, type NonInviteServerState, startNonInviteServer, stepNonInviteServer } from './non-invite-server-transaction.js';
+import { type InviteClientEvent, startInviteClient, stepInviteClient } from './invite-client-transaction.js';
+import { type InviteServerEvent, startInviteServer, stepInviteServer } from './invite-server-transaction.js';
+import { type NonInviteClientEvent, startNonInviteClient, stepNonInviteClient } from './non-invite-client-transaction.js';
+import { type NonInviteServerEvent, startNonInviteServer, stepNonInviteServer } from './non-invite-server-transaction.js';
 import { type TimerName, type TimerValues, resolveTimerValues } from './timers.js';
 import type { ClientTransaction, ClientTransactionEvent, ServerTransaction, ServerTransactionEvent, TransactionUser } from './transaction-handles.js';
 import { ownString } from '../own-string.js';
-import { identityText, readIdentity, sealMessage } from '../sealed-message.js';
+import { identityText, readIdentity } from '../sealed-message.js';
+import { type AnyState, compact, isLingering } from './lingering-state.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { TransactionError } from './transaction-error.js';
 import { clientKeyOf, serverKeyOf } from './transaction-key.js';
@@ -58,7 +59,6 @@ export interface SendRequestOptions {
   readonly onEvent: (event: ClientTransactionEvent) => void;
 }
 
-type AnyState = InviteClientState | NonInviteClientState | InviteServerState | NonInviteServerState;
 type AnyEvent = InviteClientEvent | NonInviteClientEvent | InviteServerEvent | NonInviteServerEvent;
 
 function stepAny(state: AnyState, event: AnyEvent, now: number): Step<AnyState> {
@@ -386,49 +386,6 @@ function cancelAll(running: Running): void {
     handles[name as TimerName] = undefined;
   }
 }
-
-/**
- * States in which a transaction only absorbs retransmissions or resends what
- * it already sent, for up to 64·T1 (Timers D, I, J, K, L, M).
- */
-function isLingering(state: AnyState): boolean {
-  switch (state.kind) {
-    case 'InviteServer':
-      return state.name === 'Accepted' || state.name === 'Completed' || state.name === 'Confirmed';
-    case 'InviteClient':
-      return state.name === 'Accepted' || state.name === 'Completed';
-    case 'NonInviteServer':
-    case 'NonInviteClient':
-      return state.name === 'Completed';
-  }
-}
-
-/**
- * What a lingering transaction keeps of its messages: a placeholder for the
- * request (its identity is kept as text by the {@link Running}), and sealed
- * copies of the response or ACK it may send again, instead of the parsed
- * messages (at a thousand calls a second, a hundred thousand transactions
- * linger at once: see sealed-message.ts).
- */
-function compact(state: AnyState): AnyState {
-  const request = LINGERING_REQUEST;
-  switch (state.kind) {
-    case 'InviteServer':
-    case 'NonInviteServer':
-      return { ...state, request, lastResponse: sealedOrUndefined(state.lastResponse) };
-    case 'InviteClient':
-      return { ...state, request, ack: sealedOrUndefined(state.ack) };
-    case 'NonInviteClient':
-      return { ...state, request };
-  }
-}
-
-function sealedOrUndefined<M extends SipRequest | SipResponse>(message: M | undefined): M | undefined {
-  return message === undefined || message.wire !== undefined ? message : sealMessage(message);
-}
-
-/** Stands for the request in a lingering state: no machine reads it there. */
-const LINGERING_REQUEST = new SipRequest({ method: 'LINGERING', uri: { kind: 'absolute', scheme: 'urn', opaque: 'x-lingering' } });
 
 const NO_SOURCE: MessageSource = { protocol: 'UDP', host: '', port: 0, local: { host: '', port: 0 } };
 const NO_DESTINATION: Destination = { protocol: 'UDP', host: '', port: 0 };
