@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
+import { ApiError } from './api-error.js';
 import { PROTO_DIR, SIP_BREAKOUT_PROTO } from './proto-files.js';
 
 /**
@@ -143,7 +144,7 @@ function fileName(object: protobuf.ReflectionObject): string {
   let top: protobuf.ReflectionObject = object;
   while (top.parent instanceof protobuf.Type) top = top.parent;
   const wellKnown = top.fullName.startsWith('.google.protobuf.') ? WELL_KNOWN_FILES[top.name] : undefined;
-  if (wellKnown === undefined) throw new Error(`no file known for ${object.fullName}`);
+  if (wellKnown === undefined) throw new ApiError('API_ERR_PROTO_FILE_UNKNOWN', `no file known for ${object.fullName}`);
   return `google/protobuf/${wellKnown}.proto`;
 }
 

@@ -33,6 +33,7 @@ export {
   type UpsertRegistrationRequest,
   type UpsertRegistrationResponse,
 } from './messages.js';
+export { API_ERROR_CODES, ApiError, isApiError, type ApiErrorCode } from './api-error.js';
 export {
   API_REFUSALS,
   API_REFUSAL_CODES,

@@ -7,6 +7,7 @@ import {
   type PackageDefinition,
 } from '@grpc/proto-loader';
 import type { ServiceDefinition } from '@grpc/grpc-js';
+import { ApiError } from './api-error.js';
 import { buildDescriptorSet, type DescriptorSet } from './descriptor-set.js';
 import { PROTO_DIR, SERVICE_NAME, SIP_BREAKOUT_PROTO } from './proto-files.js';
 
@@ -46,7 +47,7 @@ export function loadSipBreakoutPackage(): SipBreakoutPackage {
   if (loaded !== undefined) return loaded;
   const definition = loadSync(SIP_BREAKOUT_PROTO, PROTO_LOADER_OPTIONS);
   const entry = definition[SERVICE_NAME];
-  if (entry === undefined || !isServiceDefinition(entry)) throw new Error(`${SERVICE_NAME} is not in ${SIP_BREAKOUT_PROTO}`);
+  if (entry === undefined || !isServiceDefinition(entry)) throw new ApiError('API_ERR_SERVICE_NOT_FOUND', `${SERVICE_NAME} is not in ${SIP_BREAKOUT_PROTO}`);
   const descriptors = buildDescriptorSet();
   const complete = descriptors.encodedFiles.map((file) => Buffer.from(file));
   const reflectionPackage: PackageDefinition = {};

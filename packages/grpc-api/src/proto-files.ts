@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ApiError } from './api-error.js';
 
 /**
  * The directory holding this package's `.proto` files: `proto/` at the
@@ -13,7 +14,7 @@ function findProtoDir(): string {
     const dir = fileURLToPath(new URL(up, import.meta.url));
     if (existsSync(`${dir}wgtwo/sipbreakout/v1/sipbreakout.proto`)) return dir;
   }
-  throw new Error(`@sipbreakout/grpc-api: proto/ not found from ${import.meta.url}`);
+  throw new ApiError('API_ERR_PROTO_NOT_FOUND', `@sipbreakout/grpc-api: proto/ not found from ${import.meta.url}`);
 }
 
 /** The file that declares `wgtwo.sipbreakout.v1.SipBreakoutService`, relative to {@link PROTO_DIR}. */

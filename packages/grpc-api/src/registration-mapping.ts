@@ -1,6 +1,6 @@
 import { isE164, isValidPrefix, parseTasUri, type RouteType } from '@sipbreakout/routing';
 import { isRegistrarError } from '@sipbreakout/registrar';
-import { apiRefusal, type ApiRefusal, type ApiRefusalCode } from './api-refusal.js';
+import { apiRefusal, isApiRefusalCode, type ApiRefusal, type ApiRefusalCode } from './api-refusal.js';
 import { ROUTE_TYPE_NUMBERS, type Registration, type RouteTypeName } from './messages.js';
 
 const FROM_PROTO: Readonly<Record<RouteTypeName, RouteType | undefined>> = {
@@ -60,7 +60,7 @@ export type ReadRegistrationResult =
  * order: number, route type, SIP URI, prefixes.
  */
 export function readRegistration(message: Registration, phoneNumber: string): ReadRegistrationResult {
-  if (!isE164(phoneNumber)) return refuse('API_ERR_BAD_NUMBER', JSON.stringify(phoneNumber));
+  if (!isE164(phoneNumber)) return refuse('ROUTE_ERR_BAD_NUMBER', JSON.stringify(phoneNumber));
   const routeType = routeTypeFromProto(message.routeType);
   if (routeType === undefined) {
     return refuse('API_ERR_UNSPECIFIED_ROUTE_TYPE', `got ${String(message.routeType ?? 'ROUTE_TYPE_UNSPECIFIED')}`);
@@ -71,10 +71,10 @@ export function readRegistration(message: Registration, phoneNumber: string): Re
   const mobileOriginatingPrefix = message.mobileOriginatingPrefix ?? '';
   const mobileTerminatingPrefix = message.mobileTerminatingPrefix ?? '';
   if (!isValidPrefix(mobileOriginatingPrefix)) {
-    return refuse('API_ERR_BAD_PREFIX', `mobile_originating_prefix ${JSON.stringify(mobileOriginatingPrefix)}`);
+    return refuse('ROUTE_ERR_BAD_PREFIX', `mobile_originating_prefix ${JSON.stringify(mobileOriginatingPrefix)}`);
   }
   if (!isValidPrefix(mobileTerminatingPrefix)) {
-    return refuse('API_ERR_BAD_PREFIX', `mobile_terminating_prefix ${JSON.stringify(mobileTerminatingPrefix)}`);
+    return refuse('ROUTE_ERR_BAD_PREFIX', `mobile_terminating_prefix ${JSON.stringify(mobileTerminatingPrefix)}`);
   }
   return {
     ok: true,
@@ -101,21 +101,21 @@ export function checkSipUri(sipUri: string): ApiRefusal | undefined {
     return apiRefusal('API_ERR_MALFORMED_URI', JSON.stringify(sipUri));
   }
   if (scheme.toLowerCase() !== 'sips') {
-    return apiRefusal('API_ERR_NOT_SIPS', `${JSON.stringify(sipUri)} is not a sips: URI`);
+    return apiRefusal('ROUTE_ERR_NOT_SIPS', `${JSON.stringify(sipUri)} is not a sips: URI`);
   }
   const parsed = parseTasUri(sipUri);
   if (parsed.ok) return undefined;
   switch (parsed.error.code) {
     case 'ROUTE_ERR_BAD_PORT':
-      return apiRefusal('API_ERR_BAD_PORT', JSON.stringify(sipUri));
+      return apiRefusal('ROUTE_ERR_BAD_PORT', JSON.stringify(sipUri));
     case 'ROUTE_ERR_NOT_DOMAIN': {
       const host = hostOf(sipUri);
       return host.startsWith('[') || IPV4.test(host)
         ? apiRefusal('API_ERR_IP_LITERAL', JSON.stringify(host))
-        : apiRefusal('API_ERR_MALFORMED_URI', `host ${JSON.stringify(host)} is not a domain name`);
+        : apiRefusal('ROUTE_ERR_NOT_DOMAIN', `host ${JSON.stringify(host)} is not a domain name`);
     }
     default:
-      return apiRefusal('API_ERR_NOT_SIPS', JSON.stringify(sipUri));
+      return apiRefusal('ROUTE_ERR_NOT_SIPS', JSON.stringify(sipUri));
   }
 }
 
@@ -136,36 +136,18 @@ function hostOf(sipUri: string): string {
 /**
  * The refusal for a store rejection the client should be told about, or
  * `undefined` for a failure of the store itself (answered as a gRPC error).
+ * The refusal keeps the code of the rule that refused: routing's code for a
+ * registration its validation refused, else the registrar's.
  */
 export function refusalFromStoreError(error: unknown): ApiRefusal | undefined {
   if (!isRegistrarError(error)) return undefined;
-  switch (error.code) {
-    case 'REG_ERR_CONFLICT':
-      return apiRefusal('API_ERR_CONFLICT', error.detail);
-    case 'REG_ERR_NOT_OWNER':
-      return apiRefusal('API_ERR_NOT_OWNER', error.detail);
-    case 'REG_ERR_NOT_FOUND':
-      return apiRefusal('API_ERR_NOT_FOUND', error.detail);
-    case 'REG_ERR_URI_MISMATCH':
-      return apiRefusal('API_ERR_URI_MISMATCH', error.detail);
-    case 'REG_ERR_STORE_FULL':
-      return apiRefusal('API_ERR_STORE_FULL');
-    case 'REG_ERR_INVALID_REGISTRATION':
-      // readRegistration checks everything routing's validation does first;
-      // should the two ever disagree, the client still gets a precise reason.
-      return apiRefusal(ROUTING_REFUSALS[error.routingError?.code ?? ''] ?? 'API_ERR_MALFORMED_URI', error.detail);
-    default:
-      return undefined;
-  }
+  // readRegistration checks everything routing's validation does first;
+  // should the two ever disagree, the client still gets routing's precise reason.
+  const code = isApiRefusalCode(error.reasonCode) ? error.reasonCode : error.code;
+  if (!isApiRefusalCode(code)) return undefined;
+  // The store's limit is the operator's business: the client learns only that it is reached.
+  return apiRefusal(code, code === 'REG_ERR_STORE_FULL' ? undefined : error.detail);
 }
-
-const ROUTING_REFUSALS: Readonly<Record<string, ApiRefusalCode>> = {
-  ROUTE_ERR_BAD_NUMBER: 'API_ERR_BAD_NUMBER',
-  ROUTE_ERR_NOT_SIPS: 'API_ERR_NOT_SIPS',
-  ROUTE_ERR_NOT_DOMAIN: 'API_ERR_MALFORMED_URI',
-  ROUTE_ERR_BAD_PORT: 'API_ERR_BAD_PORT',
-  ROUTE_ERR_BAD_PREFIX: 'API_ERR_BAD_PREFIX',
-};
 
 function refuse(code: ApiRefusalCode, detail: string): ReadRegistrationResult {
   return { ok: false, refusal: apiRefusal(code, detail) };

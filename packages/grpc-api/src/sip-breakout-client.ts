@@ -8,6 +8,7 @@ import {
   type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
+import { ApiError } from './api-error.js';
 import { CLIENT_KEEPALIVE_OPTIONS } from './keepalive.js';
 import type {
   DeleteRegistrationRequest,
@@ -104,7 +105,7 @@ export class SipBreakoutClient {
         (error: ServiceError | null, response?: Res) => {
           signal?.removeEventListener('abort', cancel);
           if (error !== null) reject(error);
-          else if (response === undefined) reject(new Error(`${name}: no response`));
+          else if (response === undefined) reject(new ApiError('API_ERR_NO_RESPONSE', `${name}: no response`));
           else resolve(response);
         },
       );

@@ -100,7 +100,7 @@ export class SipBreakoutService {
       phoneNumber = principal.phoneNumber;
     } else {
       if (given === '') return refused(apiRefusal('API_ERR_NO_PHONE_NUMBER', 'a client token must give phone_number'));
-      if (!isE164(given)) return refused(apiRefusal('API_ERR_BAD_NUMBER', JSON.stringify(given)));
+      if (!isE164(given)) return refused(apiRefusal('ROUTE_ERR_BAD_NUMBER', JSON.stringify(given)));
       if (!this.#numberPolicy(principal.client, given)) {
         return denied(`client ${JSON.stringify(principal.client)} may not manage ${given}`);
       }

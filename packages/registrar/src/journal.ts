@@ -2,6 +2,7 @@ import { open, rename, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isRouteType, type Registration, type RouteType } from '@sipbreakout/routing';
+import { RegistrarError } from './registrar-error.js';
 import { registrationFromStored, storedFields } from './stored-registration.js';
 
 /** One journal record: a registration written, or one removed. */
@@ -55,7 +56,7 @@ export function decodeJournal(bytes: Uint8Array): JournalReadResult {
   const records: JournalRecord[] = [];
   if (buffer.length === 0) return { records, validBytes: 0, tornBytes: 0 };
   if (buffer.length < JOURNAL_MAGIC.length || !buffer.subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC)) {
-    throw new Error('not a registrar journal (bad magic)');
+    throw new RegistrarError('REG_ERR_NOT_A_JOURNAL', 'not a registrar journal (bad magic)');
   }
   let at = JOURNAL_MAGIC.length;
   while (at + FRAME_HEADER <= buffer.length) {

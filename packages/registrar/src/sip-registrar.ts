@@ -12,7 +12,7 @@ import {
 import { systemClock, type Clock } from './clock.js';
 import type { CredentialStore } from './credential-store.js';
 import type { DigestAuthenticator } from './digest-authenticator.js';
-import { RegistrarError } from './registrar-error.js';
+import { RegistrarError, isRegistrarError } from './registrar-error.js';
 import { createResponse } from './registrar-response.js';
 import { uriEquals } from './uri-equals.js';
 
@@ -97,7 +97,7 @@ export class SipRegistrar {
       return this.#register(request, now);
     } catch (error) {
       const refusal =
-        error instanceof RegistrarError ? error : new RegistrarError('REG_ERR_BAD_REQUEST', (error as Error).message);
+        isRegistrarError(error) ? error : new RegistrarError('REG_ERR_BAD_REQUEST', (error as Error).message);
       return this.#refusal(request, refusal, now);
     }
   }

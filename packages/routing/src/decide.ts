@@ -216,8 +216,8 @@ function buildLeg2(call: Call, registration: Registration, phase: Phase, seenBy:
 }
 
 function reject(code: RejectCode): RejectPlan {
-  const { status, reason } = ROUTING_ERRORS[code];
-  return { kind: 'reject', status, reason, code };
+  const { status, message } = ROUTING_ERRORS[code];
+  return { kind: 'reject', status, reason: message, code };
 }
 
 function union(first: readonly string[], second: readonly string[]): readonly string[] {

@@ -3,7 +3,8 @@
  * The breakout vocabulary (route types, registrations, call contexts, plans)
  * and the pure route decision engine: {@link decide} turns one incoming
  * INVITE and the registrations of its numbers into a {@link Plan}. No I/O, no
- * clock, no SIP parsing, no runtime dependency.
+ * clock, no SIP parsing; the one runtime dependency is sip-core's
+ * zero-dependency error kit (`@sipbreakout/sip-core/error-kit`).
  */
 export {
   ACTING_ON_MO,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defineErrorFamily } from '@sipbreakout/sip-core/error-kit';
 import {
   ROUTING_ERRORS,
   ROUTING_ERROR_CODES,
@@ -22,18 +23,26 @@ const TABLE: readonly (readonly [RoutingErrorCode, number | undefined, string])[
   ['ROUTE_ERR_TAS_FORBIDDEN', 403, 'Forbidden'],
 ];
 
+// Another family, declared with the same kit, whose values must not pass for routing's.
+const OTHER = defineErrorFamily('OtherError', 'OTHER_ERR', { OTHER_ERR_X: { message: 'another family' } });
+
 describe('RoutingError', () => {
   it('has one row per code in this table, and no other code', () => {
     expect(ROUTING_ERROR_CODES).toEqual(TABLE.map(([code]) => code));
   });
 
-  it.each(TABLE)('%s answers %s %s', (code, status, reason) => {
-    expect(ROUTING_ERRORS[code]).toEqual({ status, reason });
+  it.each(TABLE)('%s answers %s %s', (code, status, message) => {
+    expect(code).toMatch(/^ROUTE_ERR_[A-Z0-9_]+$/);
+    expect(ROUTING_ERRORS[code]).toEqual({ status, message });
     const error = routingError(code, 'what exactly');
-    expect(error).toEqual({ code, status, reason, detail: 'what exactly' });
+    expect(error).toEqual({ code, status, message, detail: 'what exactly' });
     expect(isRoutingError(error)).toBe(true);
     expect(isRoutingError(error, code)).toBe(true);
     expect(isRoutingErrorCode(code)).toBe(true);
+    const sibling = ROUTING_ERROR_CODES.find((c) => c !== code)!;
+    expect(isRoutingError(error, sibling)).toBe(false);
+    expect(OTHER.isValue(error)).toBe(false);
+    expect(isRoutingError(OTHER.value('OTHER_ERR_X', 'x'))).toBe(false);
   });
 
   it('is checked by code, not by class', () => {

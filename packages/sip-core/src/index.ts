@@ -3,6 +3,8 @@
  * URIs, typed headers and stream framing.
  * @packageDocumentation
  */
+export { ERROR_BRAND, defineErrorFamily } from './error-kit.js';
+export type { ErrorCodeOf, ErrorFamily, ErrorKitOptions, ErrorSpec, ErrorTable, ErrorValue, KitError, KitErrorClass } from './error-kit.js';
 export { SIP_ERROR_CODES, SipError, isSipError } from './errors.js';
 export type { PartialRequest, SipErrorCode, SipParseError } from './errors.js';
 export { DEFAULT_PARSE_LIMITS } from './limits.js';

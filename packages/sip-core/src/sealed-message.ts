@@ -12,6 +12,7 @@
  *   response).
  * @internal
  */
+import { SipError } from './errors.js';
 import { type SipMessage, SipRequest, SipResponse, TrackedHeaders } from './message.js';
 import { ownString } from './own-string.js';
 import { parseMessage } from './parse-message.js';
@@ -59,7 +60,8 @@ export function identityText(request: SipRequest): string {
 /** The request {@link identityText} wrote: a new message on each call. */
 export function readIdentity(text: string): SipRequest {
   const parsed = parseMessage(Buffer.from(text, 'latin1'));
-  if (!parsed.ok || parsed.message.kind !== 'request') throw new Error(`not the identity of a request: ${text.slice(0, 40)}`);
+  if (!parsed.ok) throw new SipError(parsed.error.code, `not the identity of a request: ${text.slice(0, 40)}`);
+  if (parsed.message.kind !== 'request') throw new SipError('SIP_ERR_NOT_A_REQUEST', `not the identity of a request: ${text.slice(0, 40)}`);
   return parsed.message;
 }
 

@@ -34,7 +34,7 @@ export class TcpTransport extends SocketStreamTransport {
         reject(new TransportError('TRANSPORT_ERR_CONNECT', `${destination.host}:${destination.port}: ${error.message}`, { cause: error }));
       };
       socket.once('error', fail);
-      socket.once('timeout', () => fail(new Error('connect timeout')));
+      socket.once('timeout', () => fail(new TransportError('TRANSPORT_ERR_CONNECT_TIMEOUT', 'connect timeout')));
       socket.once('connect', () => {
         socket.off('error', fail);
         socket.setTimeout(0);

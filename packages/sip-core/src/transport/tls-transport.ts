@@ -13,7 +13,7 @@ import tls from 'node:tls';
 import { SystemClock, type Clock, type ClockTimer } from '../clock.js';
 import { readCertificateIdentity, type SipDomainMatchOptions, verifySipDomain } from '../tls/sip-domain-identity.js';
 import { TlsError, isTlsError } from '../tls/tls-error.js';
-import { TransportError } from './transport-error.js';
+import { TransportError, isTransportError } from './transport-error.js';
 import { SocketStreamTransport, type StreamTransportOptions } from './socket-stream-transport.js';
 import type { Destination, TlsPeerIdentity } from './transport.js';
 
@@ -177,11 +177,11 @@ export class TlsTransport extends SocketStreamTransport {
         socket.destroy();
         if (isTlsError(error)) reject(error);
         else if (error.code !== undefined && CHAIN_ERRORS.has(error.code)) reject(new TlsError('TLS_ERR_CHAIN', `${domain}: ${error.message}`, { cause: error }));
-        else if (error.code === 'ECONNREFUSED' || error.message === 'connect timeout') reject(new TransportError('TRANSPORT_ERR_CONNECT', `${destination.host}:${destination.port}: ${error.message}`, { cause: error }));
+        else if (error.code === 'ECONNREFUSED' || isTransportError(error, 'TRANSPORT_ERR_CONNECT_TIMEOUT')) reject(new TransportError('TRANSPORT_ERR_CONNECT', `${destination.host}:${destination.port}: ${error.message}`, { cause: error }));
         else reject(new TlsError('TLS_ERR_HANDSHAKE', `${domain}: ${error.message}`, { cause: error }));
       };
       socket.once('error', fail);
-      socket.once('timeout', () => fail(new Error('connect timeout')));
+      socket.once('timeout', () => fail(new TransportError('TRANSPORT_ERR_CONNECT_TIMEOUT', 'connect timeout')));
       socket.once('secureConnect', () => {
         socket.off('error', fail);
         socket.setTimeout(0);

@@ -206,7 +206,7 @@ export class WsTransport implements Transport {
         socket.off('error', fail);
         // RFC 7118 §4.1: a server that did not accept `sip` is not a SIP WebSocket server.
         if (socket.protocol !== SIP_WEBSOCKET_PROTOCOL) {
-          fail(new Error('the server did not accept the "sip" subprotocol'));
+          fail(new TransportError('TRANSPORT_ERR_SUBPROTOCOL', 'the server did not accept the "sip" subprotocol'));
           return;
         }
         resolve(this.#attach(socket, { host: destination.host, port: destination.port }, local, true, [key]));

@@ -40,8 +40,8 @@ describe('DialogError', () => {
     const e = new DialogError(code);
     expect(isDialogError(e)).toBe(true);
     expect(isDialogError(e, code)).toBe(true);
-    expect(e.message).toBe(DIALOG_ERROR_CODES[code]);
-    expect(isDialogError({ name: 'DialogError', code })).toBe(true);
+    expect(e.message).toBe(DIALOG_ERROR_CODES[code].message);
+    expect(isDialogError({ [Symbol.for('@sipbreakout/error')]: 'DialogError', code })).toBe(true);
   });
   it('refuses other values', () => {
     expect(isDialogError(new Error('x'))).toBe(false);
