@@ -11,17 +11,13 @@
 import type { Logger } from 'pino';
 import { decide, type CallOrigin, type Leg2, type Leg2Record, type Leg4, type Plan, type Registration, type RouteType } from '@sipbreakout/routing';
 import type { RegistrationStore } from '@sipbreakout/registrar';
+import { B2buaCall, type B2buaHooks, sequentialFallback, type Leg, type LegTarget } from '@sipbreakout/b2bua';
 import {
-  B2buaCall,
-  type B2buaHooks,
   parseUri,
   resolveSipUri,
-  sequentialFallback,
   SystemClock,
   type Destination,
   type DialogLayer,
-  type Leg,
-  type LegTarget,
   type ServerInvite,
   type SipUri,
 } from '@sipbreakout/sip-core';

@@ -30,7 +30,7 @@ export { MAX_DELTA_SECONDS, serializeCSeq } from './scalar-headers.js';
 export type { CSeq } from './scalar-headers.js';
 export { serializeMediaType } from './content-type.js';
 export type { MediaType } from './content-type.js';
-export { serializeSessionId } from './session-id.js';
+export { NULL_SESSION_UUID, createSessionUuid, serializeSessionId } from './session-id.js';
 export type { SessionId } from './session-id.js';
 export { serializeAuthValue } from './digest-params.js';
 export type { Challenge, Credentials } from './digest-params.js';
@@ -115,7 +115,7 @@ export {
   stepReliableProvisional,
 } from './dialog/reliable-provisional.js';
 export type { RAck, ReliableProvisionalAction, ReliableProvisionalEvent, ReliableProvisionalState, ReliableProvisionalStateName, ReliableProvisionalStep } from './dialog/reliable-provisional.js';
-export { senderSessionUuid, sessionIdValue, withSessionId } from './dialog/session-uuids.js';
+export { sessionIdValue, withSessionId } from './dialog/session-uuids.js';
 export type { SessionUuids } from './dialog/session-uuids.js';
 export type { SuccessRetransmissionAction, SuccessRetransmissionEvent, SuccessRetransmissionState, SuccessRetransmissionStateName, SuccessRetransmissionStep } from './dialog/success-retransmission.js';
 export { Dialog } from './dialog/dialog.js';
@@ -127,27 +127,3 @@ export { ServerInvite } from './dialog/server-invite.js';
 export type { ServerInviteEvent, ServerInviteResponseOptions, ServerInviteStateName } from './dialog/server-invite.js';
 export { DEFAULT_TIMER_C, DIALOG_ALLOW, DialogLayer, resolveSipUri } from './dialog/dialog-layer.js';
 export type { DialogLayerOptions, InviteOptions } from './dialog/dialog-layer.js';
-export {
-  END_TO_END_OPTION_TAGS,
-  LEG_LOCAL_HEADERS,
-  NULL_SESSION_UUID,
-  chooseFinalResponse,
-  createOutgoingInvite,
-  createSessionUuid,
-  endToEndHeaders,
-  nextMaxForwards,
-  relayedContent,
-  relayedOptionTags,
-} from './dialog/relay-message.js';
-export type { OutgoingInviteOptions, RelayedContent } from './dialog/relay-message.js';
-export { Leg } from './dialog/leg.js';
-export type { LegInvite, LegTarget } from './dialog/leg.js';
-export { TIMER_C_REASON, pairLegs } from './dialog/leg-pair.js';
-export { EarlyDialogRelay } from './dialog/early-dialog-relay.js';
-export type { EarlyRelayContext } from './dialog/early-dialog-relay.js';
-export type { LegPair, PairEnd, PairOptions, RelayHooks } from './dialog/leg-pair.js';
-export { B2buaCall } from './dialog/b2bua-call.js';
-export type { B2buaCallEvent, B2buaCallOptions, B2buaCallStateName, B2buaHooks, LegFailurePolicy } from './dialog/b2bua-call.js';
-export { parallelFork } from './dialog/parallel-fork.js';
-export { DEFAULT_FALLBACK_STATUSES, sequentialFallback } from './dialog/sequential-fallback.js';
-export type { SequentialFallbackOptions } from './dialog/sequential-fallback.js';

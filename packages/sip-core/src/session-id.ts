@@ -1,5 +1,6 @@
 import { parseHeaderParams } from './header-params.js';
 import { Params } from './params.js';
+import { randomUuidHex } from './random-hex.js';
 
 /** A Session-ID value (RFC 7989 §4). */
 export interface SessionId {
@@ -36,4 +37,12 @@ export function parseSessionId(s: string): SessionId | undefined {
 /** Serializes a Session-ID value. */
 export function serializeSessionId(value: Pick<SessionId, 'local' | 'params'>): string {
   return value.local + value.params.toString(';');
+}
+
+/** The RFC 7989 §4 null UUID, for the `remote` of a Session-ID the other side has not set yet. */
+export const NULL_SESSION_UUID = '00000000000000000000000000000000';
+
+/** A new Session-ID UUID: 32 lower-case hex digits (RFC 7989 §4). */
+export function createSessionUuid(): string {
+  return randomUuidHex();
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Throws when `sipp` is not on PATH: the interop tier must fail, not skip. */
 export function requireSipp(): void {
@@ -109,6 +110,17 @@ export function runSipp(args: readonly string[], seconds: number, cwd?: string):
       });
     });
   });
+}
+
+/**
+ * The path of a SIPp scenario kept here (`tools/test-peers/scenarios/`),
+ * shared by the interop tiers of the packages: `uac-txn.xml` (a caller:
+ * INVITE, ACK, BYE), `uas-ack-optional.xml` (a callee that answers 200,
+ * and takes the ACK whether it comes or not), `uac-cancel-race.xml` (a
+ * caller whose CANCEL races the 200).
+ */
+export function sippScenario(name: string): string {
+  return fileURLToPath(new URL(`../scenarios/${name}`, import.meta.url));
 }
 
 /**

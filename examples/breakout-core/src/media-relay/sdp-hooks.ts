@@ -17,7 +17,8 @@
  * with the session's profile, from the callee's side with the other one.
  */
 import type { Logger } from 'pino';
-import type { B2buaHooks, Leg, LegTarget, RelayedContent, SipRequest, SipResponse } from '@sipbreakout/sip-core';
+import type { B2buaHooks, Leg, LegTarget, RelayedContent } from '@sipbreakout/b2bua';
+import type { SipRequest, SipResponse } from '@sipbreakout/sip-core';
 import type { MediaRelayFailureAction } from '../config-schema.js';
 import { faceOfProtocol } from '../sip-stack.js';
 import { isMediaRelayError, MediaRelayError } from './media-relay-error.js';

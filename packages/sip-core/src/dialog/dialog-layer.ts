@@ -40,7 +40,7 @@ export interface DialogLayerOptions {
    * than 3 minutes), ms: how long an outgoing INVITE of a leg, or a
    * re-INVITE relayed between legs, may go without a final response after
    * it was sent or after its last provisional response. Default
-   * {@link DEFAULT_TIMER_C} (180,000); a {@link B2buaCall} may set its own.
+   * {@link DEFAULT_TIMER_C} (180,000); a `B2buaCall` of `@sipbreakout/b2bua` may set its own.
    */
   readonly timerC?: number;
 }

@@ -5,44 +5,29 @@
  * (§13.3.1.4), and checks and hands up the requests the peer sends in it
  * (§12.2.2, §14.2, §15.1.2).
  */
-import type { ClockTimer } from '../clock.js';
 import type { SipRequest, SipResponse } from '../message.js';
 import type { ClientTransaction, ClientTransactionEvent, ServerTransaction } from '../transaction/transaction-handles.js';
-import { createCancel, createResponse } from '../transaction/transaction-messages.js';
-import { sealMessage } from '../sealed-message.js';
-import type { Destination, TransportProtocol } from '../transport/transport.js';
+import { createResponse } from '../transaction/transaction-messages.js';
+import type { TransportProtocol } from '../transport/transport.js';
 import { DialogError } from './dialog-error.js';
 import type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause, ResponseOptions } from './dialog-types.js';
 import { IncomingRequest } from './incoming-request.js';
 import { type DialogState, acceptRemoteCSeq, confirmDialog, nextLocalSeq, refreshTarget, terminateDialog } from './dialog-state.js';
 import { createInDialogRequest, createSuccessAck } from './in-dialog-request.js';
+import { ReinviteTimerC, sendReinviteCancel } from './reinvite-timer-c.js';
+import { SentAcks } from './sent-acks.js';
 import { type SessionUuids, withSessionId } from './session-uuids.js';
-import { type SuccessRetransmissionAction, type SuccessRetransmissionState, startSuccessRetransmission, stepSuccessRetransmission } from './success-retransmission.js';
-import { driveRetransmission } from './retransmission-driver.js';
-
-interface PendingSuccess {
-  state: SuccessRetransmissionState;
-  timer: ClockTimer | undefined;
-  readonly response: SipResponse;
-  readonly transaction: ServerTransaction;
-  readonly onAck: ((ack: SipRequest) => void) | undefined;
-  readonly onGiveUp: (() => void) | undefined;
-}
-
-interface SentAck {
-  readonly ack: SipRequest;
-  readonly destination: Destination;
-  /** When a retransmission of its 2xx can no longer come (64·T1 after it was sent). */
-  readonly until: number;
-}
+import { type SuccessHooks, UnacknowledgedSuccesses } from './unacknowledged-successes.js';
 
 /** One dialog. Created by the {@link DialogLayer}; never by the user. */
 export class Dialog {
   #state: DialogState;
   readonly #context: DialogContext;
   #listener: ((event: DialogEvent) => void) | undefined;
-  readonly #pendingSuccess = new Map<number, PendingSuccess>();
-  readonly #acks = new Map<number, SentAck>();
+  /** The 2xx responses we sent to INVITEs of this dialog, until their ACK (§13.3.1.4). */
+  readonly #successes: UnacknowledgedSuccesses;
+  /** The ACKs we sent for the 2xx responses to our INVITEs (§13.2.2.4). */
+  readonly #acks: SentAcks;
   /** An INVITE we sent in this dialog is waiting for its final response (§14.1). */
   #clientInvitePending = false;
   /** An INVITE the peer sent in this dialog is waiting for our final response (§14.2). */
@@ -74,6 +59,14 @@ export class Dialog {
     this.#state = state;
     this.#context = context;
     this.protocol = protocol;
+    this.#acks = new SentAcks(context);
+    this.#successes = new UnacknowledgedSuccesses(context, () => {
+      // §13.3.1.4: the dialog is confirmed but the session is ended with a BYE.
+      if (!this.terminated) {
+        this.#byeCause = 'AckTimeout';
+        void this.request('BYE').catch(() => undefined);
+      }
+    });
   }
 
   /** The dialog state (RFC 3261 §12), as plain data. */
@@ -130,43 +123,26 @@ export class Dialog {
     if (method === 'BYE') this.#terminate(this.#byeCause);
     return new Promise((resolve) => {
       let settled = false;
-      /** Timer C (RFC 3261 §16.6 step 11): a re-INVITE that never gets its final response. */
-      let timerC: ClockTimer | undefined;
-      let timedOut = false;
-      let proceeding = false;
-      let cancelWanted = false;
       let transaction: ClientTransaction | undefined;
+      /** Timer C (RFC 3261 §16.6 step 11): a re-INVITE that never gets its final response. */
+      const timerC = new ReinviteTimerC(this.#context, method === 'INVITE' ? options.timerC : undefined, () => {
+        if (settled) return;
+        // §16.8: cancel it once a provisional response came (§9.1), and take it as a 408.
+        timerC.expire();
+        options.onTimerC?.();
+        finish(createResponse(request, 408));
+      });
       const finish = (response: SipResponse): void => {
         if (method === 'INVITE') this.#clientInvitePending = false;
-        timerC?.cancel();
-        timerC = undefined;
+        timerC.stop();
         if (settled) return;
         settled = true;
         // While the transaction lingers it keeps only what late responses need, not the user's callbacks (a B2BUA's call).
         // Only an INVITE's late responses need the dialog (2xx → ACK, §13.2.2.4); another request's transaction (a BYE's
         // lingers T4 after its 200, Timer K) must not keep the ended dialog alive.
-        transaction?.onEvent(method === 'INVITE' ? this.#afterFinal(transaction, next.seq, options.deferAck !== true || timedOut, cancelWanted) : ignoreEvent);
+        transaction?.onEvent(method === 'INVITE' ? this.#afterFinal(transaction, next.seq, options.deferAck !== true || timerC.timedOut, timerC.cancelWanted) : ignoreEvent);
         options.onFinal?.(response);
         resolve(response);
-      };
-      const sendCancel = (): void => {
-        if (transaction === undefined) return;
-        cancelWanted = false;
-        this.#cancel(transaction);
-      };
-      const armTimerC = (): void => {
-        if (method !== 'INVITE' || options.timerC === undefined) return;
-        timerC?.cancel();
-        timerC = this.#context.clock.setTimer(options.timerC, () => {
-          timerC = undefined;
-          if (settled) return;
-          // §16.8: cancel it once a provisional response came (§9.1), and take it as a 408.
-          timedOut = true;
-          if (proceeding) sendCancel();
-          else cancelWanted = true;
-          options.onTimerC?.();
-          finish(createResponse(request, 408));
-        });
       };
       transaction = this.#context.transactions.sendRequest(request, {
         destination,
@@ -175,20 +151,17 @@ export class Dialog {
             case 'response': {
               const r = event.response;
               if (r.status < 200) {
-                proceeding = true;
-                if (cancelWanted) sendCancel();
+                timerC.provisional();
                 if (settled) return;
                 // §16.7 step 2: a provisional response other than 100 restarts Timer C.
-                if (r.status > 100) armTimerC();
+                if (r.status > 100) timerC.arm();
                 options.onProvisional?.(r);
                 return;
               }
               if (r.status < 300 && refresh) this.#state = refreshTarget(this.#state, r);
               if (r.status < 300 && method === 'INVITE') {
                 // §13.2.2.4: the UAC core ACKs every 2xx; a retransmission gets the same ACK. One after Timer C has nobody else to ACK it.
-                const sent = this.#sentAck(next.seq);
-                if (sent !== undefined) this.#resendAck(sent);
-                else if (options.deferAck !== true || timedOut) this.ack(next.seq);
+                if (!this.#acks.resend(next.seq) && (options.deferAck !== true || timerC.timedOut)) this.ack(next.seq);
               }
               // The final response is told before the dialog ends (§12.2.1.2), so a B2BUA relays it before the call is torn down.
               const late = settled;
@@ -206,12 +179,13 @@ export class Dialog {
               return;
             case 'terminated':
               if (method === 'INVITE') this.#clientInvitePending = false;
-              timerC?.cancel();
+              timerC.stop();
               return;
           }
         },
       });
-      armTimerC();
+      timerC.sent(transaction);
+      timerC.arm();
     });
   }
 
@@ -228,27 +202,13 @@ export class Dialog {
       if (event.kind !== 'response') return;
       const r = event.response;
       if (r.status < 200) {
-        if (cancel) this.#cancel(transaction);
+        if (cancel) sendReinviteCancel(this.#context.transactions, transaction);
         cancel = false;
         return;
       }
       if (r.status >= 300 || r.cseq.method !== 'INVITE') return;
-      const sent = this.#sentAck(seq);
-      if (sent !== undefined) this.#resendAck(sent);
-      else if (ackSuccess) this.ack(seq);
+      if (!this.#acks.resend(seq) && ackSuccess) this.ack(seq);
     };
-  }
-
-  /** Sends the CANCEL of a client transaction's INVITE (§9.1), with its Session-ID (RFC 7989 §6). */
-  #cancel(transaction: ClientTransaction): void {
-    const cancel = createCancel(transaction.request);
-    const sessionId = transaction.request.headers.get('Session-ID');
-    if (sessionId !== undefined) cancel.headers.append('Session-ID', sessionId);
-    try {
-      this.#context.transactions.sendRequest(cancel, { destination: transaction.destination, onEvent: () => undefined });
-    } catch {
-      // The CANCEL could not start (limit reached): the re-INVITE has its answer (408) already.
-    }
   }
 
   /** Ends the dialog with a BYE (§15.1.1); resolves with the BYE's final response. */
@@ -262,19 +222,14 @@ export class Dialog {
    * 2xx for 64·T1. Sending it twice resends the first one.
    */
   ack(inviteSeq: number, options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {}): SipRequest {
-    const existing = this.#sentAck(inviteSeq);
+    const existing = this.#acks.get(inviteSeq);
     if (existing !== undefined) {
-      this.#resendAck(existing);
-      return existing.ack;
+      this.#acks.resend(inviteSeq);
+      return existing;
     }
     const headers = withSessionId(options.headers, this.sessionId);
     const built = createSuccessAck(this.#state, inviteSeq, { ...(headers === undefined ? {} : { headers }), ...(options.body === undefined ? {} : { body: options.body }) });
-    const now = this.#context.clock.now();
-    // Kept for 64·T1 and forgotten lazily: no timer holds the dialog once it is over.
-    for (const [seq, old] of this.#acks) if (old.until <= now) this.#acks.delete(seq);
-    const sent: SentAck = { ack: built.request, destination: this.#context.resolve(built.nextHop), until: now + 64 * this.#context.timers.t1 };
-    this.#acks.set(inviteSeq, sent);
-    this.#resendAck(sent);
+    this.#acks.send(inviteSeq, built.request, this.#context.resolve(built.nextHop));
     if (this.#state.name === 'Early') this.#confirm();
     return built.request;
   }
@@ -286,38 +241,17 @@ export class Dialog {
    * is over. Undefined when no such ACK was sent.
    */
   ackResender(inviteSeq: number): (() => void) | undefined {
-    const sent = this.#sentAck(inviteSeq);
-    if (sent === undefined) return undefined;
-    const transactions = this.#context.transactions;
-    // Its exact bytes, not the parsed ACK: a hundred thousand of these wait at a thousand calls a second.
-    const ack = sealMessage(sent.ack);
-    const destination = sent.destination;
-    return () => {
-      void transactions.sendStateless(ack, destination).catch(() => undefined);
-    };
+    return this.#acks.resender(inviteSeq);
   }
 
   /** True once the ACK of the 2xx to the INVITE with CSeq `inviteSeq` was sent. */
   hasAcked(inviteSeq: number): boolean {
-    return this.#sentAck(inviteSeq) !== undefined;
-  }
-
-  /** The ACK sent for the 2xx to the INVITE `inviteSeq`, while a retransmission of that 2xx can still come. */
-  #sentAck(inviteSeq: number): SentAck | undefined {
-    const sent = this.#acks.get(inviteSeq);
-    if (sent === undefined || sent.until > this.#context.clock.now()) return sent;
-    this.#acks.delete(inviteSeq);
-    return undefined;
-  }
-
-  #resendAck(sent: SentAck): void {
-    void this.#context.transactions.sendStateless(sent.ack, sent.destination).catch(() => undefined);
+    return this.#acks.get(inviteSeq) !== undefined;
   }
 
   /** @internal A 2xx to one of our INVITEs that reached the core (a retransmission): ACK it again. */
   receiveSuccessRetransmission(response: SipResponse): void {
-    const sent = this.#sentAck(response.cseq.seq);
-    if (sent !== undefined) this.#resendAck(sent);
+    this.#acks.resend(response.cseq.seq);
   }
 
   /** @internal The UAC core received a 2xx to the initial INVITE: confirm. */
@@ -337,48 +271,14 @@ export class Dialog {
    * initial one or a re-INVITE): confirm, and retransmit it until the ACK
    * (§13.3.1.4).
    */
-  startSuccessRetransmission(response: SipResponse, transaction: ServerTransaction, hooks: { onAck?: (ack: SipRequest) => void; onGiveUp?: () => void } = {}): void {
+  startSuccessRetransmission(response: SipResponse, transaction: ServerTransaction, hooks: SuccessHooks = {}): void {
     this.#confirm();
-    const seq = response.cseq.seq;
-    const started = startSuccessRetransmission(this.#context.clock.now(), this.#context.timers, transaction.source.protocol !== 'UDP');
-    const pending: PendingSuccess = { state: started.state, timer: undefined, response, transaction, onAck: hooks.onAck, onGiveUp: hooks.onGiveUp };
-    this.#pendingSuccess.get(seq)?.timer?.cancel();
-    this.#pendingSuccess.set(seq, pending);
-    this.#performSuccess(seq, pending, started.actions);
+    this.#successes.start(response, transaction, hooks);
   }
-
-  #performSuccess(seq: number, pending: PendingSuccess, actions: readonly SuccessRetransmissionAction[]): void {
-    driveRetransmission(pending, actions, {
-      clock: this.#context.clock,
-      onTimer: (state, now) => stepSuccessRetransmission(state, { kind: 'timer' }, now),
-      retransmit: () => {
-        // RFC 6026 §7.1: through the transaction while it is Accepted, else straight to the transport.
-        if (pending.transaction.state === 'Accepted') pending.transaction.respond(pending.response);
-        else void this.#context.transactions.sendStatelessResponse(pending.response, pending.transaction.source).catch(() => undefined);
-      },
-      giveUp: () => {
-        this.#pendingSuccess.delete(seq);
-        pending.onGiveUp?.();
-        // §13.3.1.4: the dialog is confirmed but the session is ended with a BYE.
-        if (!this.terminated) {
-          this.#byeCause = 'AckTimeout';
-          void this.request('BYE').catch(() => undefined);
-        }
-      },
-    });
-  }
-
 
   /** @internal An ACK matched to this dialog (§13.3.1.4, §17.2.3). */
   receiveAck(ack: SipRequest): void {
-    const seq = ack.cseq.seq;
-    const pending = this.#pendingSuccess.get(seq);
-    if (pending === undefined) return;
-    const step = stepSuccessRetransmission(pending.state, { kind: 'ack' }, this.#context.clock.now());
-    pending.state = step.state;
-    this.#performSuccess(seq, pending, step.actions);
-    this.#pendingSuccess.delete(seq);
-    pending.onAck?.(ack);
+    if (!this.#successes.acknowledge(ack)) return;
     this.#listener?.({ kind: 'ack', ack });
   }
 
@@ -476,8 +376,7 @@ export class Dialog {
   #terminate(cause: DialogTerminationCause): void {
     if (this.terminated) return;
     this.#state = terminateDialog(this.#state);
-    for (const p of this.#pendingSuccess.values()) p.timer?.cancel();
-    this.#pendingSuccess.clear();
+    this.#successes.clear();
     // Requests still unanswered stay with whoever holds them (an IncomingRequest answers on a terminated dialog too); the dialog lets them go.
     this.#unanswered.clear();
     this.onEarlyBye = undefined;

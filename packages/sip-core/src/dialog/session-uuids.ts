@@ -4,8 +4,6 @@
  * UUID of the side it goes to (`remote`). Plain strings only, so that a
  * dialog lingering after its call keeps no call object alive.
  */
-import type { SipMessage } from '../message.js';
-import { NULL_SESSION_UUID } from './relay-message.js';
 
 /** The two UUIDs of a Session-ID value, from the sender's point of view (RFC 7989 §4). */
 export interface SessionUuids {
@@ -34,24 +32,4 @@ function hasSessionId(headers: ReadonlyArray<readonly [string, string]>): boolea
 export function withSessionId(headers: ReadonlyArray<readonly [string, string]> | undefined, uuids: SessionUuids | undefined): ReadonlyArray<readonly [string, string]> | undefined {
   if (uuids === undefined || (headers !== undefined && hasSessionId(headers))) return headers;
   return [...(headers ?? []), ['Session-ID', sessionIdValue(uuids)]];
-}
-
-/**
- * The UUID the sender of `message` gave itself, when it is one to learn
- * (RFC 7989 §6, §7): the `local` of a valid Session-ID other than the null
- * UUID, on a request other than CANCEL (whose value is the cancelled
- * request's, §6) and on a response other than a non-2xx final one (after
- * a failed exchange the stored UUID stays, §6). A malformed value is
- * ignored.
- */
-export function senderSessionUuid(message: SipMessage): string | undefined {
-  if (message.kind === 'request' ? message.method === 'CANCEL' : message.status >= 300) return undefined;
-  if (!message.headers.has('Session-ID')) return undefined;
-  let local: string | undefined;
-  try {
-    local = message.sessionId?.local;
-  } catch {
-    return undefined;
-  }
-  return local === undefined || local === NULL_SESSION_UUID ? undefined : local;
 }

@@ -11,6 +11,11 @@
  * fc.assert(fc.property(arbitraryMutatedBytes(), (bytes) => { parseMessage(bytes); }));
  * ```
  *
+ * It also holds a small world for whole call flows without sockets or
+ * sleeps ({@link createCallWorld}: agents with a dialog layer each, on a
+ * memory network and a manual clock), which the tests of this package and
+ * of the packages built on it share.
+ *
  * fast-check is a peer dependency of this entry point only; the main entry
  * does not load it.
  * @packageDocumentation
@@ -26,6 +31,8 @@ export type { ExpectedHeaders, MessageSample } from './message-arbitraries.js';
 export type { Mutation, MutateOptions } from './mutate.js';
 export { applyMutation, applyMutations, arbitraryMutation, mutateMessage } from './mutate.js';
 export type { GeneratedUri, UriPlace } from './uri-arbitraries.js';
+export { CALLEE_SDP, CALLER_SDP, answerInvites, bodyText, createCallWorld, createTestInvite, receivedRequests, startLines } from './call-world.js';
+export type { CallAgent, CallWorld, CallWorldOptions } from './call-world.js';
 
 /** A valid `sip:` or `sips:` URI: user with escapes, password, host name / IPv4 / IPv6 reference, port, parameters, headers. */
 export function arbitrarySipUri(): fc.Arbitrary<SipUri> {

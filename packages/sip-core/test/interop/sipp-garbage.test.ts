@@ -6,15 +6,14 @@
  * SIPp must be installed: without it this test fails.
  */
 import { createSocket } from 'node:dgram';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { arbitraryMutatedBytes } from '../../src/testing/index.js';
 import { UdpTransport } from '../../src/transport/udp-transport.js';
-import { requireSipp, runSipp, sippPorts } from '@sipbreakout/test-peers';
+import { requireSipp, runSipp, sippPorts, sippScenario } from '@sipbreakout/test-peers';
 import { TestUa } from './support/test-ua.js';
 
-const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));
+const scenario = sippScenario;
 
 /** A request that does not parse but can be answered: its CSeq method differs from the request's. */
 function answerableBadRequest(i: number): Buffer {

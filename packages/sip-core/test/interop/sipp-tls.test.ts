@@ -5,17 +5,16 @@
  * SIPp's call flows at once. sipp and socat must be installed: without them
  * these tests fail.
  */
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.js';
 import { isTlsError } from '../../src/tls/tls-error.js';
 import { TlsTransport } from '../../src/transport/tls-transport.js';
 import { placeCalls } from './support/place-calls.js';
 import { type Socat, startSocat, writePemFiles } from '@sipbreakout/test-peers';
-import { freePort, requireSipp, requireSocat, runSipp, sippPorts } from '@sipbreakout/test-peers';
+import { freePort, requireSipp, requireSocat, runSipp, sippPorts, sippScenario } from '@sipbreakout/test-peers';
 import { TestUa } from './support/test-ua.js';
 
-const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));
+const scenario = sippScenario;
 const DOMAIN = 'sip.example.test';
 
 let ca: TestCertificateAuthority;

@@ -2,15 +2,14 @@
  * Our UAC calling SIPp as UAS over UDP and TCP, with and without SIPp's
  * packet loss. SIPp must be installed: without it these tests fail.
  */
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TcpTransport } from '../../src/transport/tcp-transport.js';
 import { UdpTransport } from '../../src/transport/udp-transport.js';
 import { placeCalls } from './support/place-calls.js';
-import { requireSipp, runSipp, sippPorts, withTimewait } from '@sipbreakout/test-peers';
+import { requireSipp, runSipp, sippPorts, sippScenario, withTimewait } from '@sipbreakout/test-peers';
 import { TestUa } from './support/test-ua.js';
 
-const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));
+const scenario = sippScenario;
 
 let ua: TestUa | undefined;
 afterEach(async () => {

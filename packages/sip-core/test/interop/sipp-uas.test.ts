@@ -3,14 +3,13 @@
  * packet loss, and with a CANCEL racing our 200. SIPp must be installed:
  * without it these tests fail.
  */
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TcpTransport } from '../../src/transport/tcp-transport.js';
 import { UdpTransport } from '../../src/transport/udp-transport.js';
-import { requireSipp, runSipp, sippPorts } from '@sipbreakout/test-peers';
+import { requireSipp, runSipp, sippPorts, sippScenario } from '@sipbreakout/test-peers';
 import { TestUa } from './support/test-ua.js';
 
-const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));
+const scenario = sippScenario;
 
 let ua: TestUa | undefined;
 afterEach(async () => {

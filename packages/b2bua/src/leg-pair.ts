@@ -10,13 +10,11 @@
  * leg carries the session's Session-ID (RFC 7989 §7), and a relayed
  * re-INVITE runs Timer C (RFC 3261 §16.6 step 11).
  */
-import type { SipMessage, SipRequest, SipResponse } from '../message.js';
-import type { Dialog } from './dialog.js';
-import type { DialogTerminationCause } from './dialog-types.js';
-import type { IncomingRequest } from './incoming-request.js';
-import { isDialogError } from './dialog-error.js';
+import { DialogError, isDialogError, type Dialog, type DialogTerminationCause, type IncomingRequest, type SipMessage, type SipRequest, type SipResponse } from '@sipbreakout/sip-core';
+import type { B2buaCall } from './b2bua-call.js';
 import type { Leg } from './leg.js';
-import { NULL_SESSION_UUID, type RelayedContent, afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
+import { type RelayedContent, afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
+import { onPairedLeg } from './session-id-policy.js';
 
 /** Hooks that rewrite what crosses from one leg to the other. */
 export interface RelayHooks {
@@ -48,7 +46,7 @@ export interface PairEnd {
   readonly cause: DialogTerminationCause;
 }
 
-/** Options of {@link pairLegs}. */
+/** Options of {@link LegPair}. */
 export interface PairOptions extends RelayHooks {
   /**
    * ACKs still to relay: the CSeq number of an INVITE answered on a leg's
@@ -72,86 +70,109 @@ export interface PairOptions extends RelayHooks {
 /** The reason phrase of the 500 a requester gets when its relayed re-INVITE met Timer C. */
 export const TIMER_C_REASON = 'No Final Response (Timer C)';
 
-/** The joined legs: {@link LegPair.hangUp} ends both. */
-export interface LegPair {
-  readonly a: Leg;
-  readonly b: Leg;
-  /** Ends both dialogs with BYE (§15.1.1). */
-  hangUp(): void;
-}
-
 function dialogOf(leg: Leg): Dialog {
   const d = leg.dialog;
-  if (d === undefined) throw new Error(`leg ${leg.name} has no dialog`);
+  if (d === undefined) throw new DialogError('DIALOG_ERR_INVALID_STATE', `leg ${leg.name} has no dialog`);
   return d;
 }
 
-/**
- * Joins two legs whose dialogs exist (both answered, or about to be: the
- * incoming one's 2xx waiting for its ACK). Takes over both dialogs' events.
- */
-export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
-  const acks = new Map<Leg, Map<number, number>>([[a, new Map()], [b, new Map()]]);
-  for (const p of options.pendingAcks ?? []) acks.get(p.on)?.set(p.seq, p.otherSeq);
+/** Two joined legs: {@link LegPair.hangUp} ends both. */
+export class LegPair {
+  /** One leg (in a {@link B2buaCall}, the caller's). */
+  readonly a: Leg;
+  /** The other leg (in a {@link B2buaCall}, the one that answered). */
+  readonly b: Leg;
+  readonly #options: PairOptions;
+  /** Per leg, the ACKs still to relay (see {@link PairOptions.pendingAcks}). */
+  readonly #acks: Map<Leg, Map<number, number>>;
   /** Requests received on either leg, relayed, and not yet answered. */
-  const relaying = new Set<IncomingRequest>();
-  let ended = false;
+  readonly #relaying = new Set<IncomingRequest>();
+  #ended = false;
+
+  /**
+   * Joins two legs whose dialogs exist (both answered, or about to be: the
+   * incoming one's 2xx waiting for its ACK). Takes over both dialogs' events.
+   */
+  constructor(a: Leg, b: Leg, options: PairOptions = {}) {
+    this.a = a;
+    this.b = b;
+    this.#options = options;
+    this.#acks = new Map([[a, new Map()], [b, new Map()]]);
+    for (const p of options.pendingAcks ?? []) this.#acks.get(p.on)?.set(p.seq, p.otherSeq);
+    this.#stamp();
+    this.#listen(a, b);
+    this.#listen(b, a);
+  }
+
+  /** Ends both dialogs with BYE (§15.1.1). */
+  hangUp(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const leg of [this.a, this.b]) {
+      const d = dialogOf(leg);
+      if (!d.terminated) void d.bye().catch(() => undefined);
+    }
+    this.#answerRelaying();
+  }
 
   /**
    * RFC 7989 §7: what is sent on a leg speaks for the other leg's endpoint
    * (its UUID, or one assigned to stand for it) to this leg's (its UUID
    * once known, else the null UUID).
    */
-  const stamp = (): void => {
-    for (const [leg, other] of [[a, b], [b, a]] as const) {
+  #stamp(): void {
+    for (const [leg, other] of [[this.a, this.b], [this.b, this.a]] as const) {
       const d = leg.dialog;
-      if (d !== undefined) d.sessionId = { local: other.ensureSessionUuid(), remote: leg.sessionUuid ?? NULL_SESSION_UUID };
+      if (d !== undefined) d.sessionId = onPairedLeg(leg, other);
     }
-  };
+  }
+
   /** A message came from `leg`: its Session-ID may name its endpoint anew (RFC 7989 §6). */
-  const received = (leg: Leg, message: SipMessage): void => {
-    if (leg.learnSessionUuid(message)) stamp();
-  };
-  stamp();
+  #received(leg: Leg, message: SipMessage): void {
+    if (leg.learnSessionUuid(message)) this.#stamp();
+  }
 
   /** §15.1.2: once the call ends, a request still waiting for the other leg's answer gets 487. */
-  const answerRelaying = (): void => {
-    for (const incoming of [...relaying]) if (!incoming.answered) incoming.respond(487);
-    relaying.clear();
-  };
+  #answerRelaying(): void {
+    for (const incoming of [...this.#relaying]) if (!incoming.answered) incoming.respond(487);
+    this.#relaying.clear();
+  }
 
-  const end = (by: Leg, cause: DialogTerminationCause): void => {
-    if (ended) return;
-    ended = true;
-    const other = by === a ? b : a;
+  #end(by: Leg, cause: DialogTerminationCause): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const other = by === this.a ? this.b : this.a;
     const otherDialog = dialogOf(other);
     // An INVITE 2xx of the other leg still waiting for our ACK is ACKed first, so its UAS stops retransmitting.
-    for (const [, otherSeq] of acks.get(by) ?? []) if (!otherDialog.hasAcked(otherSeq) && otherDialog.state.role === 'UAC') otherDialog.ack(otherSeq);
+    for (const [, otherSeq] of this.#acks.get(by) ?? []) if (!otherDialog.hasAcked(otherSeq) && otherDialog.state.role === 'UAC') otherDialog.ack(otherSeq);
     if (!otherDialog.terminated) void otherDialog.bye().catch(() => undefined);
-    answerRelaying();
-    options.onEnd?.({ by, cause });
-  };
+    this.#answerRelaying();
+    this.#options.onEnd?.({ by, cause });
+  }
 
-  const relayRequest = (from: Leg, to: Leg, incoming: IncomingRequest): void => {
+  #relayRequest(from: Leg, to: Leg, incoming: IncomingRequest): void {
+    const options = this.#options;
     const request = incoming.request;
-    received(from, request);
+    this.#received(from, request);
     const target = dialogOf(to);
     const content = relayedContent(request);
     options.relayRequest?.(content, { request, from, to });
-    relaying.add(incoming);
+    this.#relaying.add(incoming);
     afterHook(
       () => options.relayInDialog?.(content, { message: request, request, from, to }),
-      () => send(from, to, incoming, target, content),
+      () => this.#send(from, to, incoming, target, content),
       (error) => {
         // The rewrite failed: the request goes no further, its sender gets the error's status.
-        relaying.delete(incoming);
+        this.#relaying.delete(incoming);
         if (!incoming.answered) incoming.respond(statusOfHookError(error));
       },
     );
-  };
+  }
 
   /** Sends the request of `incoming` (rewritten as `content`) on `target`, and its final response back. */
-  const send = (from: Leg, to: Leg, incoming: IncomingRequest, target: Dialog, content: RelayedContent): void => {
+  #send(from: Leg, to: Leg, incoming: IncomingRequest, target: Dialog, content: RelayedContent): void {
+    const options = this.#options;
+    const relaying = this.#relaying;
     const request = incoming.request;
     if (incoming.answered) {
       // Answered 487 while its hook ran: the call ended (§15.1.2).
@@ -169,7 +190,7 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
         if (isInvite && success) target.ack(otherSeq);
         return;
       }
-      if (isInvite && success) acks.get(from)?.set(request.cseq.seq, otherSeq);
+      if (isInvite && success) this.#acks.get(from)?.set(request.cseq.seq, otherSeq);
       incoming.respond(response.status, {
         headers: back.headers,
         ...(back.reason === undefined ? {} : { reason: back.reason }),
@@ -177,7 +198,7 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
       });
     };
     const onFinal = (response: SipResponse): void => {
-      received(to, response);
+      this.#received(to, response);
       if (timedOut && !incoming.answered) {
         // Timer C: the other leg's re-INVITE was cancelled; the requester's session stays as it was (§14.1).
         relaying.delete(incoming);
@@ -212,55 +233,40 @@ export function pairLegs(a: Leg, b: Leg, options: PairOptions = {}): LegPair {
       // §14.1: the other leg has an INVITE pending: 491; a dialog gone: 481.
       incoming.respond(isDialogError(e, 'DIALOG_ERR_REQUEST_PENDING') ? 491 : isDialogError(e, 'DIALOG_ERR_TERMINATED') ? 481 : 500);
     }
-  };
+  }
 
-  const relayAck = (from: Leg, to: Leg, ack: SipRequest): void => {
-    const waiting = acks.get(from);
+  #relayAck(from: Leg, to: Leg, ack: SipRequest): void {
+    const options = this.#options;
+    const waiting = this.#acks.get(from);
     const otherSeq = waiting?.get(ack.cseq.seq);
     if (otherSeq === undefined) return;
     waiting?.delete(ack.cseq.seq);
-    received(from, ack);
+    this.#received(from, ack);
     const content = relayedContent(ack);
     options.relayRequest?.(content, { request: ack, from, to });
     // §13.2.2.4: the other leg's ACK, end to end, with the body of this one (the answer in a late offer); as it stands when its rewrite failed.
     const sendAck = (): void => void dialogOf(to).ack(otherSeq, { headers: content.headers, ...(content.body === undefined ? {} : { body: content.body }) });
     afterHook(() => options.relayInDialog?.(content, { message: ack, request: ack, from, to }), sendAck, sendAck);
-  };
+  }
 
-  const listen = (leg: Leg, other: Leg): void => {
+  #listen(leg: Leg, other: Leg): void {
     dialogOf(leg).onEvent((event) => {
       switch (event.kind) {
         case 'request':
-          relayRequest(leg, other, event.request);
+          this.#relayRequest(leg, other, event.request);
           return;
         case 'ack':
-          relayAck(leg, other, event.ack);
+          this.#relayAck(leg, other, event.ack);
           return;
         case 'bye':
-          end(leg, 'RemoteBye');
+          this.#end(leg, 'RemoteBye');
           return;
         case 'terminated':
-          if (event.cause !== 'LocalBye') end(leg, event.cause);
+          if (event.cause !== 'LocalBye') this.#end(leg, event.cause);
           return;
         case 'confirmed':
           return;
       }
     });
-  };
-  listen(a, b);
-  listen(b, a);
-
-  return {
-    a,
-    b,
-    hangUp(): void {
-      if (ended) return;
-      ended = true;
-      for (const leg of [a, b]) {
-        const d = dialogOf(leg);
-        if (!d.terminated) void d.bye().catch(() => undefined);
-      }
-      answerRelaying();
-    },
-  };
+  }
 }

@@ -4,7 +4,7 @@
  * when no 2xx came within the timeout, that leg is cancelled (RFC 3261
  * §9.1) and the INVITE goes to the next target.
  */
-import type { Clock, ClockTimer } from '../clock.js';
+import type { Clock, ClockTimer } from '@sipbreakout/sip-core';
 import type { B2buaCall } from './b2bua-call.js';
 import type { Leg, LegTarget } from './leg.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ClientInvite } from '../../src/dialog/client-invite.js';
+import type { ClientInvite } from '@sipbreakout/sip-core';
 import { SDP_A, SDP_B, answerWith, b2bua, bodyOf, newInvite, requests, starts, world } from './harness.js';
 
 function setup(options: { delay?: number; seed?: number } = {}) {
@@ -201,7 +201,7 @@ describe('B2buaCall: within the established call', () => {
 describe('parallel fork and sequential fallback', () => {
   it('ends a fork with the first 2xx; the other answer is ACKed and BYEd (§13.2.2.4)', async () => {
     const { w, alice, core, bob, tas } = setup({ delay: 10 });
-    const { parallelFork } = await import('../../src/dialog/parallel-fork.js');
+    const { parallelFork } = await import('../src/parallel-fork.js');
     answerWith(tas, [[180, 0], [200, 80]], w.clock, SDP_B.replace('bob', 'tas'));
     answerWith(bob, [[180, 0], [200, 85]], w.clock);
     const calls = b2bua(core, (call) => parallelFork(call, [{ destination: tas.destination, name: 'tas' }, { destination: bob.destination, name: 'bob' }]));
@@ -216,7 +216,7 @@ describe('parallel fork and sequential fallback', () => {
 
   it('cancels the slower fork when it has not answered', async () => {
     const { w, alice, core, bob, tas } = setup();
-    const { parallelFork } = await import('../../src/dialog/parallel-fork.js');
+    const { parallelFork } = await import('../src/parallel-fork.js');
     answerWith(tas, [[180, 0], [200, 80]], w.clock);
     answerWith(bob, [[180, 0]], w.clock);
     b2bua(core, (call) => parallelFork(call, [{ destination: tas.destination, name: 'tas' }, { destination: bob.destination, name: 'bob' }]));
@@ -229,7 +229,7 @@ describe('parallel fork and sequential fallback', () => {
 
   it('falls back to the next target on 486', async () => {
     const { w, alice, core, bob, tas } = setup();
-    const { sequentialFallback } = await import('../../src/dialog/sequential-fallback.js');
+    const { sequentialFallback } = await import('../src/sequential-fallback.js');
     answerWith(bob, [[180, 0], [486, 30]], w.clock);
     answerWith(tas, [[200, 10]], w.clock);
     b2bua(core, (call) => sequentialFallback(call, { clock: w.clock, targets: [{ destination: bob.destination, name: 'bob' }, { destination: tas.destination, name: 'tas' }], timeoutMs: 5000 }));
@@ -243,7 +243,7 @@ describe('parallel fork and sequential fallback', () => {
 
   it('falls back to the next target when the first does not answer in time, cancelling it', async () => {
     const { w, alice, core, bob, tas } = setup();
-    const { sequentialFallback } = await import('../../src/dialog/sequential-fallback.js');
+    const { sequentialFallback } = await import('../src/sequential-fallback.js');
     answerWith(bob, [[180, 0]], w.clock);
     answerWith(tas, [[200, 10]], w.clock);
     b2bua(core, (call) => sequentialFallback(call, { clock: w.clock, targets: [{ destination: bob.destination, name: 'bob' }, { destination: tas.destination, name: 'tas' }], timeoutMs: 5000 }));
@@ -258,7 +258,7 @@ describe('parallel fork and sequential fallback', () => {
 
   it('relays the last failure when every target failed', async () => {
     const { w, alice, core, bob, tas } = setup();
-    const { sequentialFallback } = await import('../../src/dialog/sequential-fallback.js');
+    const { sequentialFallback } = await import('../src/sequential-fallback.js');
     answerWith(bob, [[486, 10]], w.clock);
     answerWith(tas, [[603, 10]], w.clock);
     b2bua(core, (call) => sequentialFallback(call, { clock: w.clock, targets: [{ destination: bob.destination }, { destination: tas.destination }] }));

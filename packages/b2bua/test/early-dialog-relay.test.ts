@@ -7,11 +7,7 @@
  * PRACK itself only where one side cannot do it reliably.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientInviteEvent } from '../../src/dialog/client-invite.js';
-import type { Dialog } from '../../src/dialog/dialog.js';
-import type { ServerInvite } from '../../src/dialog/server-invite.js';
-import { parseRSeq } from '../../src/dialog/reliable-provisional.js';
-import { NULL_SESSION_UUID, type SipResponse } from '../../src/index.js';
+import { NULL_SESSION_UUID, parseRSeq, type ClientInviteEvent, type Dialog, type ServerInvite, type SipResponse } from '@sipbreakout/sip-core';
 import { SDP_A, SDP_B, type Agent, type World, b2bua, bodyOf, newInvite, requests, starts, world } from './harness.js';
 
 const sdp: Array<readonly [string, string]> = [['Content-Type', 'application/sdp']];

@@ -5,12 +5,7 @@
  * outgoing leg, Max-Forwards minus one, Session-ID (RFC 7989), and the
  * choice of the final response when every leg failed.
  */
-import { SipRequest, type SipMessage, type SipResponse } from '../message.js';
-import { serializeNameAddress } from '../name-address.js';
-import { randomUuidHex } from '../random-hex.js';
-import { createTag } from '../transaction/transaction-messages.js';
-import { parseUri, type Uri } from '../uri.js';
-import { DialogError } from './dialog-error.js';
+import { DialogError, NULL_SESSION_UUID, SipRequest, createTag, parseUri, serializeNameAddress, type SipMessage, type SipResponse, type Uri } from '@sipbreakout/sip-core';
 
 /**
  * Header fields that belong to one leg's dialog or transaction, or that the
@@ -101,14 +96,6 @@ export function afterHook(run: () => void | PromiseLike<void>, go: () => void, f
   }
   if (isPromiseLike(result)) Promise.resolve(result).then(go, failed);
   else go();
-}
-
-/** The RFC 7989 §4 null UUID, for the `remote` of a Session-ID the other side has not set yet. */
-export const NULL_SESSION_UUID = '00000000000000000000000000000000';
-
-/** A new Session-ID UUID: 32 lower-case hex digits (RFC 7989 §4). */
-export function createSessionUuid(): string {
-  return randomUuidHex();
 }
 
 /** Max-Forwards for the next leg: one less than the request's (70 when absent, §8.1.1.6). */

@@ -8,8 +8,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { B2buaCall } from '../../src/dialog/b2bua-call.js';
-import type { Dialog } from '../../src/dialog/dialog.js';
+import type { Dialog } from '@sipbreakout/sip-core';
+import { B2buaCall } from '../src/b2bua-call.js';
 import { answerWith, newInvite, serializeMessage, starts, world } from './harness.js';
 
 setFlagsFromString('--expose-gc');

@@ -9,13 +9,9 @@
  * RSeq and CSeq; a PRACK of a response the callee did not send reliably is
  * answered here.
  */
-import type { SipMessage, SipRequest, SipResponse } from '../message.js';
-import type { Dialog } from './dialog.js';
-import { isDialogError } from './dialog-error.js';
-import type { IncomingRequest } from './incoming-request.js';
+import { isDialogError, parseRAck, type Dialog, type IncomingRequest, type SipMessage, type SipRequest, type SipResponse } from '@sipbreakout/sip-core';
 import type { Leg } from './leg.js';
 import type { RelayHooks } from './leg-pair.js';
-import { parseRAck } from './reliable-provisional.js';
 import { afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
 
 /** What the relay needs from its call. */

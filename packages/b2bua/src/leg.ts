@@ -3,14 +3,8 @@
  * dialog it set up. Each leg is a UA of its own (RFC 3261 §6, "back-to-back
  * user agent"): its own Via, Call-ID, tags, Contact and CSeq.
  */
-import type { SipMessage, SipRequest } from '../message.js';
-import type { Destination } from '../transport/transport.js';
-import type { Uri } from '../uri.js';
-import type { ClientInvite } from './client-invite.js';
-import type { Dialog } from './dialog.js';
-import { createSessionUuid } from './relay-message.js';
-import type { ServerInvite } from './server-invite.js';
-import { senderSessionUuid } from './session-uuids.js';
+import { createSessionUuid, type ClientInvite, type Destination, type Dialog, type ServerInvite, type SipMessage, type SipRequest, type Uri } from '@sipbreakout/sip-core';
+import { senderSessionUuid } from './session-id-policy.js';
 
 /** Where an outgoing leg goes. */
 export interface LegTarget {

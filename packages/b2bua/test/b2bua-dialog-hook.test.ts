@@ -7,10 +7,8 @@
  * whose hook is still running when the call ends gets 487 (§15.1.2).
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientInvite } from '../../src/dialog/client-invite.js';
-import type { Dialog } from '../../src/dialog/dialog.js';
-import type { RelayHooks } from '../../src/dialog/leg-pair.js';
-import type { ServerInvite } from '../../src/dialog/server-invite.js';
+import type { ClientInvite, Dialog, ServerInvite } from '@sipbreakout/sip-core';
+import type { RelayHooks } from '../src/leg-pair.js';
 import { SDP_A, SDP_B, answerWith, b2bua, bodyOf, newInvite, requests, starts, world, type World } from './harness.js';
 
 const sdp: Array<readonly [string, string]> = [['Content-Type', 'application/sdp']];
@@ -52,7 +50,7 @@ function setup(hooks: (w: World) => RelayHooks, plan: ReadonlyArray<readonly [nu
   return { w, alice, core, bob, calls, bobInvites, call };
 }
 
-describe('pairLegs: relayInDialog that returns a promise', () => {
+describe('LegPair: relayInDialog that returns a promise', () => {
   it('holds a re-INVITE without SDP, its 2xx (the offer) and the ACK (the answer) for the hook, and relays what it rewrote', async () => {
     const seen: string[] = [];
     const { w, bob, bobInvites, call } = setup((world) => ({ relayInDialog: slowRewriter(world, seen) }));

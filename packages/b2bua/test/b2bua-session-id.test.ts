@@ -7,9 +7,7 @@
  * the null UUID for a side it does not know yet.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientInvite } from '../../src/dialog/client-invite.js';
-import type { ServerInvite } from '../../src/dialog/server-invite.js';
-import { NULL_SESSION_UUID, type SipMessage } from '../../src/index.js';
+import { NULL_SESSION_UUID, type ClientInvite, type ServerInvite, type SipMessage } from '@sipbreakout/sip-core';
 import { SDP_A, SDP_B, answerWith, b2bua, newInvite, requests, starts, world, type Agent } from './harness.js';
 
 const A = 'a0000000000000000000000000000001';

@@ -1,5 +1,5 @@
 /**
- * pairLegs when a request relayed between the legs meets the end of the
+ * LegPair when a request relayed between the legs meets the end of the
  * call: the status that ends one leg's dialog (481) still reaches the
  * caller, a request pending when the call ends gets 487 (RFC 3261 §15.1.2)
  * instead of no answer, and a 2xx to a relayed re-INVITE that arrives after
@@ -7,8 +7,7 @@
  * on the core (or the peer retransmitting) before.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientInvite } from '../../src/dialog/client-invite.js';
-import type { IncomingRequest } from '../../src/dialog/incoming-request.js';
+import type { ClientInvite, IncomingRequest } from '@sipbreakout/sip-core';
 import { SDP_A, SDP_B, answerWith, b2bua, newInvite, requests, starts, world } from './harness.js';
 
 function established() {
@@ -27,7 +26,7 @@ function established() {
 
 const open = (agent: { layer: { transactions: { size: { client: number; server: number } } } }): number => agent.layer.transactions.size.client + agent.layer.transactions.size.server;
 
-describe('pairLegs: a relayed request and the end of the call', () => {
+describe('LegPair: a relayed request and the end of the call', () => {
   it('relays a 481 to a relayed INFO before ending the call: the caller gets 481, then BYE (§12.2.1.2)', async () => {
     const { w, alice, bob, ended, aliceDialog, bobDialog } = established();
     bobDialog.onEvent((e) => e.kind === 'request' && e.request.respond(481));

@@ -5,7 +5,7 @@
  * cancelled (a late 2xx of theirs is ACKed and BYEd, RFC 3261 §13.2.2.4);
  * a CANCEL of the caller becomes a CANCEL of every outgoing leg not yet
  * answered (the caller's INVITE gets 487, §9.2); once answered, the two
- * legs are joined by {@link pairLegs}. The `relaySetupResponse` hook may
+ * legs are joined by a {@link LegPair}. The `relaySetupResponse` hook may
  * take its time (an SDP answer rewritten by a media relay): a response to
  * the caller then waits for its promise, and the later ones wait behind it.
  *
@@ -16,79 +16,14 @@
  * §16.6 step 11). Everything the call sends carries the session's
  * Session-ID (RFC 7989).
  */
-import type { SipMessage, SipRequest, SipResponse } from '../message.js';
-import { createResponse } from '../transaction/transaction-messages.js';
-import type { ClientInviteEvent } from './client-invite.js';
-import type { Dialog } from './dialog.js';
-import type { DialogLayer } from './dialog-layer.js';
+import { DialogError, createResponse, parseRSeq, type ClientInviteEvent, type Dialog, type DialogLayer, type ServerInvite, type SipMessage, type SipResponse } from '@sipbreakout/sip-core';
+import type { B2buaCallEvent, B2buaCallOptions, B2buaCallStateName, B2buaHooks, LegFailurePolicy } from './b2bua-call-types.js';
+import { CallerRelay } from './caller-relay.js';
 import { EarlyDialogRelay } from './early-dialog-relay.js';
 import { Leg, type LegTarget } from './leg.js';
-import { type LegPair, type PairEnd, type RelayHooks, pairLegs } from './leg-pair.js';
-import { parseRSeq } from './reliable-provisional.js';
-import { NULL_SESSION_UUID, type RelayedContent, chooseFinalResponse, createOutgoingInvite, isPromiseLike, relayedContent, statusOfHookError } from './relay-message.js';
-import type { ServerInvite } from './server-invite.js';
-import { sessionIdValue } from './session-uuids.js';
-import { DialogError } from './dialog-error.js';
-
-/** Where a B2BUA call stands. */
-export type B2buaCallStateName = 'Trying' | 'Answered' | 'Failed' | 'Cancelled' | 'Ended';
-
-/** What a B2BUA call tells its user. */
-export type B2buaCallEvent =
-  | { readonly kind: 'legStarted'; readonly leg: Leg }
-  | { readonly kind: 'legFailed'; readonly leg: Leg; readonly response: SipResponse }
-  | { readonly kind: 'answered'; readonly leg: Leg }
-  /** Every leg failed: `response` is what the caller got. */
-  | { readonly kind: 'failed'; readonly status: number }
-  /** The caller cancelled before an answer. */
-  | { readonly kind: 'cancelled' }
-  | { readonly kind: 'ended'; readonly end: PairEnd };
-
-/** Hooks of a B2BUA call: rewrite what is sent on each leg. */
-export interface B2buaHooks extends RelayHooks {
-  /** The INVITE of an outgoing leg before it is sent: rewrite its Request-URI, header fields, SDP. */
-  readonly outgoingInvite?: (request: SipRequest, context: { readonly incoming: SipRequest; readonly target: LegTarget }) => void;
-  /**
-   * While the call is set up, a provisional or final response of an
-   * outgoing leg about to be relayed to the caller, after `relayResponse`,
-   * when rewriting it takes time (an SDP answer through a media relay): the
-   * response waits for the promise, and the later ones wait behind it. A
-   * promise that rejects: a provisional response is not relayed; a final
-   * non-2xx is relayed as it stands; a 2xx is not: the caller gets the
-   * error's `status` (a number 300-699 it carries, else 500), the answered
-   * leg an ACK and a BYE, and the call fails.
-   */
-  readonly relaySetupResponse?: (content: RelayedContent, context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg }) => void | PromiseLike<void>;
-}
-
-/**
- * How a response relayed to the caller ended: sent (`response` as sent),
- * not sent because the caller's INVITE was answered already, left out (a
- * provisional response whose hook failed), or its hook failed.
- */
-type CallerRelayOutcome =
-  | { readonly kind: 'sent'; readonly response: SipResponse }
-  | { readonly kind: 'callerGone' }
-  | { readonly kind: 'skipped' }
-  | { readonly kind: 'hookFailed'; readonly error: unknown };
-
-/**
- * What to do when an outgoing leg fails (a final non-2xx) while no leg has
- * answered: `'continue'` lets the call carry on (another leg was or will be
- * started), `'default'` lets the call fail when no leg is left.
- */
-export type LegFailurePolicy = (leg: Leg, response: SipResponse) => 'continue' | 'default';
-
-/** Options of {@link B2buaCall}. */
-export interface B2buaCallOptions {
-  readonly hooks?: B2buaHooks;
-  /**
-   * Timer C of the call's outgoing INVITEs and of the re-INVITEs relayed
-   * between its legs (RFC 3261 §16.6 step 11), ms. Default: the dialog
-   * layer's ({@link DialogLayer.timerC}, 180,000).
-   */
-  readonly timerC?: number;
-}
+import { LegPair } from './leg-pair.js';
+import { chooseFinalResponse, createOutgoingInvite, statusOfHookError } from './relay-message.js';
+import { towardCallee, towardCaller } from './session-id-policy.js';
 
 /** One B2BUA call. */
 export class B2buaCall {
@@ -104,8 +39,8 @@ export class B2buaCall {
   #provisionalSent = false;
   /** Outgoing legs that got their final response (or a 2xx after their CANCEL). */
   readonly #settled = new Set<Leg>();
-  /** The last response to the caller still waiting for its hook: later ones are queued behind it. */
-  #toCaller: Promise<void> | undefined;
+  /** The responses relayed to the caller while the call is set up, in order. */
+  readonly #toCaller: CallerRelay;
   /** {@link hangUp} was asked while the answer waited for its hook. */
   #hangUpPending = false;
   /** Set by helpers that start legs later (fallback): decides on a leg's failure. */
@@ -128,11 +63,20 @@ export class B2buaCall {
     this.incoming.learnSessionUuid(invite.request);
     this.sessionId = this.incoming.ensureSessionUuid();
     this.#stampSessionIds();
+    this.#toCaller = new CallerRelay({
+      incoming: this.incoming,
+      hooks: () => this.#hooks,
+      callerUuid: () => this.#callerUuid,
+      facing: (from) => {
+        this.#facing = from;
+        this.#stampSessionIds();
+      },
+    });
     this.#early = new EarlyDialogRelay({
       incoming: this.incoming,
       hooks: () => this.#hooks,
       received: (leg, message) => this.#received(leg, message),
-      callerQueue: () => this.#toCaller,
+      callerQueue: () => this.#toCaller.queue,
     });
     invite.onEvent((event) => {
       if (event.kind === 'cancelled' || event.kind === 'byeBeforeAnswer') this.#onCallerCancelled();
@@ -152,11 +96,16 @@ export class B2buaCall {
    * leg for the caller, with that leg's endpoint's UUID once known.
    */
   #stampSessionIds(): void {
-    const caller = this.incoming.sessionUuid ?? this.sessionId;
-    if (this.incoming.side.kind === 'incoming') this.incoming.side.invite.sessionId = { local: this.#facing?.sessionUuid ?? NULL_SESSION_UUID, remote: caller };
+    const caller = this.#callerUuid;
+    if (this.incoming.side.kind === 'incoming') this.incoming.side.invite.sessionId = towardCaller(this.#facing, caller);
     for (const leg of this.#legs) {
-      if (leg.side.kind === 'outgoing') leg.side.invite.sessionId = { local: caller, remote: leg.sessionUuid ?? NULL_SESSION_UUID };
+      if (leg.side.kind === 'outgoing') leg.side.invite.sessionId = towardCallee(caller, leg);
     }
+  }
+
+  /** The caller's UUID as last learnt, else the one the call took for it. */
+  get #callerUuid(): string {
+    return this.incoming.sessionUuid ?? this.sessionId;
   }
 
   /** Where the call stands. */
@@ -231,71 +180,6 @@ export class B2buaCall {
     this.#fail(createResponse(this.incoming.request, status));
   }
 
-  /**
-   * Relays `response` of the outgoing leg `from` to the caller through the
-   * `relayResponse` and `relaySetupResponse` hooks. A hook's promise, or one still pending before it,
-   * defers the response (and its hook) until the ones before it are sent;
-   * `done` hears how it ended.
-   */
-  #relayToCaller(status: number, response: SipResponse, from: Leg, done?: (outcome: CallerRelayOutcome) => void, reliable = false): void {
-    if (this.incoming.side.kind !== 'incoming') return;
-    const serverInvite = this.incoming.side.invite;
-    const hooks = this.#hooks;
-    const content: RelayedContent = relayedContent(response);
-    if (!response.headers.has('Session-ID')) {
-      // RFC 7989 §7: an endpoint that sent no Session-ID gets a UUID assigned to stand for it, on everything said for it.
-      content.headers.push(['Session-ID', sessionIdValue({ local: from.ensureSessionUuid(), remote: this.incoming.sessionUuid ?? this.sessionId })]);
-    }
-    this.#facing = from;
-    this.#stampSessionIds();
-    const send = (): CallerRelayOutcome => {
-      if (serverInvite.state !== 'Proceeding') return { kind: 'callerGone' };
-      const sent = serverInvite.respond(status, {
-        headers: content.headers,
-        ...(content.reason === undefined ? {} : { reason: content.reason }),
-        ...(content.body === undefined ? {} : { body: content.body }),
-        ...(reliable && serverInvite.supportsReliableProvisional ? { reliable: true } : {}),
-      });
-      return { kind: 'sent', response: sent };
-    };
-    const rewrite = (): void | PromiseLike<void> => {
-      const context = { response, from, to: this.incoming };
-      hooks.relayResponse?.(content, context);
-      return hooks.relaySetupResponse?.(content, context);
-    };
-    const settle = (error: unknown): CallerRelayOutcome => {
-      // A provisional response whose hook failed is left out; a failure is still the call's outcome.
-      if (status >= 300) return send();
-      return status < 200 ? { kind: 'skipped' } : { kind: 'hookFailed', error };
-    };
-    if (this.#toCaller === undefined) {
-      if (serverInvite.state !== 'Proceeding') return done?.({ kind: 'callerGone' });
-      const rewriting = rewrite();
-      if (!isPromiseLike(rewriting)) {
-        const outcome = send();
-        done?.(outcome);
-        return;
-      }
-      this.#queueToCaller(Promise.resolve(rewriting).then(send, settle), done);
-      return;
-    }
-    this.#queueToCaller(
-      this.#toCaller.then(() => (serverInvite.state === 'Proceeding' ? Promise.resolve(rewrite()).then(send, settle) : { kind: 'callerGone' as const })),
-      done,
-    );
-  }
-
-  #queueToCaller(outcome: Promise<CallerRelayOutcome>, done: ((outcome: CallerRelayOutcome) => void) | undefined): void {
-    const queued: Promise<void> = outcome.then(
-      (o) => done?.(o),
-      (error: unknown) => done?.({ kind: 'hookFailed', error }),
-    );
-    this.#toCaller = queued;
-    void queued.finally(() => {
-      if (this.#toCaller === queued) this.#toCaller = undefined;
-    });
-  }
-
   #onLegEvent(leg: Leg, event: ClientInviteEvent): void {
     if (event.kind !== 'provisional') this.#settled.add(leg);
     if (event.kind === 'provisional' || event.kind === 'answered') this.#received(leg, event.response);
@@ -337,7 +221,7 @@ export class B2buaCall {
       return;
     }
     this.#provisionalSent = true;
-    this.#relayToCaller(
+    this.#toCaller.relay(
       response.status,
       response,
       leg,
@@ -357,7 +241,7 @@ export class B2buaCall {
     // The first 2xx wins; the other legs are cancelled.
     for (const other of this.#legs) if (other !== leg) this.cancelLeg(other);
     const outgoingSeq = leg.side.invite.request.cseq.seq;
-    this.#relayToCaller(response.status, response, leg, (outcome) => {
+    this.#toCaller.relay(response.status, response, leg, (outcome) => {
       if (outcome.kind === 'sent') return this.#join(leg, outgoingSeq);
       // The caller cannot take this answer (it cancelled meanwhile, or the hook failed): the answered leg is ended (§13.2.2.4).
       const dialog = leg.dialog;
@@ -384,7 +268,7 @@ export class B2buaCall {
     const kept = new Set<Dialog>();
     for (const l of [this.incoming, leg]) if (l.dialog !== undefined) kept.add(l.dialog);
     this.#early.stop(kept);
-    this.#pair = pairLegs(this.incoming, leg, {
+    this.#pair = new LegPair(this.incoming, leg, {
       ...this.#hooks,
       timerC: this.#timerC,
       pendingAcks: [{ on: this.incoming, seq: this.incoming.request.cseq.seq, otherSeq: outgoingSeq }],
@@ -414,7 +298,7 @@ export class B2buaCall {
     if (this.failurePolicy?.(leg, response) === 'continue') return;
     if (this.pendingLegs.length > 0) return;
     const chosen = chooseFinalResponse(this.#failures.filter((r) => r.status !== 487)) ?? response;
-    this.#relayToCaller(chosen.status, chosen, leg);
+    this.#toCaller.relay(chosen.status, chosen, leg);
     this.#state = 'Failed';
     this.#listener?.({ kind: 'failed', status: chosen.status });
   }

@@ -6,7 +6,7 @@
  * who cancels while the 2xx waits gets 487 and the answered leg a BYE.
  */
 import { describe, expect, it } from 'vitest';
-import type { B2buaCallEvent } from '../../src/dialog/b2bua-call.js';
+import type { B2buaCallEvent } from '../src/b2bua-call-types.js';
 import { SDP_B, answerWith, b2bua, bodyOf, newInvite, requests, starts, world, type World } from './harness.js';
 
 /** Advances the manual clock in 5 ms steps, letting promise callbacks run between steps. */

@@ -3,16 +3,12 @@
  * as callee, over UDP on loopback, bounded in calls and time. SIPp must be
  * installed: without it these tests fail.
  */
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SystemClock } from '../../src/clock.js';
-import { B2buaCall } from '../../src/dialog/b2bua-call.js';
-import { DialogLayer } from '../../src/dialog/dialog-layer.js';
-import { TransportLayer } from '../../src/transport/transport-layer.js';
-import { UdpTransport } from '../../src/transport/udp-transport.js';
-import { requireSipp, runSipp, sippPorts, withTimewait } from '@sipbreakout/test-peers';
+import { DialogLayer, SystemClock, TransportLayer, UdpTransport } from '@sipbreakout/sip-core';
+import { B2buaCall } from '../../src/b2bua-call.js';
+import { requireSipp, runSipp, sippPorts, sippScenario, withTimewait } from '@sipbreakout/test-peers';
 
-const scenario = (name: string): string => fileURLToPath(new URL(`./scenarios/${name}`, import.meta.url));
+const scenario = sippScenario;
 
 interface Core {
   readonly layer: DialogLayer;
