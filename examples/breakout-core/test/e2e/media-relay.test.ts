@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRtpengine, type Rtpengine } from '@sipbreakout/test-peers';
-import { NgClient } from '../../src/media-relay/ng-client.js';
+import { NgClient } from '@sipbreakout/media';
 import { ALICE, BOB, expectPassed, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
 import { sample } from '../support/core-process.js';
 import { alice, bob, loggedMessages, received, scenario } from '../support/sip-peers.js';
