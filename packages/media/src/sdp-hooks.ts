@@ -115,7 +115,7 @@ const isTlsTarget = (target: MediaLegTarget): boolean => target.destination.prot
 
 const codeOf = (error: unknown): string => (isMediaRelayError(error) ? error.code : 'MEDIA_RELAY_ERR_SOCKET');
 
-/** The media relay of the core: one {@link CallMediaRelay} per call. */
+/** The media relay: one {@link CallMediaRelay} per call, all through one ng client. */
 export class MediaRelay {
   readonly #o: MediaRelayOptions;
 
