@@ -8,6 +8,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { startSipBreakoutServer, type SipBreakoutServer } from '@sipbreakout/grpc-api';
+import { MediaRelay, NgClient } from '@sipbreakout/media';
 import { resolveSipUri } from '@sipbreakout/sip-core';
 import { setUpApiAuth, type ApiAuth } from './api-auth.js';
 import { parseIpPort, type CoreConfig } from './config-schema.js';
@@ -18,8 +19,6 @@ import { grpcDialHost, loadGrpcTls, type GrpcClientTls, type GrpcTls } from './g
 import { openStore, type OpenedStore } from './open-store.js';
 import { startOperationsHttpServer, type HealthReport, type OperationsHttpServer } from './operations-http-server.js';
 import { CallController } from './call-controller.js';
-import { NgClient } from './media-relay/ng-client.js';
-import { MediaRelay } from './media-relay/sdp-hooks.js';
 import { Leg2Table } from './leg2-table.js';
 import { startSipStack, type SipStack } from './sip-stack.js';
 import { SystemDnsLookup } from './system-dns-lookup.js';

@@ -10,6 +10,7 @@
  */
 import type { Logger } from 'pino';
 import { decide, type CallOrigin, type Leg2, type Leg2Record, type Leg4, type Plan, type Registration, type RouteType } from '@sipbreakout/routing';
+import type { MediaRelay } from '@sipbreakout/media';
 import type { RegistrationStore } from '@sipbreakout/registrar';
 import { B2buaCall, type B2buaHooks, sequentialFallback, type Leg, type LegTarget } from '@sipbreakout/b2bua';
 import {
@@ -26,7 +27,6 @@ import type { CoreConfig } from './config-schema.js';
 import type { CoreMetrics } from './core-metrics.js';
 import { lazyChild } from './lazy-logger.js';
 import type { Leg2Table } from './leg2-table.js';
-import type { MediaRelay } from './media-relay/sdp-hooks.js';
 import { sessionIdOf } from './observed-transport.js';
 import { faceOfProtocol } from './sip-stack.js';
 import type { TasConnector } from './tas-connector.js';

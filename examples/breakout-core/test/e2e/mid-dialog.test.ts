@@ -15,6 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, expectPassed, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
+import { parseSdp } from '@sipbreakout/media';
 import { freePort } from '@sipbreakout/test-peers';
 import { alice, bob, headerOf, loggedMessages, received, scenario } from '../support/sip-peers.js';
 
@@ -56,6 +57,12 @@ function responsesTo(log: string, method: string): string[] {
 function bodyOf(message: string): string {
   const at = message.indexOf('\n\n');
   return at < 0 ? '' : message.slice(at + 2);
+}
+
+/** The directions (a=sendrecv, a=sendonly…) the SDP `body` states, at the session level and in its m= sections, read by sdp-transform. */
+function directionsOf(body: string): string[] {
+  const session = parseSdp(body);
+  return [session.direction, ...session.media.map((m) => m.direction)].filter((d): d is NonNullable<typeof d> => d !== undefined);
 }
 
 /** The `tag` parameter of a From or To value. */
@@ -126,7 +133,7 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
     expect(headerOf(bobReInvite ?? '', 'Contact')).toBe(coreContact);
     expect(headerOf(bobReInvite ?? '', 'Content-Type')).toBe('application/sdp');
     expect(bodyOf(bobReInvite ?? '')).toBe(bodyOf(aliceReInvite ?? ''));
-    expect(bodyOf(bobReInvite ?? '')).toContain('a=sendonly');
+    expect(directionsOf(bodyOf(bobReInvite ?? ''))).toContain('sendonly');
 
     // Bob's answer (a=recvonly) reaches Alice in the 200 of her re-INVITE, with the core's Contact.
     const [, aliceReAnswered] = responsesTo(aliceLog, 'INVITE');
@@ -136,7 +143,7 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
     expect(headerOf(aliceReAnswered ?? '', 'Content-Type')).toBe('application/sdp');
     expect(headerOf(aliceReAnswered ?? '', 'Contact')).toBe(coreContact);
     expect(bodyOf(aliceReAnswered ?? '')).toBe(bodyOf(bobReAnswer ?? ''));
-    expect(bodyOf(aliceReAnswered ?? '')).toContain('a=recvonly');
+    expect(directionsOf(bodyOf(aliceReAnswered ?? ''))).toContain('recvonly');
 
     // Alice's ACK of that 200 reaches Bob as the ACK of his dialog's CSeq 2.
     const bobAcks = received(bobLog, 'ACK');
@@ -153,7 +160,7 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
     const [aliceUpdated] = responsesTo(aliceLog, 'UPDATE');
     expect(aliceUpdated?.split('\n')[0]).toBe('SIP/2.0 200 OK');
     expect(headerOf(aliceUpdated ?? '', 'Contact')).toBe(coreContact);
-    expect(bodyOf(aliceUpdated ?? '')).toContain('o=bob 1 3');
+    expect(parseSdp(bodyOf(aliceUpdated ?? '')).origin).toMatchObject({ username: 'bob', sessionId: 1, sessionVersion: 3 });
 
     // INFO (RFC 6086): CSeq 4, its Content-Type and body kept.
     const [bobInfo] = received(bobLog, 'INFO');
@@ -282,7 +289,7 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
       const tasRe200 = sent(tasLog, 'SIP/2.0 200').filter((m) => headerOf(m, 'CSeq') === '2 INVITE')[0];
       expect(aliceRe200?.split('\n')[0]).toBe('SIP/2.0 200 OK');
       expect(bodyOf(aliceRe200 ?? '')).toBe(bodyOf(tasRe200 ?? ''));
-      expect(bodyOf(aliceRe200 ?? '')).toContain('a=recvonly');
+      expect(directionsOf(bodyOf(aliceRe200 ?? ''))).toContain('recvonly');
       expect(received(tasLog, 'ACK').map((m) => headerOf(m, 'CSeq'))).toEqual(['1 ACK', '2 ACK']);
       expect(received(bobLog, 'ACK').map((m) => headerOf(m, 'CSeq'))).toEqual(['1 ACK', '2 ACK']);
 

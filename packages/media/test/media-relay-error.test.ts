@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isMediaRelayError, MEDIA_RELAY_ERROR_CODES, MediaRelayError, type MediaRelayErrorCode } from '../../src/media-relay/media-relay-error.js';
+import { isMediaRelayError, MEDIA_RELAY_ERROR_CODES, MediaRelayError, type MediaRelayErrorCode } from '../src/media-relay-error.js';
 
 describe('MediaRelayError', () => {
   it.each(Object.keys(MEDIA_RELAY_ERROR_CODES) as MediaRelayErrorCode[])('%s is recognised by its code, with a sentence and status 503', (code) => {

@@ -1,6 +1,7 @@
 /**
- * The SDP of a call through the media relay (rtpengine): the hooks the call
- * controller gives its B2BUA call. An INVITE from the mobile side toward a
+ * The SDP of a call through the media relay (rtpengine): the hooks a B2BUA
+ * call is given, wrapped around the call's own (the call as the relay sees
+ * it is in `call-shapes.ts`). An INVITE from the mobile side toward a
  * TAS (leg 2, FORK's and FALLBACK's TAS legs) carries rtpengine's `offer`
  * in WebRTC style, and the TAS's answers (18x, 2xx) go back through
  * `answer` as plain RTP/AVP; an INVITE from a TAS toward the mobile side
@@ -16,18 +17,35 @@
  * same media session in the `relayInDialog` hook: from the caller's side
  * with the session's profile, from the callee's side with the other one.
  */
-import type { Logger } from 'pino';
-import type { B2buaHooks, Leg, LegTarget, RelayedContent } from '@sipbreakout/b2bua';
 import type { SipRequest, SipResponse } from '@sipbreakout/sip-core';
-import type { MediaRelayFailureAction } from '../config-schema.js';
-import { faceOfProtocol } from '../sip-stack.js';
+import type {
+  MediaCallHooks,
+  MediaInDialogContext,
+  MediaLeg,
+  MediaLegTarget,
+  MediaOutgoingInviteContext,
+  MediaRelayedContent,
+  MediaSetupResponseContext,
+} from './call-shapes.js';
 import { isMediaRelayError, MediaRelayError } from './media-relay-error.js';
 import type { NgClient } from './ng-client.js';
 import { SDP_TOWARD_MOBILE, SDP_TOWARD_TAS, type SdpProfile } from './sdp-profiles.js';
 
-
-/** The ng commands the core sends, as the `command` label. */
+/** The ng commands the relay sends, as the `command` label. */
 export type MediaRelayCommand = 'offer' | 'answer' | 'delete';
+
+/**
+ * What the relay does when rtpengine fails, is down or does not answer in
+ * time: `reject` fails the offer or answer (the caller is answered 503),
+ * `passthrough` lets the SDP through unchanged.
+ */
+export type MediaRelayFailureAction = 'reject' | 'passthrough';
+
+/** Where the relay logs (a pino logger fits). */
+export interface MediaRelayLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
 
 /** Options of {@link MediaRelay}. */
 export interface MediaRelayOptions {
@@ -35,19 +53,29 @@ export interface MediaRelayOptions {
   readonly onFailure: MediaRelayFailureAction;
   /** Told of every command sent: `ok`, or the `MEDIA_RELAY_ERR_…` code it failed with. */
   readonly count: (command: MediaRelayCommand, outcome: string) => void;
+  /**
+   * Whether an outgoing leg goes to a TAS (its SDP then WebRTC style). Default:
+   * it goes over TLS, the only transport toward a TAS (RFC 5922: the TAS is
+   * reached by its `sips:` URI), while the mobile side is UDP or TCP.
+   */
+  readonly towardTas?: (target: MediaLegTarget) => boolean;
 }
 
 /** The media relay of one call, from {@link MediaRelay.forCall}. */
 export interface CallMediaRelay {
-  /** `hooks` with the relay's added: each INVITE carries its prepared offer, each answer goes through rtpengine. */
-  wrap(hooks: B2buaHooks): B2buaHooks;
+  /**
+   * `hooks` with the relay's added: each INVITE carries its prepared offer,
+   * each answer goes through rtpengine. The call's own hooks run first, with
+   * the contexts the call gave; the result has the type of `hooks`.
+   */
+  wrap<H extends MediaCallHooks>(hooks: H): H;
   /**
    * Sends the `offer` of every target whose SDP goes through the relay
    * (toward a TAS from the mobile side, toward the mobile side from a TAS).
    * Resolves false when one failed and the policy is `reject`: the caller
    * is to be answered 503, no leg started.
    */
-  prepare(targets: readonly LegTarget[]): Promise<boolean>;
+  prepare(targets: readonly MediaLegTarget[]): Promise<boolean>;
   /** Deletes every media session of the call; one offered later is deleted at once. Idempotent. */
   release(): void;
 }
@@ -82,9 +110,12 @@ function contentTypeOf(headers: ReadonlyArray<readonly [string, string]>): strin
   return undefined;
 }
 
+/** The default of {@link MediaRelayOptions.towardTas}: a leg over TLS goes to a TAS. */
+const isTlsTarget = (target: MediaLegTarget): boolean => target.destination.protocol === 'TLS';
+
 const codeOf = (error: unknown): string => (isMediaRelayError(error) ? error.code : 'MEDIA_RELAY_ERR_SOCKET');
 
-/** The media relay of the core: one {@link CallMediaRelay} per call. */
+/** The media relay: one {@link CallMediaRelay} per call, all through one ng client. */
 export class MediaRelay {
   readonly #o: MediaRelayOptions;
 
@@ -96,10 +127,11 @@ export class MediaRelay {
    * The relay of the call that `incoming` starts; `fromTas`: it came in on
    * the TAS face (a leg 3, an INGRESS call).
    */
-  forCall(context: { readonly incoming: SipRequest; readonly fromTas: boolean; readonly log: Logger }): CallMediaRelay {
+  forCall(context: { readonly incoming: SipRequest; readonly fromTas: boolean; readonly log: MediaRelayLog }): CallMediaRelay {
     const { client, onFailure, count } = this.#o;
+    const towardTas = this.#o.towardTas ?? isTlsTarget;
     const { incoming, fromTas, log } = context;
-    const sessions = new Map<LegTarget, Session>();
+    const sessions = new Map<MediaLegTarget, Session>();
     let released = false;
     let sequence = 0;
     const fromTag = incoming.from.tag ?? 'caller';
@@ -115,14 +147,14 @@ export class MediaRelay {
     };
 
     /** The profile of a target's SDP: toward a TAS from the mobile side, toward the mobile side from a TAS, else none. */
-    const profileOf = (target: LegTarget): SdpProfile | undefined => {
-      const towardTas = faceOfProtocol(target.destination.protocol) === 'tas';
-      if (!fromTas && towardTas) return SDP_TOWARD_TAS;
-      if (fromTas && !towardTas) return SDP_TOWARD_MOBILE;
+    const profileOf = (target: MediaLegTarget): SdpProfile | undefined => {
+      const tas = towardTas(target);
+      if (!fromTas && tas) return SDP_TOWARD_TAS;
+      if (fromTas && !tas) return SDP_TOWARD_MOBILE;
       return undefined;
     };
 
-    const offer = async (target: LegTarget, profile: SdpProfile, sdp: Uint8Array): Promise<boolean> => {
+    const offer = async (target: MediaLegTarget, profile: SdpProfile, sdp: Uint8Array): Promise<boolean> => {
       // One rtpengine call per outgoing leg: FORK's TAS legs each get their own media session.
       const callId = `${incoming.callId}~${++sequence}`;
       try {
@@ -141,14 +173,14 @@ export class MediaRelay {
     };
 
     return {
-      wrap: (hooks) => ({
+      wrap: <H extends MediaCallHooks>(hooks: H): H => ({
         ...hooks,
-        outgoingInvite: (request, ctx) => {
+        outgoingInvite: (request: SipRequest, ctx: MediaOutgoingInviteContext) => {
           hooks.outgoingInvite?.(request, ctx);
           const session = sessions.get(ctx.target);
           if (session !== undefined) request.body = session.offer;
         },
-        relaySetupResponse: (content: RelayedContent, ctx) => {
+        relaySetupResponse: (content: MediaRelayedContent, ctx: MediaSetupResponseContext) => {
           const before = hooks.relaySetupResponse?.(content, ctx);
           const target = ctx.from.side.kind === 'outgoing' ? ctx.from.side.target : undefined;
           const session = target === undefined ? undefined : sessions.get(target);
@@ -169,9 +201,9 @@ export class MediaRelay {
             }
           })();
         },
-        relayInDialog: (content: RelayedContent, ctx) => {
+        relayInDialog: (content: MediaRelayedContent, ctx: MediaInDialogContext) => {
           const before = hooks.relayInDialog?.(content, ctx);
-          const outgoing: Leg = ctx.from.side.kind === 'outgoing' ? ctx.from : ctx.to;
+          const outgoing: MediaLeg = ctx.from.side.kind === 'outgoing' ? ctx.from : ctx.to;
           const session = outgoing.side.kind === 'outgoing' ? sessions.get(outgoing.side.target) : undefined;
           if (session === undefined) return before;
           const side = ctx.from === outgoing ? 'callee' : 'caller';

@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { SystemClock, type Clock, type ClockTimer } from '@sipbreakout/sip-core';
-import { parseBencode, serializeBencode, type BencodeValue, type ParsedBencode } from './bencode.js';
 import { MediaRelayError } from './media-relay-error.js';
+import { parseNgValue, serializeNgValue, type NgReplyValue, type NgValue } from './ng-bencode.js';
 
 /** Where rtpengine listens for ng commands (its `--listen-ng`). */
 export interface NgAddress {
@@ -33,13 +33,13 @@ export interface NgClientOptions {
 }
 
 /** The keys of a request dictionary; keys whose value is undefined are left out. */
-export type NgDictionary = { readonly [key: string]: BencodeValue | undefined };
+export type NgDictionary = { readonly [key: string]: NgValue | undefined };
 
 /** A successful reply: its `result`, `warning` when rtpengine gave one, and the whole dictionary. */
 export interface NgReply {
   readonly result: string;
   readonly warning: string | undefined;
-  readonly dictionary: ReadonlyMap<string, ParsedBencode>;
+  readonly dictionary: ReadonlyMap<string, NgReplyValue>;
 }
 
 /** The rewritten SDP of an `offer` or `answer`. */
@@ -141,7 +141,7 @@ export class NgClient {
     const cookie = `${this.#cookiePrefix}_${++this.#sequence}`;
     let body: Uint8Array;
     try {
-      body = serializeBencode(dictionary as { readonly [key: string]: BencodeValue });
+      body = serializeNgValue(dictionary);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -213,7 +213,7 @@ export class NgClient {
     if (space <= 0) return;
     const cookie = data.subarray(0, space).toString('latin1');
     if (!this.#pending.has(cookie)) return; // a late reply to a request already settled, or a duplicate
-    const parsed = parseBencode(data.subarray(space + 1));
+    const parsed = parseNgValue(data.subarray(space + 1));
     if (!parsed.ok) return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', `reply not bencoded: ${parsed.error.message}`, { cause: parsed.error }));
     const dictionary = parsed.value;
     if (!(dictionary instanceof Map)) return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', 'reply is not a dictionary'));
