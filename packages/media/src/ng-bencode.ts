@@ -10,10 +10,10 @@
  * The package writes a dictionary's keys sorted, as BEP 3 asks (rtpengine
  * does not care about their order), and reads leniently: a truncated string,
  * a leading zero, trailing bytes or a repeated key are read, not refused.
- * One input it cannot read: a string whose length is negative (`-3:`) sends
- * its decoder into an endless loop. The client only decodes a datagram that
- * carries the random cookie of a request it is waiting for, and rtpengine
- * never writes one.
+ * Its decoder, as published, loops forever on a string whose length is
+ * negative (`-3:`): the workspace applies a one-line patch
+ * (`patches/bencode@4.0.1.patch`, pnpm `patchedDependencies`) that refuses
+ * such a length, so no datagram can stall the process.
  */
 import bencode from 'bencode';
 import { MediaRelayError, type MediaRelayErrorCode } from './media-relay-error.js';
