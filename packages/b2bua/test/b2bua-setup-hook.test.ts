@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { B2buaCallEvent } from '../src/b2bua-call-types.js';
-import { SDP_B, answerWith, b2bua, bodyOf, newInvite, requests, starts, world, type World } from './harness.js';
+import { SDP_B, answerWith, audioPortOf, b2bua, bodyOf, newInvite, requests, starts, withAudioPort, world, type World } from './harness.js';
 
 /** Advances the manual clock in 5 ms steps, letting promise callbacks run between steps. */
 async function run(w: World, ms: number): Promise<void> {
@@ -40,7 +40,7 @@ describe('B2buaCall: relaySetupResponse that returns a promise', () => {
       relayResponse: (_content, { response }) => void seen.push(`sync ${response.status}`),
       relaySetupResponse: (content, { response }) => {
         seen.push(`async ${response.status}`);
-        if (response.status === 200) content.body = Buffer.from(SDP_B.replace('5000', '7000'));
+        if (response.status === 200) content.body = Buffer.from(withAudioPort(SDP_B, 7000));
         return after(w, response.status === 180 ? 100 : 20);
       },
     });
@@ -53,7 +53,7 @@ describe('B2buaCall: relaySetupResponse that returns a promise', () => {
     await run(w, 400);
     expect(starts(alice)).toEqual(['180/INVITE', '200/INVITE']);
     expect(seen).toEqual(['sync 180', 'async 180', 'sync 200', 'async 200']);
-    expect(bodyOf(alice.seen[1]!)).toContain('m=audio 7000 ');
+    expect(audioPortOf(alice.seen[1]!)).toBe(7000);
     expect(events).toEqual(['answered']);
     expect(call.state).toBe('Answered');
     // Alice's ACK reaches Bob: the legs are joined.
