@@ -7,8 +7,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allowAnyNumber, allowNumbersByPrefix, TokenVerifier, type ClientNumberPolicy } from '@sipbreakout/grpc-api';
+import { ensureDevSigningKey } from '@sipbreakout/service-kit';
 import type { CoreConfig } from './config-schema.js';
-import { DEV_CLIENT, ensureDevSigningKey, signExampleToken } from './dev-signing-key.js';
+import { DEV_CLIENT, signExampleToken } from './example-token.js';
 
 /** The API's authentication, ready for `startSipBreakoutServer`. */
 export interface ApiAuth {

@@ -9,30 +9,20 @@
  * fails), both at once for FORK, one after the other for FALLBACK.
  */
 import type { Logger } from 'pino';
-import { decide, type CallOrigin, type Leg2, type Leg2Record, type Leg4, type Plan, type Registration, type RouteType } from '@sipbreakout/routing';
+import { decide, type CallOrigin, type Leg2Record, type Plan, type Registration, type RouteType } from '@sipbreakout/routing';
 import type { MediaRelay } from '@sipbreakout/media';
 import type { RegistrationStore } from '@sipbreakout/registrar';
-import { B2buaCall, type B2buaHooks, sequentialFallback, type Leg, type LegTarget } from '@sipbreakout/b2bua';
-import {
-  parseUri,
-  resolveSipUri,
-  SystemClock,
-  type Destination,
-  type DialogLayer,
-  type ServerInvite,
-  type SipUri,
-} from '@sipbreakout/sip-core';
+import { lazyChild, sessionIdOf } from '@sipbreakout/service-kit';
+import { B2buaCall, type B2buaHooks } from '@sipbreakout/b2bua';
+import { parseUri, resolveSipUri, SystemClock, type Clock, type Destination, type DialogLayer, type ServerInvite, type SipUri } from '@sipbreakout/sip-core';
+import { watchCallEvents } from './call-events.js';
 import { calleeOf, callerOf, tasDomainsOf } from './call-parties.js';
 import type { CoreConfig } from './config-schema.js';
 import type { CoreMetrics } from './core-metrics.js';
-import { lazyChild } from './lazy-logger.js';
 import type { Leg2Table } from './leg2-table.js';
-import { sessionIdOf } from './observed-transport.js';
+import { performPlan } from './route-plans/perform-plan.js';
+import { planContext, respond, type TasReach } from './route-plans/plan-context.js';
 import { faceOfProtocol } from './sip-stack.js';
-import type { TasConnector } from './tas-connector.js';
-
-/** The statuses of leg 4 that send a FALLBACK call to the TAS (routing's `fallbackTrigger`: busy, no answer). */
-export const FALLBACK_STATUSES: readonly number[] = [486, 600, 408, 480];
 
 /** The `route_type` label of a call without a registration in its path. */
 export const ROUTE_NONE = 'NONE';
@@ -44,7 +34,8 @@ export interface CallControllerOptions {
   readonly layer: DialogLayer;
   readonly store: Pick<RegistrationStore, 'lookup'>;
   readonly leg2Table: Leg2Table;
-  readonly tas: TasConnector;
+  /** Reaches a leg 2's TAS (the core's `TasConnector`). */
+  readonly tas: TasReach;
   /** `sip.mobile.nextHop`: where leg 4 and direct calls go. */
   readonly nextHop: string;
   readonly routing: CoreConfig['routing'];
@@ -52,7 +43,15 @@ export interface CallControllerOptions {
   readonly retryAfterSeconds: number;
   readonly metrics: CoreMetrics;
   readonly log: Logger;
-  /** The media relay (`mediaRelay.ng` set): SDP toward a TAS in WebRTC style, see media-relay/sdp-hooks.ts. */
+  /** The FALLBACK no-answer timer's clock (default: a {@link SystemClock}). */
+  readonly clock?: Clock | undefined;
+  /**
+   * The time registrations expire on, in ms since the epoch (the
+   * registration store's scale; default `Date.now`): routing's `decide`
+   * ignores a registration expired at this instant.
+   */
+  readonly epochNow?: (() => number) | undefined;
+  /** The media relay (`mediaRelay.ng` set): SDP toward a TAS in WebRTC style, see `@sipbreakout/media`. */
   readonly mediaRelay?: MediaRelay | undefined;
 }
 
@@ -61,10 +60,13 @@ export class CallController {
   readonly #o: CallControllerOptions;
   readonly #nextHop: SipUri;
   readonly #nextHopDestination: Destination;
-  readonly #clock = new SystemClock();
+  readonly #clock: Clock;
+  readonly #epochNow: () => number;
 
   constructor(options: CallControllerOptions) {
     this.#o = options;
+    this.#clock = options.clock ?? new SystemClock();
+    this.#epochNow = options.epochNow ?? Date.now;
     const parsed = parseUri(options.nextHop);
     if (!parsed.ok || parsed.uri.kind !== 'sip') throw new Error(`sip.mobile.nextHop is not a SIP URI: ${options.nextHop}`);
     this.#nextHop = parsed.uri;
@@ -87,7 +89,7 @@ export class CallController {
     const source = invite.transaction.source;
     const face = faceOfProtocol(source.protocol);
     let callerOverride: string | undefined;
-    // Media relay (media-relay/sdp-hooks.ts): its hooks around ours, its offers made in relayed() below.
+    // Media relay (`@sipbreakout/media`): its hooks around ours, its offers made by the plan context's relayed().
     const media = this.#o.mediaRelay?.forCall({ incoming: request, fromTas: face === 'tas', log: parentLog });
     const withMedia = (hooks: B2buaHooks): B2buaHooks => media?.wrap(hooks) ?? hooks;
     const call = new B2buaCall(this.#o.layer, invite, {
@@ -138,7 +140,7 @@ export class CallController {
     const plan = decide(
       { caller, callee, origin, sessionId: call.sessionId, maxForwards: request.maxForwards ?? 70, leg2Match },
       registrations,
-      Date.now(),
+      this.#epochNow(),
       { fallbackTimeoutMs: this.#o.routing.fallbackTimeoutSeconds * 1000 },
     );
     const routeType = routeTypeOf(plan);
@@ -147,154 +149,29 @@ export class CallController {
 
     const forgets: Array<() => void> = [];
     if (media !== undefined) forgets.push(() => media.release());
-    call.onEvent((event) => {
-      switch (event.kind) {
-        case 'legStarted':
-          metrics.callLegs.inc({ leg: legNumber(event.leg), outcome: 'started' });
-          return;
-        case 'legFailed':
-          metrics.callLegs.inc({ leg: legNumber(event.leg), outcome: event.response.status === 487 ? 'cancelled' : 'failed' });
-          return;
-        case 'answered':
-          metrics.callLegs.inc({ leg: legNumber(event.leg), outcome: 'answered' });
-          metrics.calls.inc({ route_type: routeType, outcome: 'answered' });
-          log.info({ leg: event.leg.name }, 'call answered');
-          return;
-        case 'failed':
-          metrics.calls.inc({ route_type: routeType, outcome: 'failed' });
-          log.info({ status: event.status }, 'call failed');
-          for (const forget of forgets.splice(0)) forget();
-          return;
-        case 'cancelled':
-          metrics.calls.inc({ route_type: routeType, outcome: 'cancelled' });
-          log.info('call cancelled by the caller');
-          for (const forget of forgets.splice(0)) forget();
-          return;
-        case 'ended':
-          log.info('call ended');
-          for (const forget of forgets.splice(0)) forget();
-          return;
-      }
-    });
+    watchCallEvents(call, { metrics, log, routeType, forgets });
 
-    const leg4 = (l: Leg4): LegTarget => {
-      if (l.caller !== caller) callerOverride = l.caller;
-      return { name: 'phone', uri: this.#leg4Uri(l.callee), destination: this.#nextHopDestination };
-    };
-    /** Connects to a leg 2's TAS; undefined when it failed (counted and logged). */
-    const connect = async (leg2: Leg2): Promise<LegTarget | undefined> => {
-      const connection = await this.#o.tas.connect(leg2.registration.sipUri);
-      if (!connection.ok) {
-        metrics.tasFailures.inc({ route_type: leg2.registration.routeType, cause: connection.cause });
-        log.warn({ tas: leg2.registration.sipUri, cause: connection.cause, error: connection.message }, 'TAS unreachable');
-        return undefined;
-      }
-      return { name: 'tas', uri: leg2.requestUri, destination: connection.target };
-    };
-    const policyOf = (leg2: Leg2): 'bypass' | 'fail' => {
-      const t = leg2.registration.routeType;
-      return t === 'INGRESS' ? 'fail' : this.#o.routing.tasFailure[t];
-    };
-    const start = (targets: readonly LegTarget[]): void => {
-      if (call.state !== 'Trying') return;
-      for (const target of targets) call.addLeg(target);
-    };
-    /** Media relay: the offers of `targets` first; false when the caller was answered 503 instead (`mediaRelay.onFailure` reject). */
-    const relayed = async (targets: readonly LegTarget[]): Promise<boolean> => {
-      if (media === undefined) return true;
-      const ok = await media.prepare(targets);
-      if (call.state !== 'Trying') return false;
-      if (ok) return true;
-      log.warn('media relay unavailable: 503');
-      respond(invite, 503, 'Media Relay Unavailable');
-      metrics.calls.inc({ route_type: routeType, outcome: 'media_relay_unavailable' });
-      for (const forget of forgets.splice(0)) forget();
-      return false;
-    };
-    const tasFailed = async (leg2: Leg2): Promise<void> => {
-      if (policyOf(leg2) === 'bypass') {
-        log.info('TAS-failure policy bypass: on to the callee');
-        const target = leg4({ caller: leg2.record.caller, callee: leg2.record.callee });
-        if (await relayed([target])) start([target]);
-      } else {
-        respond(invite, 503, 'TAS Unavailable');
-        metrics.calls.inc({ route_type: routeType, outcome: 'tas_unavailable' });
-      }
-    };
-    const record = (leg2: Leg2): void => {
-      forgets.push(leg2Table.record(leg2.record));
-    };
-
-    switch (plan.kind) {
-      case 'reject':
-        log.info({ status: plan.status, code: plan.code }, 'call rejected');
-        respond(invite, plan.status, plan.reason);
-        metrics.calls.inc({ route_type: routeType, outcome: 'rejected' });
-        return;
-      case 'direct':
-      case 'continue-loop':
-      case 'accept-ingress': {
-        const target = leg4(plan.leg4);
-        if (await relayed([target])) start([target]);
-        return;
-      }
-      case 'leg2': {
-        const target = await connect(plan.leg2);
-        if (target === undefined) return tasFailed(plan.leg2);
-        record(plan.leg2);
-        if (await relayed([target])) start([target]);
-        return;
-      }
-      case 'fork': {
-        const targets = await Promise.all(plan.leg2s.map(connect));
-        const reached: LegTarget[] = [];
-        for (const [i, leg2] of plan.leg2s.entries()) {
-          const target = targets[i];
-          if (target !== undefined) {
-            record(leg2);
-            reached.push(target);
-          } else if (policyOf(leg2) === 'fail') {
-            return tasFailed(leg2);
-          }
-        }
-        const first = plan.leg2s[0];
-        if (plan.leg4 === undefined && reached.length === 0 && first !== undefined) return tasFailed(first);
-        if (plan.leg4 !== undefined && plan.fallback !== undefined) {
-          // The callee's FALLBACK TAS applies to leg 4 only: leg 4 runs under the fallback, the FORK TASes beside it.
-          const fallbackTarget = await connect(plan.fallback.leg2);
-          if (fallbackTarget !== undefined) record(plan.fallback.leg2);
-          if (call.state !== 'Trying') return;
-          const inTurn = [leg4(plan.leg4), ...(fallbackTarget === undefined ? [] : [fallbackTarget])];
-          if (!(await relayed([...inTurn, ...reached]))) return;
-          sequentialFallback(call, {
-            clock: this.#clock,
-            targets: inTurn,
-            timeoutMs: plan.fallback.timeoutMs,
-            statuses: FALLBACK_STATUSES,
-          });
-          start(reached);
-          return;
-        }
-        const all = [...(plan.leg4 === undefined ? [] : [leg4(plan.leg4)]), ...reached];
-        if (await relayed(all)) start(all);
-        return;
-      }
-      case 'fallback': {
-        const target = await connect(plan.fallback.leg2);
-        // Either policy gives the caller the callee's own answer when the TAS cannot be reached.
-        if (target !== undefined) record(plan.fallback.leg2);
-        if (call.state !== 'Trying') return;
-        const targets = [leg4(plan.leg4), ...(target === undefined ? [] : [target])];
-        if (!(await relayed(targets))) return;
-        sequentialFallback(call, {
-          clock: this.#clock,
-          targets,
-          timeoutMs: plan.fallback.timeoutMs,
-          statuses: FALLBACK_STATUSES,
-        });
-        return;
-      }
-    }
+    await performPlan(
+      plan,
+      planContext({
+        invite,
+        call,
+        log,
+        metrics,
+        routeType,
+        caller,
+        overrideCaller: (presented) => {
+          callerOverride = presented;
+        },
+        phone: (number) => ({ name: 'phone', uri: this.#leg4Uri(number), destination: this.#nextHopDestination }),
+        tas: this.#o.tas,
+        tasFailure: this.#o.routing.tasFailure,
+        leg2Table,
+        media,
+        forgets,
+        clock: this.#clock,
+      }),
+    );
   }
 
   /** The Request-URI of leg 4: the callee's number at the next hop. */
@@ -303,11 +180,6 @@ export class CallController {
     const params = h.params.get('transport');
     return `${h.scheme}:${callee}@${h.host}${h.port === undefined ? '' : `:${h.port}`}${typeof params === 'string' ? `;transport=${params}` : ''}`;
   }
-}
-
-/** Answers the incoming INVITE when it is still waiting for a final response. */
-function respond(invite: ServerInvite, status: number, reason: string, headers: ReadonlyArray<readonly [string, string]> = []): void {
-  if (invite.state === 'Proceeding') invite.respond(status, { reason, headers: [...headers] });
 }
 
 /** The route type a plan acts on, as the `route_type` label. */
@@ -327,9 +199,4 @@ export function routeTypeOf(plan: Plan): RouteType | typeof ROUTE_NONE | typeof 
     case 'fallback':
       return 'FALLBACK';
   }
-}
-
-/** The leg number label of an outgoing leg: 2 toward a TAS, 4 toward the callee. */
-function legNumber(leg: Leg): string {
-  return leg.name === 'tas' ? '2' : leg.name === 'phone' ? '4' : '1';
 }

@@ -5,14 +5,12 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { ROUTE_TYPES } from '@sipbreakout/routing';
+import { LOG_LEVELS } from '@sipbreakout/service-kit';
 import { parseUri } from '@sipbreakout/sip-core';
 
 const port = z.number().int('must be an integer').min(0, 'must be 0-65535 (0 picks a free port)').max(65535, 'must be 0-65535 (0 picks a free port)');
 const host = z.string().min(1, 'must not be empty');
 const seconds = (min: number) => z.number().int('must be an integer').min(min, `must be at least ${min}`);
-
-/** Log levels pino knows. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
  * What the core does with a call when the TAS of its registration cannot be

@@ -1,19 +1,11 @@
 /**
- * Environment overrides: every scalar configuration key has a
+ * The core's environment overrides: every scalar configuration key has a
  * `SIPBREAKOUT_…` variable that wins over the file and the defaults.
  */
+import type { EnvOverride } from '@sipbreakout/service-kit';
 
-/** How an environment value is read before validation (`list`: comma-separated; `boolean`: `true` or `false`). */
-export type EnvValueKind = 'string' | 'integer' | 'boolean' | 'list';
-
-/** One environment variable and the configuration key it sets. */
-export interface EnvOverride {
-  /** The variable, `SIPBREAKOUT_…`. */
-  readonly env: string;
-  /** The key it sets, as a dotted path (`sip.mobile.udpPort`). */
-  readonly key: string;
-  readonly kind: EnvValueKind;
-}
+/** The prefix of every variable of the core; one that sets no key is an error. */
+export const ENV_PREFIX = 'SIPBREAKOUT_';
 
 /** The variable naming the configuration file (the `--config` argument wins over it). */
 export const CONFIG_FILE_ENV = 'SIPBREAKOUT_CONFIG';
@@ -65,15 +57,3 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIPBREAKOUT_TAS_FAILURE_FALLBACK', key: 'routing.tasFailure.FALLBACK', kind: 'string' },
 ];
 
-/**
- * An environment value as the schema should see it: integers as numbers
- * when they read as one, `true` / `false` as booleans, else the text (so the
- * error quotes it); lists split at commas, blanks trimmed and empty items
- * dropped.
- */
-export function readEnvValue(kind: EnvValueKind, text: string): string | number | boolean | string[] {
-  if (kind === 'list') return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
-  if (kind === 'integer' && /^-?\d+$/.test(text.trim())) return Number(text.trim());
-  if (kind === 'boolean' && /^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === 'true';
-  return text;
-}

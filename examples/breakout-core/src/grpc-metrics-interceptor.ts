@@ -4,6 +4,7 @@
  */
 import { ServerInterceptingCall, status as grpcStatus, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { Clock } from '@sipbreakout/sip-core';
 import type { CoreMetrics } from './core-metrics.js';
 
 const STATUS_NAMES = new Map<number, string>(
@@ -17,17 +18,17 @@ export function grpcStatusName(code: number): string {
   return STATUS_NAMES.get(code) ?? String(code);
 }
 
-/** Counts `sipbreakout_grpc_calls_total{method, status}` and logs calls to the API service. */
-export function grpcMetricsInterceptor(metrics: CoreMetrics, log: Logger): ServerInterceptor {
+/** Counts `sipbreakout_grpc_calls_total{method, status}` and logs calls to the API service, timed on `clock`. */
+export function grpcMetricsInterceptor(metrics: CoreMetrics, log: Logger, clock: Clock): ServerInterceptor {
   return (methodDescriptor, call) => {
-    const started = performance.now();
+    const started = clock.now();
     const method = methodDescriptor.path;
     return new ServerInterceptingCall(call, {
       sendStatus: (status, next) => {
         const name = grpcStatusName(status.code);
         metrics.grpcCalls.inc({ method, status: name });
         if (!method.startsWith('/grpc.')) {
-          log.info({ grpcMethod: method, grpcStatus: name, ms: Math.round((performance.now() - started) * 10) / 10 }, 'grpc call');
+          log.info({ grpcMethod: method, grpcStatus: name, ms: Math.round((clock.now() - started) * 10) / 10 }, 'grpc call');
         }
         next(status);
       },

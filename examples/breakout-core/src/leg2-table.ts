@@ -5,8 +5,9 @@
  * are forgotten when the call ends or, at the latest, when they expire.
  */
 import { normalizeDomain, type Leg2Record } from '@sipbreakout/routing';
+import { SystemClock, type Clock } from '@sipbreakout/sip-core';
 
-/** A leg 2 recorded, and when it is forgotten (ms since the epoch). */
+/** A leg 2 recorded, and when it is forgotten (on the table's clock). */
 interface Entry {
   readonly record: Leg2Record;
   readonly expiresAt: number;
@@ -15,22 +16,30 @@ interface Entry {
 /** Default lifetime of an entry: long enough for a TAS to ring its users and send leg 3. */
 export const DEFAULT_LEG2_RECORD_TTL_MS = 5 * 60_000;
 
+/** Options of {@link Leg2Table}. */
+export interface Leg2TableOptions {
+  /** How long a record lives at most (default {@link DEFAULT_LEG2_RECORD_TTL_MS}). */
+  readonly ttlMs?: number | undefined;
+  /** Where the table reads the time (default: a {@link SystemClock}); only differences are used. */
+  readonly clock?: Clock | undefined;
+}
+
 /** Session-ID + TAS domain → the leg 2 record. */
 export class Leg2Table {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
 
-  constructor(options: { readonly ttlMs?: number; readonly now?: () => number } = {}) {
+  constructor(options: Leg2TableOptions = {}) {
     this.#ttlMs = options.ttlMs ?? DEFAULT_LEG2_RECORD_TTL_MS;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   /** Records a leg 2 before it is sent; returns a function that forgets it. */
   record(record: Leg2Record): () => void {
     this.#sweep();
     const key = keyOf(record.sessionId, record.tasDomain);
-    const entry = { record, expiresAt: this.#now() + this.#ttlMs };
+    const entry = { record, expiresAt: this.#clock.now() + this.#ttlMs };
     this.#entries.set(key, entry);
     return () => {
       if (this.#entries.get(key) === entry) this.#entries.delete(key);
@@ -39,7 +48,7 @@ export class Leg2Table {
 
   /** The live record of the leg 2 with this Session-ID sent to one of `domains`, and that domain. */
   find(sessionId: string, domains: readonly string[]): { readonly domain: string; readonly record: Leg2Record } | undefined {
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const domain of domains) {
       const entry = this.#entries.get(keyOf(sessionId, domain));
       if (entry !== undefined && entry.expiresAt > now) return { domain, record: entry.record };
@@ -53,7 +62,7 @@ export class Leg2Table {
   }
 
   #sweep(): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
   }
 }

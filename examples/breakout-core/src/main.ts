@@ -6,11 +6,11 @@
  * registration, and shuts down gracefully on SIGTERM or SIGINT.
  */
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
+import { createLogger, stopOnSignals } from '@sipbreakout/service-kit';
 import { startBreakoutCore } from './breakout-core.js';
 import { firstRegistrationCommands } from './first-registration-commands.js';
 import { isGrpcTlsConfigError } from './grpc-tls.js';
-import { loadConfig } from './load-config.js';
+import { loadCoreConfig } from './load-core-config.js';
 import { startupBanner } from './startup-banner.js';
 
 let file: string | undefined;
@@ -21,13 +21,13 @@ try {
   process.exit(2);
 }
 
-const loaded = loadConfig({ file, env: process.env, cwd: process.cwd() });
+const loaded = loadCoreConfig({ file, env: process.env, cwd: process.cwd() });
 if (!loaded.ok) {
-  process.stderr.write(`sipbreakout: invalid configuration\n${loaded.errors.map((e) => `  ${e}\n`).join('')}`);
+  process.stderr.write(`sipbreakout: invalid configuration\n${loaded.errors.map((e) => `  ${e.message}\n`).join('')}`);
   process.exit(2);
 }
 const config = loaded.config;
-const log = pino({ level: config.logLevel, base: { service: 'sipbreakout-core', pid: process.pid } });
+const log = createLogger({ service: 'sipbreakout-core', level: config.logLevel });
 log.info({ configFile: loaded.file ?? '(embedded defaults)' }, 'starting');
 
 let core: Awaited<ReturnType<typeof startBreakoutCore>>;
@@ -52,24 +52,4 @@ const commands =
 log.info({ ...core.addresses, tokenFile: core.auth.example?.tokenFile, commands }, 'ready');
 process.stderr.write(startupBanner(core, config, commands));
 
-let signals = 0;
-const stop = (signal: NodeJS.Signals): void => {
-  signals++;
-  if (signals > 1) {
-    log.warn({ signal }, 'second signal: exiting at once');
-    process.exit(1);
-  }
-  log.info({ signal }, 'shutting down');
-  core
-    .shutdown()
-    .then(() => {
-      log.info('stopped');
-      process.exit(0);
-    })
-    .catch((error: unknown) => {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+stopOnSignals({ log, shutdown: () => core.shutdown() });

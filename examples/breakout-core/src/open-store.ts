@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { MemoryRegistrationStore, readJournal, RedisRegistrationStore, type RegistrationStore } from '@sipbreakout/registrar';
 import { isRouteType, type Registration } from '@sipbreakout/routing';
+import { SystemClock, type Clock } from '@sipbreakout/sip-core';
 import type { CoreConfig } from './config-schema.js';
 import { CountedRegistrationStore, zeroCounts, type RouteTypeCounts } from './counted-registration-store.js';
 
@@ -38,8 +39,8 @@ export interface OpenedStore {
   counts(): Promise<RouteTypeCounts>;
 }
 
-/** Opens the store `config.store` names. */
-export async function openStore(config: CoreConfig, dataDir: string): Promise<OpenedStore> {
+/** Opens the store `config.store` names; `clock` times how long Redis counts are reused. */
+export async function openStore(config: CoreConfig, dataDir: string, clock: Clock = new SystemClock()): Promise<OpenedStore> {
   const ttlSeconds = config.store.ttlSeconds;
   if (config.store.kind === 'journal') {
     await mkdir(dataDir, { recursive: true });
@@ -48,6 +49,7 @@ export async function openStore(config: CoreConfig, dataDir: string): Promise<Op
     // Opening compacts the journal into a snapshot of the live registrations: count those.
     const snapshot = await readJournal(journalPath);
     const live = new Map<string, Registration>();
+    // Expiry instants are ms since the epoch, as the store wrote them: the wall clock, not the injected (monotonic) one.
     const now = Date.now();
     for (const record of snapshot.records) {
       if (record.op === 'put' && record.registration.expiresAt > now) {
@@ -97,7 +99,7 @@ export async function openStore(config: CoreConfig, dataDir: string): Promise<Op
     description: `redis ${redactUrl(config.store.redisUrl)}`,
     restored: undefined,
     counts: async () => {
-      const now = Date.now();
+      const now = clock.now();
       // Read before the SCAN: a change during it makes the next scrape count again.
       // Unreadable (Redis away): the cache as it stands, while it is recent.
       const changes = await client.get(REDIS_CHANGES_KEY).catch(() => undefined);

@@ -8,12 +8,13 @@
  * address is the Contact of the legs it carries.
  */
 import type { Logger } from 'pino';
+import { ObservedTlsTransport, ObservedTransport } from '@sipbreakout/service-kit';
 import {
   DialogLayer,
-  SystemClock,
   TcpTransport,
   TransportLayer,
   UdpTransport,
+  type Clock,
   type HostPort,
   type ServerInvite,
   type TlsTransport,
@@ -22,8 +23,6 @@ import {
   type Uri,
 } from '@sipbreakout/sip-core';
 import type { CoreMetrics, FaceName } from './core-metrics.js';
-import { ObservedTlsTransport } from './observed-tls-transport.js';
-import { ObservedTransport } from './observed-transport.js';
 
 /** TLS material of the TAS face. */
 export interface TasFaceTls {
@@ -40,6 +39,8 @@ export interface SipStackOptions {
   readonly tas: { readonly host: string; readonly tlsPort: number; readonly tls: TasFaceTls };
   readonly metrics: CoreMetrics;
   readonly log: Logger;
+  /** Every timer of the transaction and dialog layers. */
+  readonly clock: Clock;
   readonly maxTransactions: number;
   /** The destination of a URI an in-dialog request goes to (default: its host, port and transport). */
   readonly resolve?: (uri: Uri) => Destination;
@@ -92,7 +93,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
   ];
   const transportLayer = new TransportLayer({ transports: observed });
   const dialogLayer = new DialogLayer({
-    clock: new SystemClock(),
+    clock: options.clock,
     transport: transportLayer,
     limits: { maxTransactions: options.maxTransactions },
     ...(options.onInvite === undefined ? {} : { onInvite: options.onInvite }),

@@ -1,7 +1,9 @@
 /**
  * What the core prints for a human once it is ready: where everything
- * listens, the example token, and how to make a first registration.
+ * listens, the example token, and how to make a first registration (laid
+ * out by the service kit's banner printer).
  */
+import { formatBanner, type BannerRow } from '@sipbreakout/service-kit';
 import type { GrpcTlsSummary, RunningCore } from './breakout-core.js';
 import { isLoopbackHost, type CoreConfig } from './config-schema.js';
 import type { FirstRegistrationCommands } from './first-registration-commands.js';
@@ -10,7 +12,7 @@ import type { FirstRegistrationCommands } from './first-registration-commands.js
 export const READY_LINE = 'sipbreakout core ready';
 
 /** How the gRPC API listens: the words after its address, and a line more about TLS. */
-function grpcSecurity(tls: GrpcTlsSummary | undefined, config: CoreConfig): { readonly summary: string; readonly detail: string[] } {
+function grpcSecurity(tls: GrpcTlsSummary | undefined, config: CoreConfig): { readonly summary: string; readonly detail: readonly string[] } {
   if (tls === undefined) {
     const summary = isLoopbackHost(config.grpc.host) ? 'plaintext, loopback only' : 'plaintext (grpc.allowPlaintext): keep it behind a TLS-terminating proxy';
     return { summary, detail: [] };
@@ -18,16 +20,17 @@ function grpcSecurity(tls: GrpcTlsSummary | undefined, config: CoreConfig): { re
   const certificate = `${tls.mode === 'dev' ? 'development certificate' : 'certificate'} ${tls.certFile} for ${tls.names.join(', ')}, valid to ${tls.validTo.slice(0, 10)}`;
   const trust = tls.client.caFile === undefined ? "clients check it with the system's CAs" : `clients check it with ${tls.client.caFile}`;
   const clients = tls.clientCertificate === 'require' ? `client certificates required (CA ${tls.clientCaFile ?? 'grpc.tls.caFile'})` : 'no client certificates';
-  return { summary: 'TLS', detail: [`                    ${certificate}; ${trust}; ${clients}`] };
+  return { summary: 'TLS', detail: [`${certificate}; ${trust}; ${clients}`] };
 }
 
 /** When clients must show a certificate the core cannot print, how to add one to the commands. */
-function clientCertificateNote(tls: GrpcTlsSummary | undefined): string[] {
+function clientCertificateNote(tls: GrpcTlsSummary | undefined): string[][] {
   if (tls?.clientCertificate !== 'require' || tls.client.certFile !== undefined) return [];
   return [
-    `The API requires a client certificate issued by a CA in ${tls.clientCaFile ?? 'grpc.tls.caFile'}: add yours to the commands below,`,
-    '  buf curl: --cert <certificate.pem> --key <key.pem>; register.js: --cert-file <certificate.pem> --key-file <key.pem>',
-    '',
+    [
+      `The API requires a client certificate issued by a CA in ${tls.clientCaFile ?? 'grpc.tls.caFile'}: add yours to the commands below,`,
+      '  buf curl: --cert <certificate.pem> --key <key.pem>; register.js: --cert-file <certificate.pem> --key-file <key.pem>',
+    ],
   ];
 }
 
@@ -35,36 +38,31 @@ function clientCertificateNote(tls: GrpcTlsSummary | undefined): string[] {
 export function startupBanner(core: RunningCore, config: CoreConfig, commands: FirstRegistrationCommands | undefined): string {
   const a = core.addresses;
   const grpc = grpcSecurity(a.grpcTls, config);
-  const lines = [
-    `${READY_LINE}: SIP faces, gRPC API and operations listener are up.`,
-    'Calls are routed: with no registration to the next hop; LOOP, FORK, FALLBACK and INGRESS through the TAS of the registration (see the README for what is not done yet).',
-    '',
-    `  SIP mobile side   udp ${a.sipMobileUdp}  tcp ${a.sipMobileTcp}  (next hop ${config.sip.mobile.nextHop})`,
-    `  SIP TAS side      tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`}; TAS located through ${config.dns.servers === undefined ? 'the system\'s DNS servers' : `DNS ${config.dns.servers.join(', ')}`})`,
-    `  gRPC API          ${a.grpc}  (${grpc.summary}; wgtwo.sipbreakout.v1.SipBreakoutService, reflection, health)`,
-    ...grpc.detail,
-    `  operations        http://${a.http}/metrics  http://${a.http}/healthz`,
-    `  store             ${a.store}  (TTL ${config.store.ttlSeconds} s)`,
-    `  data folder       ${a.dataDir}`,
-    '',
+  const rows: BannerRow[] = [
+    { label: 'SIP mobile side', value: `udp ${a.sipMobileUdp}  tcp ${a.sipMobileTcp}  (next hop ${config.sip.mobile.nextHop})` },
+    {
+      label: 'SIP TAS side',
+      value: `tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`}; TAS located through ${config.dns.servers === undefined ? 'the system\'s DNS servers' : `DNS ${config.dns.servers.join(', ')}`})`,
+    },
+    { label: 'gRPC API', value: `${a.grpc}  (${grpc.summary}; wgtwo.sipbreakout.v1.SipBreakoutService, reflection, health)`, notes: grpc.detail },
+    { label: 'operations', value: `http://${a.http}/metrics  http://${a.http}/healthz` },
+    { label: 'store', value: `${a.store}  (TTL ${config.store.ttlSeconds} s)` },
+    { label: 'data folder', value: a.dataDir },
   ];
   const example = core.auth.example;
-  if (example !== undefined && commands !== undefined) {
-    lines.push(
-      `Example token (client ${example.client}, scope call.routing:write, valid 24 h; saved in ${example.tokenFile}):`,
-      `  ${example.token}`,
-      '',
-      ...clientCertificateNote(a.grpcTls),
-      'First registration with buf curl (a gRPC client we did not write, schema by reflection):',
-      `  ${commands.bufCurl}`,
-      '',
-      'or with our SipBreakoutClient:',
-      `  ${commands.node}`,
-      '',
-    );
-  } else {
-    lines.push(`Tokens are verified with ${core.auth.keySource}; no example token is printed.`, '');
-  }
-  lines.push('Stop with Ctrl-C (SIGINT) or SIGTERM.', '');
-  return lines.join('\n');
+  const paragraphs =
+    example !== undefined && commands !== undefined
+      ? [
+          [`Example token (client ${example.client}, scope call.routing:write, valid 24 h; saved in ${example.tokenFile}):`, `  ${example.token}`],
+          ...clientCertificateNote(a.grpcTls),
+          ['First registration with buf curl (a gRPC client we did not write, schema by reflection):', `  ${commands.bufCurl}`],
+          ['or with our SipBreakoutClient:', `  ${commands.node}`],
+        ]
+      : [[`Tokens are verified with ${core.auth.keySource}; no example token is printed.`]];
+  return formatBanner({
+    headline: `${READY_LINE}: SIP faces, gRPC API and operations listener are up.`,
+    about: ['Calls are routed: with no registration to the next hop; LOOP, FORK, FALLBACK and INGRESS through the TAS of the registration (see the README for what is not done yet).'],
+    rows,
+    paragraphs,
+  });
 }

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryRegistrationStore, RedisRegistrationStore, type RegistrationStore, type UpsertRequest } from '../src/index.js';
-import { startRedisServer } from '../test/support/redis-server.js';
+import { startRedisServer } from './redis-server.js';
 
 const quick = process.argv.includes('--quick');
 const TIME_LIMIT_MS = quick ? 1_000 : 3_000;

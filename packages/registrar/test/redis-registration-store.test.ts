@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, RedisRegistrationStore, systemClock, type RegistrationExpired } from '../src/index.js';
 import { describeRegistrationStoreContract } from './support/registration-store-contract.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { startRedisServer, type RedisServer } from '@sipbreakout/test-peers';
 
 // Started here, on a free loopback port; when redis-server is absent, beforeAll throws and every test fails.
 let server: RedisServer;
@@ -10,7 +10,7 @@ let client: Redis;
 let prefixes = 0;
 
 beforeAll(async () => {
-  server = await startRedisServer();
+  server = await startRedisServer({ args: ['--notify-keyspace-events', 'Ex'] });
   client = new Redis({ host: '127.0.0.1', port: server.port });
 }, 20_000);
 

@@ -4,9 +4,15 @@
  * loopback, redis-server for what several nodes share, and rtpengine, the
  * media relay, and Python's grpcio as a gRPC client. One copy, so the
  * sip-core interop tier and the breakout core's end-to-end tier drive the
- * peers the same way. Loaded by vitest from source.
+ * peers the same way. And the helpers those tests share, each once: free
+ * ports, waiting for a condition, a program of ours started as users run
+ * it, and its `/metrics` read. Loaded by vitest from source.
  * @packageDocumentation
  */
+export * from './free-port.js';
+export * from './wait-for.js';
+export * from './service-process.js';
+export * from './prometheus-text.js';
 export * from './sipp.js';
 export * from './socat.js';
 export * from './dns-server.js';

@@ -7,7 +7,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { freePort } from './sipp.js';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
 
 /** Throws when `redis-server` is not on PATH: the Redis tests must fail, not skip. */
 export function requireRedisServer(): void {
@@ -57,13 +58,11 @@ export async function startRedisServer(options: { readonly args?: readonly strin
     }
   };
 
-  const deadline = Date.now() + 10_000;
-  while (!(await answersPing(port))) {
-    if (spawnError !== undefined || child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`redis-server did not answer PING on 127.0.0.1:${port}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const failed = (): boolean => spawnError !== undefined || child.exitCode !== null;
+  const answered = await waitFor(async () => failed() || (await answersPing(port)), 10_000, 50);
+  if (!answered || failed()) {
+    await stop();
+    throw new Error(`redis-server did not answer PING on 127.0.0.1:${port}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`);
   }
   return { port, url: `redis://127.0.0.1:${port}`, output: () => output, stop };
 }

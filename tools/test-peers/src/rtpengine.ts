@@ -8,7 +8,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { freePort } from './sipp.js';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
 
 /** Throws when `rtpengine` is not installed: the media relay tests must fail, not skip. */
 export function requireRtpengine(): void {
@@ -81,13 +82,11 @@ export async function startRtpengine(options: { readonly args?: readonly string[
       }
     })());
 
-  const deadline = Date.now() + 10_000;
-  while (!(await answersPing(ngPort))) {
-    if (spawnError !== undefined || child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`rtpengine did not answer an ng ping on 127.0.0.1:${ngPort}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const failed = (): boolean => spawnError !== undefined || child.exitCode !== null;
+  const answered = await waitFor(async () => failed() || (await answersPing(ngPort)), 10_000, 50);
+  if (!answered || failed()) {
+    await stop();
+    throw new Error(`rtpengine did not answer an ng ping on 127.0.0.1:${ngPort}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`);
   }
   return { ngPort, ng: `127.0.0.1:${ngPort}`, portMin, portMax, output: () => output, stop };
 }

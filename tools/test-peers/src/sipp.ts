@@ -4,12 +4,11 @@
  * failure (calls were stuck). A missing `sipp` is an error, never a skip.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 
 /** Throws when `sipp` is not on PATH: the interop tier must fail, not skip. */
 export function requireSipp(): void {
@@ -23,29 +22,6 @@ export function requireSipp(): void {
 export function requireSocat(): void {
   const r = spawnSync('socat', ['-V'], { encoding: 'utf8' });
   if (r.error !== undefined || r.status !== 0) throw new Error('socat is not installed: install Debian package socat (.ci/setup.d/10-sipp.sh)');
-}
-
-/** A free loopback port for `kind` (closed again at once). */
-export async function freePort(kind: 'udp' | 'tcp'): Promise<number> {
-  if (kind === 'tcp') {
-    return new Promise((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : 0;
-        server.close(() => resolve(port));
-      });
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const port = socket.address().port;
-      socket.close(() => resolve(port));
-    });
-  });
 }
 
 /** Distinct free ports for one SIPp instance: SIP (-p), control (-cp) and media (-mp, with room for +2). */

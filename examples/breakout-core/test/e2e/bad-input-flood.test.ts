@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTION_LIMITS, DEFAULT_HANDSHAKE_LIMITS, TestCertificateAuthority } from '@sipbreakout/sip-core';
 import { BOB, startCallTestbed, type CallTestbed } from '../support/call-testbed.js';
 import { alice, bob } from '../support/sip-peers.js';
-import { captureClientHello, datagramCorpus, floodUdp, rawConnection, sleep, streamGarbage, tlsConnection, total, type HeldConnection } from '../support/bad-input.js';
+import { sleep, total } from '@sipbreakout/test-peers';
+import { captureClientHello, datagramCorpus, floodUdp, rawConnection, streamGarbage, tlsConnection, type HeldConnection } from '../support/bad-input.js';
 
 /** The call load: SIPp's Alice places this many calls at this rate (calls per second). */
 const CALLS = 300;

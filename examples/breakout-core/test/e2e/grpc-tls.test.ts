@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDescriptorSet, SipBreakoutClient, type SipBreakoutClientOptions, type UpsertRegistrationRequest } from '@sipbreakout/grpc-api';
 import { TestCertificateAuthority } from '@sipbreakout/sip-core';
 import { bufExecutable } from '../../src/first-registration-commands.js';
-import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, sample, startCore, type CoreProcess } from '../support/core-process.js';
-import { requirePythonGrpc, runPython } from '@sipbreakout/test-peers';
+import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, startCore, type CoreProcess } from '../support/core-process.js';
+import { requirePythonGrpc, runPython, sample } from '@sipbreakout/test-peers';
 
 const PYTHON_CLIENT = fileURLToPath(new URL('./python/upsert_registration.py', import.meta.url));
 const UPSERT_PATH = '/wgtwo.sipbreakout.v1.SipBreakoutService/UpsertRegistration';

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRtpengine, type Rtpengine } from '@sipbreakout/test-peers';
 import { NgClient, parseSdp, type MediaDescription, type SessionDescription } from '@sipbreakout/media';
 import { ALICE, BOB, expectPassed, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
-import { sample } from '../support/core-process.js';
+import { sample } from '@sipbreakout/test-peers';
 import { alice, bob, loggedMessages, received, scenario } from '../support/sip-peers.js';
 
 let rtpengine: Rtpengine;

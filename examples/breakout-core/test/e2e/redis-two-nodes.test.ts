@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registration } from '@sipbreakout/grpc-api';
 import { freePort, startRedisServer, type RedisServer } from '@sipbreakout/test-peers';
 import { ALICE, BOB, expectPassed, SESSION_ID, startCallTestbed, TAS_DOMAIN, type CallTestbed, type CoreNode } from '../support/call-testbed.js';
-import { sample } from '../support/core-process.js';
+import { sample } from '@sipbreakout/test-peers';
 import { alice, headerOf, received, scenario } from '../support/sip-peers.js';
 
 let redis: RedisServer;

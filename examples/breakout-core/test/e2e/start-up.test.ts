@@ -5,7 +5,8 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipBreakoutClient } from '@sipbreakout/grpc-api';
 import { READY_LINE } from '../../src/startup-banner.js';
-import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, sample, sendDatagram, sipOverUdp, startCore, type CoreProcess } from '../support/core-process.js';
+import { sample } from '@sipbreakout/test-peers';
+import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, sendDatagram, sipOverUdp, startCore, type CoreProcess } from '../support/core-process.js';
 
 async function get(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(url);

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, expectPassed, SESSION_ID, startCallTestbed, type CallTestbed, type TestPki } from '../support/call-testbed.js';
-import { sample } from '../support/core-process.js';
+import { sample } from '@sipbreakout/test-peers';
 import { TestDnsServer } from '@sipbreakout/test-peers';
 import { alice, headerOf, received, scenario, tas } from '../support/sip-peers.js';
 import { freePort } from '@sipbreakout/test-peers';

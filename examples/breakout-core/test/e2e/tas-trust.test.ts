@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, expectPassed, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
-import { sample } from '../support/core-process.js';
+import { sample } from '@sipbreakout/test-peers';
 import { alice, bob, headerOf, received, receivedStatuses, scenario } from '../support/sip-peers.js';
 import { freePort, type SippResult } from '@sipbreakout/test-peers';
 import { startSocat } from '@sipbreakout/test-peers';

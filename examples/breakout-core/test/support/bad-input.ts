@@ -13,6 +13,7 @@ import tls from 'node:tls';
 import fc from 'fast-check';
 import { parseMessage, StreamFramer, TransportLayer, type Transport, type TransportReceiver } from '@sipbreakout/sip-core';
 import { arbitraryMutatedBytes, arbitraryRequestBytes } from '@sipbreakout/sip-core/testing';
+import { sleep } from '@sipbreakout/test-peers';
 
 /** How many datagrams of each kind a corpus holds. */
 export interface DatagramCounts {
@@ -318,21 +319,4 @@ export function streamGarbage(count: number, seed: number): { readonly chunks: r
   }
   if (chunks.length < count) throw new Error(`only ${chunks.length} of ${count} garbage chunks`);
   return { chunks, codes };
-}
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The sum of every sample of `name` in `/metrics` text whose labels include `labels`. */
-export function total(metrics: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let sum = 0;
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(name + '{') && !line.startsWith(name + ' ')) continue;
-    const labelText = line.startsWith(name + '{') ? line.slice(name.length, line.lastIndexOf('}') + 1) : '';
-    if (wanted.every((w) => labelText.includes(w))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
 }

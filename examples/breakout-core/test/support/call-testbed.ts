@@ -15,7 +15,7 @@ import { SipBreakoutClient, type Registration } from '@sipbreakout/grpc-api';
 import { TestCertificateAuthority } from '@sipbreakout/sip-core';
 import { ephemeralEnv, startCore, type CoreProcess } from './core-process.js';
 import { alice, bob, received, tas, type PeerRun } from './sip-peers.js';
-import { freePort, requireSipp, requireSocat, type SippResult } from '@sipbreakout/test-peers';
+import { fetchMetrics, freePort, requireSipp, requireSocat, type SippResult } from '@sipbreakout/test-peers';
 import { writePemFiles, type Socat } from '@sipbreakout/test-peers';
 
 /** The calling subscriber. */
@@ -121,7 +121,7 @@ export async function startCallTestbed(options: { readonly name: string; readonl
     pem,
     ca,
     client,
-    metrics: async () => (await fetch(`http://${core.ready.http}/metrics`)).text(),
+    metrics: () => fetchMetrics(core.ready.http),
     register: async (registration) => {
       expect(await client.upsertRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
       return async () => {
@@ -138,7 +138,7 @@ export async function startCallTestbed(options: { readonly name: string; readonl
       const handle: CoreNode = {
         core: started,
         client: nodeClient,
-        metrics: async () => (await fetch(`http://${started.ready.http}/metrics`)).text(),
+        metrics: () => fetchMetrics(started.ready.http),
         stop: () =>
           (stopped ??= (async () => {
             nodeClient.close();

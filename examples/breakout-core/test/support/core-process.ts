@@ -1,6 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
+import { startServiceProcess, type ServiceProcess } from '@sipbreakout/test-peers';
 
 /** The package directory and its compiled entry point. */
 export const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,65 +55,11 @@ export interface ReadyLine {
 }
 
 /** A core running as users run it: `node dist/main.js` in a child process. */
-export interface CoreProcess {
-  readonly child: ChildProcess;
-  readonly ready: ReadyLine;
-  /** Every JSON log line so far. */
-  readonly logs: Array<Record<string, unknown>>;
-  /** Everything printed on stderr so far (the banner). */
-  stderr(): string;
-  /** Sends a signal and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+export type CoreProcess = ServiceProcess<ReadyLine>;
 
 /** Starts the core with `env` (merged over a clean environment) in `cwd`, and waits for its `ready` line. */
 export function startCore(env: Record<string, string>, cwd: string): Promise<CoreProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Array<Record<string, unknown>> = [];
-  let stderr = '';
-  let buffered = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line within 20 s; stderr: ${stderr}`)), 20_000);
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        let parsed: Record<string, unknown>;
-        try {
-          parsed = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          reject(new Error(`stdout line is not JSON: ${line}`));
-          return;
-        }
-        logs.push(parsed);
-        if (parsed['msg'] === 'ready') {
-          clearTimeout(timer);
-          resolve({
-            child,
-            ready: parsed as unknown as ReadyLine,
-            logs,
-            stderr: () => stderr,
-            stop: (signal = 'SIGTERM') => {
-              child.kill(signal);
-              return exited;
-            },
-          });
-        }
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`core exited with ${code} before ready; stderr: ${stderr}`));
-    });
-  });
+  return startServiceProcess<ReadyLine>({ main: MAIN, env, cwd, name: 'core' });
 }
 
 /** Runs a command line in bash (as a user pastes it) and returns its exit code and output. */
@@ -167,14 +114,4 @@ export function sendDatagram(address: string, bytes: string): Promise<void> {
     socket.close();
     resolve();
   }));
-}
-
-/** The value of one sample of `/metrics` text, or undefined. */
-export function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(name + '{') && !line.startsWith(name + ' ')) continue;
-    if (wanted.every((w) => line.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMessage, serializeMessage } from '@sipbreakout/sip-core';
 import { CredentialStore, DigestAuthenticator, SipRegistrar } from '../../src/index.js';
-import { freePort } from '../support/redis-server.js';
+import { freePort } from '@sipbreakout/test-peers';
 
 const scenario = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp/register-digest.xml');
 
@@ -41,7 +41,7 @@ describe('SipRegistrar answering SIPp (interop)', () => {
   });
 
   it('registers with Digest MD5 qop=auth: 401, then 200 with the binding', async () => {
-    const localPort = await freePort();
+    const localPort = await freePort('udp');
     // SIPp's Digest uri is sip:<remote ip>:<port> unless -auth_uri says otherwise; the registrar
     // refuses a uri that is not the Request-URI (RFC 7616 §3.4.6), so name the scenario's Request-URI.
     const child = spawn(

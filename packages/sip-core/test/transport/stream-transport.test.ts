@@ -11,7 +11,7 @@ import { ManualClock } from '../../src/clock.js';
 import { isTransportError } from '../../src/transport/transport-error.js';
 import { TcpTransport } from '../../src/transport/tcp-transport.js';
 import type { TransportEvent } from '../../src/transport/transport.js';
-import { freePort } from '@sipbreakout/test-peers';
+import { freePort, waitFor } from '@sipbreakout/test-peers';
 import { TestUa } from '../interop/support/test-ua.js';
 
 const closers: Array<() => Promise<void> | void> = [];
@@ -41,12 +41,6 @@ function connect(port: number): Promise<RawClient> {
   });
 }
 
-async function until(predicate: () => boolean, ms = 2000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!predicate() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return predicate();
-}
-
 async function listening(options: ConstructorParameters<typeof TcpTransport>[0] = {}): Promise<{ transport: TcpTransport; events: TransportEvent[] }> {
   const transport = new TcpTransport({ port: 0, ...options });
   const events: TransportEvent[] = [];
@@ -67,18 +61,18 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const clock = new ManualClock();
     const { transport, events } = await listening({ clock, limits: { idleTimeout: 1000 } });
     const client = await connect(transport.local.port);
-    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
     clock.advance(600);
     client.socket.write(options('127.0.0.1:5999'));
     // The message read at t=600 touches the connection.
-    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    expect(await waitFor(() => events.some((e) => e.kind === 'message'))).toBe(true);
     clock.advance(600);
     expect(transport.connectionCount).toBe(1);
     expect(client.closed()).toBe(false);
     clock.advance(400);
     expect(transport.connectionCount).toBe(0);
-    expect(await until(() => client.closed())).toBe(true);
-    expect(await until(() => closes(events).length === 1)).toBe(true);
+    expect(await waitFor(() => client.closed())).toBe(true);
+    expect(await waitFor(() => closes(events).length === 1)).toBe(true);
     expect(closes(events)).toEqual(['idle-timeout']);
   });
 
@@ -87,14 +81,14 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const { transport, events } = await listening({ clock, limits: { messageTimeout: 1000 } });
     const silent = await connect(transport.local.port);
     const pinging = await connect(transport.local.port);
-    expect(await until(() => transport.connectionCount === 2)).toBe(true);
+    expect(await waitFor(() => transport.connectionCount === 2)).toBe(true);
     pinging.socket.write('\r\n\r\n');
-    expect(await until(() => pinging.received() === '\r\n')).toBe(true);
+    expect(await waitFor(() => pinging.received() === '\r\n')).toBe(true);
     clock.advance(999);
     expect(transport.connectionCount).toBe(2);
     clock.advance(1);
-    expect(await until(() => silent.closed())).toBe(true);
-    expect(await until(() => closes(events).length === 1)).toBe(true);
+    expect(await waitFor(() => silent.closed())).toBe(true);
+    expect(await waitFor(() => closes(events).length === 1)).toBe(true);
     expect(closes(events)).toEqual(['message-timeout']);
     expect(pinging.closed()).toBe(false);
     clock.advance(5000);
@@ -109,19 +103,19 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const half = options('127.0.0.1:5999', 'slow').slice(0, 60);
     // One write: the whole message (which stops the first-message clock) and the start of the next one.
     client.socket.write(options('127.0.0.1:5999', 'first') + half.slice(0, 30));
-    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    expect(await waitFor(() => events.some((e) => e.kind === 'message'))).toBe(true);
     for (const at of [10, 20, 30]) {
       clock.advance(300);
       client.socket.write(half.slice(at, at + 10));
       // Let the trickle be read: it must not move the deadline.
-      await until(() => false, 20);
+      await waitFor(() => false, 20);
     }
     expect(client.closed()).toBe(false);
     clock.advance(99);
     expect(client.closed()).toBe(false);
     clock.advance(1);
-    expect(await until(() => client.closed())).toBe(true);
-    expect(await until(() => closes(events).length === 1)).toBe(true);
+    expect(await waitFor(() => client.closed())).toBe(true);
+    expect(await waitFor(() => closes(events).length === 1)).toBe(true);
     expect(closes(events)).toEqual(['message-timeout']);
   });
 
@@ -130,7 +124,7 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const { transport: server, events } = await listening();
     const { transport: client } = await listening({ clock, limits: { messageTimeout: 1000 } });
     await client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, 'out')), { protocol: 'TCP', host: '127.0.0.1', port: server.local.port });
-    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    expect(await waitFor(() => events.some((e) => e.kind === 'message'))).toBe(true);
     clock.advance(10_000);
     expect(client.connectionCount).toBe(1);
     expect(server.connectionCount).toBe(1);
@@ -140,16 +134,16 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const { transport, events } = await listening();
     const garbage = await connect(transport.local.port);
     garbage.socket.write('NOT SIP\r\n\r\n');
-    expect(await until(() => garbage.closed())).toBe(true);
+    expect(await waitFor(() => garbage.closed())).toBe(true);
     expect(events.find((e) => e.kind === 'parseError')).toMatchObject({ fatal: true, error: { code: 'SIP_ERR_MISSING_CONTENT_LENGTH' } });
     const leaving = await connect(transport.local.port);
-    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
     leaving.socket.end();
-    expect(await until(() => closes(events).length === 2)).toBe(true);
+    expect(await waitFor(() => closes(events).length === 2)).toBe(true);
     const staying = await connect(transport.local.port);
-    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
     await transport.close();
-    expect(await until(() => staying.closed() && closes(events).length === 3)).toBe(true);
+    expect(await waitFor(() => staying.closed() && closes(events).length === 3)).toBe(true);
     expect(closes(events)).toEqual(['bad-input', 'remote', 'local']);
   });
 
@@ -157,10 +151,10 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const { transport, events } = await listening();
     const client = await connect(transport.local.port);
     client.socket.write('\r\n\r\n');
-    expect(await until(() => client.received() === '\r\n')).toBe(true);
+    expect(await waitFor(() => client.received() === '\r\n')).toBe(true);
     // The ping is no message, and the connection stays usable.
     client.socket.write(options('127.0.0.1:5999'));
-    expect(await until(() => events.some((e) => e.kind === 'message'))).toBe(true);
+    expect(await waitFor(() => events.some((e) => e.kind === 'message'))).toBe(true);
     expect(client.received()).toBe('\r\n');
   });
 
@@ -168,9 +162,9 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const { transport, events } = await listening({ limits: { maxConnections: 2 } });
     const a = await connect(transport.local.port);
     const b = await connect(transport.local.port);
-    expect(await until(() => transport.connectionCount === 2)).toBe(true);
+    expect(await waitFor(() => transport.connectionCount === 2)).toBe(true);
     const c = await connect(transport.local.port);
-    expect(await until(() => c.closed())).toBe(true);
+    expect(await waitFor(() => c.closed())).toBe(true);
     expect(a.closed() || b.closed()).toBe(false);
     expect(transport.connectionCount).toBe(2);
     // Refused, never open: reported apart from the connections that opened and closed.
@@ -179,7 +173,7 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const error = await transport.send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port }).then(() => undefined, (e: unknown) => e);
     expect(isTransportError(error, 'TRANSPORT_ERR_CONNECTION_LIMIT')).toBe(true);
     a.socket.destroy();
-    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
     await transport.send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port });
     expect(transport.connectionCount).toBe(2);
   });
@@ -193,9 +187,9 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const nowhere = await freePort('tcp');
     const client = await connect(tcp.local.port);
     client.socket.write(options(`127.0.0.1:${nowhere}`, 'reuse-1'));
-    expect(await until(() => client.received().includes('SIP/2.0 200 OK'))).toBe(true);
+    expect(await waitFor(() => client.received().includes('SIP/2.0 200 OK'))).toBe(true);
     client.socket.write(options(`127.0.0.1:${nowhere}`, 'reuse-2'));
-    expect(await until(() => (client.received().match(/SIP\/2\.0 200 OK/g) ?? []).length === 2)).toBe(true);
+    expect(await waitFor(() => (client.received().match(/SIP\/2\.0 200 OK/g) ?? []).length === 2)).toBe(true);
     expect(client.received()).toContain('Call-ID: reuse-2');
     expect(tcp.connectionCount).toBe(1);
   });
@@ -205,7 +199,7 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const { transport: client } = await listening();
     const destination = { protocol: 'TCP' as const, host: '127.0.0.1', port: server.local.port };
     await Promise.all([1, 2, 3].map((i) => client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, `out-${i}`)), destination)));
-    expect(await until(() => events.filter((e) => e.kind === 'message').length === 3)).toBe(true);
+    expect(await waitFor(() => events.filter((e) => e.kind === 'message').length === 3)).toBe(true);
     expect(client.connectionCount).toBe(1);
     expect(server.connectionCount).toBe(1);
     expect(events.filter((e) => e.kind === 'connection' && e.state === 'open')).toHaveLength(1);

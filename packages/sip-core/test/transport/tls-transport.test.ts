@@ -13,6 +13,7 @@ import { ManualClock } from '../../src/clock.js';
 import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.js';
 import { TlsTransport, type TlsTransportOptions } from '../../src/transport/tls-transport.js';
 import type { TlsPeerIdentity } from '../../src/transport/transport.js';
+import { waitFor } from '@sipbreakout/test-peers';
 
 /** A {@link TlsTransport} that records the code of each `tlsClientError`, as an operator's subclass would count them. */
 class RecordingTlsTransport extends TlsTransport {
@@ -64,12 +65,6 @@ function connect(port: number): Promise<RawClient> {
   });
 }
 
-async function until(predicate: () => boolean, ms = 2000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!predicate() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return predicate();
-}
-
 /** The first bytes of a ClientHello: a TLS handshake record header announcing 512 bytes, then a few of them. */
 const PARTIAL_CLIENT_HELLO = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);
 
@@ -79,17 +74,17 @@ describe('TlsTransport: handshakes of accepted connections', () => {
     const transport = await listen({ clock, handshakeLimits: { handshakeTimeout: 1000 } });
     const silent = await connect(transport.local.port);
     const trickling = await connect(transport.local.port);
-    expect(await until(() => transport.handshakeCount === 2)).toBe(true);
+    expect(await waitFor(() => transport.handshakeCount === 2)).toBe(true);
     trickling.socket.write(PARTIAL_CLIENT_HELLO.subarray(0, 5));
     for (const at of [5, 7, 9]) {
       clock.advance(300);
       // A byte now and then: not enough to move a deadline counted from accept.
       trickling.socket.write(PARTIAL_CLIENT_HELLO.subarray(at, at + 2));
-      await until(() => false, 20);
+      await waitFor(() => false, 20);
     }
     expect(silent.closed() || trickling.closed()).toBe(false);
     clock.advance(100);
-    expect(await until(() => silent.closed() && trickling.closed())).toBe(true);
+    expect(await waitFor(() => silent.closed() && trickling.closed())).toBe(true);
     expect(transport.failures).toEqual(['TLS_ERR_HANDSHAKE_TIMEOUT', 'TLS_ERR_HANDSHAKE_TIMEOUT']);
     expect(transport.handshakeCount).toBe(0);
     expect(transport.connectionCount).toBe(0);
@@ -99,15 +94,15 @@ describe('TlsTransport: handshakes of accepted connections', () => {
     const transport = await listen({ handshakeLimits: { maxHandshakes: 2 } });
     const first = await connect(transport.local.port);
     const second = await connect(transport.local.port);
-    expect(await until(() => transport.handshakeCount === 2)).toBe(true);
+    expect(await waitFor(() => transport.handshakeCount === 2)).toBe(true);
     const third = await connect(transport.local.port);
-    expect(await until(() => third.closed())).toBe(true);
+    expect(await waitFor(() => third.closed())).toBe(true);
     expect(transport.failures).toEqual(['TLS_ERR_HANDSHAKE_LIMIT']);
     expect(first.closed() || second.closed()).toBe(false);
     first.socket.destroy();
-    expect(await until(() => transport.handshakeCount === 1)).toBe(true);
+    expect(await waitFor(() => transport.handshakeCount === 1)).toBe(true);
     const fourth = await connect(transport.local.port);
-    expect(await until(() => transport.handshakeCount === 2)).toBe(true);
+    expect(await waitFor(() => transport.handshakeCount === 2)).toBe(true);
     expect(fourth.closed()).toBe(false);
   });
 
@@ -115,23 +110,23 @@ describe('TlsTransport: handshakes of accepted connections', () => {
     const transport = await listen({ handshakeLimits: { maxHandshakes: 1 } });
     const plaintext = await connect(transport.local.port);
     plaintext.socket.write('OPTIONS sip:x@sip.example.test SIP/2.0\r\n\r\n');
-    expect(await until(() => plaintext.closed())).toBe(true);
+    expect(await waitFor(() => plaintext.closed())).toBe(true);
     expect(transport.failures).toHaveLength(1);
     expect(transport.failures[0]).toMatch(/^ERR_SSL_/);
     expect(transport.handshakeCount).toBe(0);
     const client = new TlsTransport({ port: 0, ca: ca.cert });
     closers.push(() => client.close());
     await client.send(Buffer.from('\r\n\r\n'), { protocol: 'TLS', host: '127.0.0.1', port: transport.local.port, serverName: 'sip.example.test' });
-    expect(await until(() => transport.connectionCount === 1)).toBe(true);
+    expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
     expect(transport.handshakeCount).toBe(0);
   });
 
   it('closes the connections still in their handshake when it closes', async () => {
     const transport = await listen();
     const pending = await connect(transport.local.port);
-    expect(await until(() => transport.handshakeCount === 1)).toBe(true);
+    expect(await waitFor(() => transport.handshakeCount === 1)).toBe(true);
     await transport.close();
-    expect(await until(() => pending.closed())).toBe(true);
+    expect(await waitFor(() => pending.closed())).toBe(true);
     expect(transport.handshakeCount).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import type { SipRequest } from '../../src/message.js';
 import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.js';
 import { isTransportError } from '../../src/transport/transport-error.js';
 import { WsTransport } from '../../src/transport/ws-transport.js';
+import { waitFor } from '@sipbreakout/test-peers';
 import { TestUa } from '../interop/support/test-ua.js';
 
 const closers: Array<() => Promise<void> | void> = [];
@@ -30,11 +31,6 @@ function openClient(port: number, protocols: string[]): Promise<{ ws: WebSocket;
     ws.once('error', reject);
     closers.push(() => ws.terminate());
   });
-}
-
-async function until(predicate: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
 }
 
 const optionsOver = (via: string, extra = 'Content-Length: 0\r\n'): string =>
@@ -64,7 +60,7 @@ describe('WsTransport (RFC 7118)', () => {
     const { ws, messages } = await openClient(port, ['sip']);
     // A browser's Via host is an invented .invalid name (§5.2): only the connection leads back.
     ws.send(optionsOver('df7jal23ls0d.invalid', ''));
-    await until(() => messages.length > 0);
+    await waitFor(() => messages.length > 0);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/^SIP\/2\.0 200 OK\r\n/);
     expect(messages[0]).toContain('Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK-ws1;received=127.0.0.1');
@@ -74,10 +70,10 @@ describe('WsTransport (RFC 7118)', () => {
     const ua = await uasOver(new WsTransport({ port: 0 }));
     const { ws, messages } = await openClient(ua.transport.transports[0]!.local.port, ['sip']);
     ws.send(optionsOver('x.invalid', 'Content-Length: 0\r\nCSeq: 2 OPTIONS\r\n'));
-    await until(() => messages.length > 0);
+    await waitFor(() => messages.length > 0);
     expect(messages[0]).toMatch(/^SIP\/2\.0 400 /);
     ws.send(optionsOver('x.invalid'));
-    await until(() => messages.length > 1);
+    await waitFor(() => messages.length > 1);
     expect(messages[1]).toMatch(/^SIP\/2\.0 200 OK/);
     expect(ua.transport.counters.parseErrors).toBe(1);
   });

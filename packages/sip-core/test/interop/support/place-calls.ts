@@ -13,9 +13,3 @@ export async function placeCalls(ua: TestUa, destination: Destination, calls: nu
   }
   return Promise.all(results);
 }
-
-/** Waits until `predicate` holds or `ms` pass. */
-export async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-}

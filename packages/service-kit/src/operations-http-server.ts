@@ -1,18 +1,14 @@
 /**
  * The operations HTTP listener: `GET /metrics` (Prometheus text format) and
- * `GET /healthz` (200 when SIP, gRPC and the store are up, else 503, with
- * the state of each as JSON).
+ * `GET /healthz` (200 when every part the program reports is up, else 503,
+ * with the state of each as JSON).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-/** The state of each part the health check looks at. */
-export interface HealthReport {
-  readonly sip: boolean;
-  readonly grpc: boolean;
-  readonly store: boolean;
-}
+/** The state of each part the health check looks at, by name (`sip`, `grpc`, `store`): true when up. */
+export type HealthReport = Readonly<Record<string, boolean>>;
 
 /** A running operations listener. */
 export interface OperationsHttpServer {
@@ -20,13 +16,19 @@ export interface OperationsHttpServer {
   close(): Promise<void>;
 }
 
-/** Starts the listener on `host:port` (0: a free port). */
-export async function startOperationsHttpServer(options: {
+/** Options of {@link startOperationsHttpServer}. */
+export interface OperationsHttpServerOptions {
   readonly host: string;
+  /** 0: a free port. */
   readonly port: number;
+  /** The registry `/metrics` serves. */
   readonly registry: Registry;
+  /** Asked on every `/healthz`; a rejection reads as down. */
   readonly health: () => Promise<HealthReport>;
-}): Promise<OperationsHttpServer> {
+}
+
+/** Starts the listener on `host:port`. */
+export async function startOperationsHttpServer(options: OperationsHttpServerOptions): Promise<OperationsHttpServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -44,13 +46,9 @@ export async function startOperationsHttpServer(options: {
       options
         .health()
         .then((report) => {
-          const up = report.sip && report.grpc && report.store;
-          const body = JSON.stringify({
-            status: up ? 'up' : 'down',
-            sip: report.sip ? 'up' : 'down',
-            grpc: report.grpc ? 'up' : 'down',
-            store: report.store ? 'up' : 'down',
-          });
+          const parts = Object.entries(report);
+          const up = parts.every(([, isUp]) => isUp);
+          const body = JSON.stringify({ status: up ? 'up' : 'down', ...Object.fromEntries(parts.map(([name, isUp]) => [name, isUp ? 'up' : 'down'])) });
           response.writeHead(up ? 200 : 503, { 'content-type': 'application/json' }).end(body + '\n');
         })
         .catch(() => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"down"}\n'));

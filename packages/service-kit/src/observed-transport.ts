@@ -6,8 +6,30 @@
  * counted by cause. It changes nothing on the way through.
  */
 import type { Logger } from 'pino';
+import type { Counter, Gauge } from 'prom-client';
 import { isTlsError, type ConnectionCloseReason, type ConnectionRefusalReason, type Destination, type HostPort, type SipMessage, type Transport, type TransportEvent, type TransportReceiver } from '@sipbreakout/sip-core';
-import type { CoreMetrics, FaceName } from './core-metrics.js';
+
+/**
+ * The metrics an {@link ObservedTransport} feeds. The program names and
+ * registers them (its prefix, its help texts); `face` is the program's name
+ * for the side of the network a transport serves (`mobile`, `tas`).
+ */
+export interface TransportMetrics {
+  /** Counts one SIP message sent (`sent`) or received; `status` is empty for a request. */
+  countMessage(sent: boolean, face: string, transport: string, method: string, status: string): void;
+  /** Input that did not parse, by `SIP_ERR_…` code. */
+  readonly parseErrors: Pick<Counter<'face' | 'transport' | 'code'>, 'inc'>;
+  /** Stream connections open now. */
+  readonly connectionsOpen: Pick<Gauge<'face' | 'transport'>, 'set' | 'inc' | 'dec'>;
+  /** Stream connections opened (accepted or dialled). */
+  readonly connectionsOpened: Pick<Counter<'face' | 'transport'>, 'inc'>;
+  /** Stream connections closed, by reason ({@link reasonLabel}). */
+  readonly connectionsClosed: Pick<Counter<'face' | 'transport' | 'reason'>, 'inc'>;
+  /** Inbound connections refused as they were accepted, by reason. */
+  readonly connectionsRefused: Pick<Counter<'face' | 'transport' | 'reason'>, 'inc'>;
+  /** TLS failures, by direction and cause (`TLS_ERR_…` or an OpenSSL code). */
+  readonly tlsFailures: Pick<Counter<'face' | 'direction' | 'cause'>, 'inc'>;
+}
 
 /** Methods counted by name; any other is counted as `other`, so a flood of invented methods cannot grow the label set. */
 const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE']);
@@ -69,11 +91,11 @@ export function startLineOfSent(bytes: Uint8Array): { readonly method: string; r
 /** Wraps a transport of one face with counters and debug logs. */
 export class ObservedTransport implements Transport {
   readonly #inner: Transport;
-  readonly #face: FaceName;
-  readonly #metrics: CoreMetrics;
+  readonly #face: string;
+  readonly #metrics: TransportMetrics;
   readonly #log: Logger;
 
-  constructor(inner: Transport, face: FaceName, metrics: CoreMetrics, log: Logger) {
+  constructor(inner: Transport, face: string, metrics: TransportMetrics, log: Logger) {
     this.#inner = inner;
     this.#face = face;
     this.#metrics = metrics;

@@ -1,8 +1,9 @@
 /**
- * The DNS of the TAS locator: SRV records from the DNS servers (c-ares, as
- * RFC 3263 needs), addresses from the system resolver (getaddrinfo), so that
- * `/etc/hosts` names such as `localhost` resolve as every other program on
- * the machine resolves them. With configured DNS servers (`dns.servers`),
+ * The DNS of a server locator (RFC 3263) in a program: SRV records from the
+ * DNS servers (c-ares, as RFC 3263 needs), addresses from the system
+ * resolver (getaddrinfo), so that `/etc/hosts` names such as `localhost`
+ * resolve as every other program on the machine resolves them. With
+ * configured DNS servers (the core's `dns.servers`),
  * SRV goes to them, and so do A/AAAA first: an SRV target in their zone
  * resolves there, and a name they do not hold still resolves as the
  * machine resolves it.

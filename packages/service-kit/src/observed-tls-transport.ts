@@ -1,5 +1,5 @@
 /**
- * The TAS face's TLS transport, with inbound TLS failures reported: a
+ * sip-core's TLS transport, with inbound TLS failures reported: a
  * handshake that fails (no client certificate when one is required, a
  * chain that does not verify, a client speaking something else, one not
  * done in time or past the limit on handshakes under way: sip-core's

@@ -1,3 +1,8 @@
+/**
+ * redis-server for the registrar benchmark, which runs compiled by tsc
+ * under plain Node (the tests use `@sipbreakout/test-peers`, loaded from
+ * source by vitest, which Node cannot load).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';

@@ -1,12 +1,20 @@
 /**
- * The development signing key: an ES256 key pair kept as a JWK in the data
- * folder (generated on first start, reused after), the public JWKS the gRPC
- * API verifies tokens with, and example tokens signed with it.
+ * The development signing key: an ES256 key pair kept as a JWK in a
+ * program's data folder (generated on first start, reused after), the public
+ * JWKS its API verifies tokens with, and a signer for example tokens. With
+ * no configured token issuer, a program still starts and can be called.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
-import { CALL_ROUTING_WRITE } from '@sipbreakout/grpc-api';
+
+/** The registered claims of a token {@link DevSigningKey.sign} makes. */
+export interface DevTokenOptions {
+  /** How long it is valid, as jose reads it (`'24h'`). */
+  readonly expiresIn: string;
+  readonly issuer: string;
+  readonly audience: string;
+}
 
 /** The development signing key. */
 export interface DevSigningKey {
@@ -20,12 +28,9 @@ export interface DevSigningKey {
   readonly jwks: JSONWebKeySet;
   /** The key id (`kid`): the JWK thumbprint (RFC 7638). */
   readonly kid: string;
-  /** Signs a token with the key. */
-  sign(claims: Record<string, unknown>, options: { readonly expiresIn: string; readonly issuer: string; readonly audience: string }): Promise<string>;
+  /** Signs a token with the key (`typ` `at+jwt`, RFC 9068), issued now. */
+  sign(claims: Record<string, unknown>, options: DevTokenOptions): Promise<string>;
 }
-
-/** The API client the example token speaks for. */
-export const DEV_CLIENT = 'dev-client';
 
 function isPrivateEs256(jwk: unknown): jwk is JWK & { d: string } {
   if (typeof jwk !== 'object' || jwk === null) return false;
@@ -33,7 +38,11 @@ function isPrivateEs256(jwk: unknown): jwk is JWK & { d: string } {
   return k['kty'] === 'EC' && k['crv'] === 'P-256' && typeof k['d'] === 'string' && typeof k['x'] === 'string' && typeof k['y'] === 'string';
 }
 
-/** Loads `<dataDir>/auth/dev-signing-key.jwk.json`, generating it when missing or unusable. */
+/**
+ * Loads `<dataDir>/auth/dev-signing-key.jwk.json` (mode 0600, its folder
+ * 0700), generating it when missing or unusable, and writes the public
+ * `<dataDir>/auth/dev-jwks.json` beside it.
+ */
 export async function ensureDevSigningKey(dataDir: string): Promise<DevSigningKey> {
   const dir = join(dataDir, 'auth');
   const privateKeyFile = join(dir, 'dev-signing-key.jwk.json');
@@ -75,7 +84,3 @@ export async function ensureDevSigningKey(dataDir: string): Promise<DevSigningKe
   };
 }
 
-/** An example client token: `call.routing:write` for {@link DEV_CLIENT}, valid 24 h. */
-export function signExampleToken(key: DevSigningKey, issuer: string, audience: string): Promise<string> {
-  return key.sign({ sub: DEV_CLIENT, client_id: DEV_CLIENT, scope: CALL_ROUTING_WRITE }, { expiresIn: '24h', issuer, audience });
-}
