@@ -4,7 +4,9 @@
  * loopback, redis-server for what several nodes share, and rtpengine, the
  * media relay, and Python's grpcio as a gRPC client. One copy, so the
  * sip-core interop tier and the breakout core's end-to-end tier drive the
- * peers the same way. Loaded by vitest from source.
+ * peers the same way. Also a reader of a built entry point's static import
+ * graph, for the tests of what an entry point loads. Loaded by vitest from
+ * source.
  * @packageDocumentation
  */
 export * from './sipp.js';
@@ -13,3 +15,4 @@ export * from './dns-server.js';
 export * from './redis-server.js';
 export * from './rtpengine.js';
 export * from './python-grpc.js';
+export * from './module-graph.js';
