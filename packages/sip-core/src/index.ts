@@ -79,8 +79,6 @@ export { TLS_ERROR_CODES, TlsError, isTlsError } from './tls/tls-error.js';
 export type { TlsErrorCode } from './tls/tls-error.js';
 export { matchesSipDomain, readCertificateIdentity, sipDomainIdentities, verifySipDomain } from './tls/sip-domain-identity.js';
 export type { SipDomainMatchOptions } from './tls/sip-domain-identity.js';
-export { TestCertificateAuthority } from './tls/test-pki.js';
-export type { LeafNames, PemPair } from './tls/test-pki.js';
 export { DNS_ERROR_CODES, DnsError, isDnsError } from './dns/dns-error.js';
 export type { DnsErrorCode } from './dns/dns-error.js';
 export { orderSrvRecords } from './dns/srv-order.js';

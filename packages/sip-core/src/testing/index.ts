@@ -11,8 +11,12 @@
  * fc.assert(fc.property(arbitraryMutatedBytes(), (bytes) => { parseMessage(bytes); }));
  * ```
  *
- * fast-check is a peer dependency of this entry point only; the main entry
- * does not load it.
+ * The certificate authority of `@sipbreakout/sip-core/pki` is re-exported
+ * here, so that a test suite finds its helpers in one place.
+ *
+ * fast-check, and for the certificate authority `@peculiar/x509` and
+ * `reflect-metadata`, are optional peer dependencies of this entry point
+ * only; the main entry does not load them.
  * @packageDocumentation
  */
 import fc from 'fast-check';
@@ -26,6 +30,8 @@ export type { ExpectedHeaders, MessageSample } from './message-arbitraries.js';
 export type { Mutation, MutateOptions } from './mutate.js';
 export { applyMutation, applyMutations, arbitraryMutation, mutateMessage } from './mutate.js';
 export type { GeneratedUri, UriPlace } from './uri-arbitraries.js';
+export { CertificateAuthority } from '../pki/index.js';
+export type { CertificateAuthorityOptions, CertificateValidity, ExtendedKeyUsageName, LeafOptions, PemPair } from '../pki/index.js';
 
 /** A valid `sip:` or `sips:` URI: user with escapes, password, host name / IPv4 / IPv6 reference, port, parameters, headers. */
 export function arbitrarySipUri(): fc.Arbitrary<SipUri> {
