@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TestCertificateAuthority } from '@sipbreakout/sip-core';
+import { CertificateAuthority } from '@sipbreakout/sip-core/pki';
 import { startCore, type CoreProcess } from './breakout-core-process.js';
 import { watchCpu, type CpuShare } from './process-cpu.js';
 import { freeTcpPort, runCaller, type StepResult } from './sipp.js';
@@ -62,7 +62,7 @@ export async function startLoopRoute(options: LoopRouteOptions): Promise<LoopRou
     writeFileSync(p, pem, { mode: 0o600 });
     return p;
   };
-  const ca = await TestCertificateAuthority.create('sipbreakout load bench CA');
+  const ca = await CertificateAuthority.create({ commonName: 'sipbreakout load bench CA' });
   const coreCert = await ca.issue({ commonName: 'core.localhost', dnsNames: ['localhost'], uris: ['sip:localhost'], ips: ['127.0.0.1'] });
   const tasCert = await ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], uris: ['sip:localhost'] });
   const caFile = file('ca.pem', ca.cert);

@@ -1,36 +1,18 @@
 /**
  * The development PKI: on first start, a CA and a certificate for the
  * TAS-facing TLS listener are generated into the data folder (ECDSA P-256,
- * `@peculiar/x509`); later starts reuse them while they are valid. With
- * `grpc.tls.mode` `dev`, the same CA issues the gRPC API's server
- * certificate (and a client certificate when the API requires one). Nothing
- * private is committed: the files live only in the data folder.
+ * by the certificate authority of `@sipbreakout/sip-core/pki`); later starts
+ * reuse them while they are valid. With `grpc.tls.mode` `dev`, the same CA
+ * issues the gRPC API's server certificate (and a client certificate when
+ * the API requires one). Nothing private is committed: the files live only
+ * in the data folder.
  */
-// @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs the Reflect metadata polyfill.
-import 'reflect-metadata';
-import { webcrypto, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import {
-  BasicConstraintsExtension,
-  ExtendedKeyUsage,
-  ExtendedKeyUsageExtension,
-  KeyUsageFlags,
-  KeyUsagesExtension,
-  SubjectAlternativeNameExtension,
-  X509Certificate as PeculiarCertificate,
-  X509CertificateGenerator,
-  cryptoProvider,
-  type JsonGeneralName,
-} from '@peculiar/x509';
+import { CertificateAuthority, type LeafOptions } from '@sipbreakout/sip-core/pki';
 
-type Keys = Parameters<typeof X509CertificateGenerator.createSelfSigned>[0]['keys'];
-type ProviderCrypto = Parameters<typeof cryptoProvider.set>[0];
-
-cryptoProvider.set(webcrypto as unknown as ProviderCrypto);
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
 /** A certificate closer than this to its end is replaced at start. */
 const RENEW_BEFORE = 7 * DAY;
@@ -48,16 +30,6 @@ export interface DevPki {
   readonly cert: string;
   /** Its private key (PEM, PKCS #8). */
   readonly key: string;
-}
-
-async function keyPair(): Promise<Keys> {
-  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as Keys;
-}
-
-async function keyPem(key: Keys['privateKey']): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key as unknown as webcrypto.CryptoKey));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
 }
 
 async function readIfValid(caFile: string, caKeyFile: string, certFile: string, keyFile: string, now: number): Promise<Omit<DevPki, 'generated' | 'caFile' | 'certFile' | 'keyFile'> | undefined> {
@@ -81,33 +53,8 @@ function isCurrent(certificate: X509Certificate, now: number): boolean {
   return Date.parse(certificate.validTo) - now >= RENEW_BEFORE && Date.parse(certificate.validFrom) <= now + 60_000;
 }
 
-/** What a leaf certificate of the development CA is for. */
-interface LeafProfile {
-  readonly commonName: string;
-  readonly altNames: readonly JsonGeneralName[];
-  readonly usages: readonly ExtendedKeyUsage[];
-}
-
-/** Issues a leaf certificate (1 year) from the CA whose certificate is `ca.pem` and private key `ca.key`. */
-async function issueLeaf(ca: { readonly pem: string; readonly key: Keys['privateKey'] }, profile: LeafProfile, now: number): Promise<{ readonly cert: string; readonly key: string }> {
-  const leafKeys = await keyPair();
-  const leaf = await X509CertificateGenerator.create({
-    subject: `CN=${profile.commonName}`,
-    issuer: new PeculiarCertificate(ca.pem).subject,
-    publicKey: leafKeys.publicKey,
-    signingKey: ca.key,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 365 * DAY),
-    signingAlgorithm: ALGORITHM,
-    extensions: [
-      new BasicConstraintsExtension(false, undefined, true),
-      new KeyUsagesExtension(KeyUsageFlags.digitalSignature | KeyUsageFlags.keyAgreement, true),
-      new ExtendedKeyUsageExtension([...profile.usages]),
-      ...(profile.altNames.length > 0 ? [new SubjectAlternativeNameExtension([...profile.altNames])] : []),
-    ],
-  });
-  return { cert: leaf.toString('pem'), key: await keyPem(leafKeys.privateKey) };
-}
+/** The leaf certificates of the development CA are valid for a year. */
+const LEAF_DAYS = 365;
 
 /**
  * Returns the development CA and TAS-facing certificate from `<dataDir>/tls`,
@@ -125,40 +72,23 @@ export async function ensureDevPki(dataDir: string, now: number = Date.now()): P
   if (existing !== undefined) return { generated: false, caFile, certFile, keyFile, ...existing };
 
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const caKeys = await keyPair();
-  const caName = `CN=sipbreakout development CA ${new Date(now).toISOString().slice(0, 10)}`;
-  const caCert = await X509CertificateGenerator.createSelfSigned({
-    name: caName,
-    keys: caKeys,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 3650 * DAY),
-    signingAlgorithm: ALGORITHM,
-    extensions: [
-      new BasicConstraintsExtension(true, 0, true),
-      new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
-    ],
-  });
-  const ca = caCert.toString('pem');
-  const leaf = await issueLeaf(
-    { pem: ca, key: caKeys.privateKey },
-    {
-      commonName: 'localhost',
-      // RFC 5922 §7.1: a SIP domain is named by a sip: URI or a DNS name in subjectAltName.
-      altNames: [
-        { type: 'dns', value: 'localhost' },
-        { type: 'url', value: 'sip:localhost' },
-        { type: 'ip', value: '127.0.0.1' },
-      ],
-      usages: [ExtendedKeyUsage.serverAuth, ExtendedKeyUsage.clientAuth],
-    },
+  const ca = await CertificateAuthority.create({ commonName: `sipbreakout development CA ${new Date(now).toISOString().slice(0, 10)}`, now, validDays: 3650 });
+  const leaf = await ca.issue({
+    commonName: 'localhost',
+    // RFC 5922 §7.1: a SIP domain is named by a sip: URI or a DNS name in subjectAltName.
+    dnsNames: ['localhost'],
+    uris: ['sip:localhost'],
+    ips: ['127.0.0.1'],
+    extendedKeyUsages: ['serverAuth', 'clientAuth'],
     now,
-  );
-  await writeFile(caKeyFile, await keyPem(caKeys.privateKey), { mode: 0o600 });
+    validDays: LEAF_DAYS,
+  });
+  await writeFile(caKeyFile, ca.key, { mode: 0o600 });
   await writeFile(keyFile, leaf.key, { mode: 0o600 });
   await chmod(keyFile, 0o600);
-  await writeFile(caFile, ca);
+  await writeFile(caFile, ca.cert);
   await writeFile(certFile, leaf.cert);
-  return { generated: true, caFile, certFile, keyFile, ca, cert: leaf.cert, key: leaf.key };
+  return { generated: true, caFile, certFile, keyFile, ca: ca.cert, cert: leaf.cert, key: leaf.key };
 }
 
 /** A certificate of the development CA for the gRPC API, and its key. */
@@ -195,8 +125,8 @@ function covers(certificate: X509Certificate, name: string): boolean {
 async function ensureLeaf(
   files: { readonly certFile: string; readonly keyFile: string },
   pki: DevPki,
-  caKey: () => Promise<Keys['privateKey']>,
-  profile: LeafProfile & { readonly mustCover: readonly string[] },
+  ca: () => Promise<CertificateAuthority>,
+  profile: { readonly leaf: LeafOptions; readonly mustCover: readonly string[] },
   now: number,
 ): Promise<DevGrpcCertificate> {
   try {
@@ -208,7 +138,7 @@ async function ensureLeaf(
   } catch {
     // missing or unreadable: issued below
   }
-  const issued = await issueLeaf({ pem: pki.ca, key: await caKey() }, profile, now);
+  const issued = await (await ca()).issue({ ...profile.leaf, now, validDays: LEAF_DAYS });
   await writeFile(files.keyFile, issued.key, { mode: 0o600 });
   await chmod(files.keyFile, 0o600);
   await writeFile(files.certFile, issued.cert);
@@ -229,20 +159,23 @@ export async function ensureDevGrpcCertificates(
 ): Promise<DevGrpcCertificates> {
   const now = options.now ?? Date.now();
   const dir = dirname(pki.caFile);
-  let caKey: Keys['privateKey'] | undefined;
-  const loadCaKey = async (): Promise<Keys['privateKey']> => {
-    caKey ??= await importKeyPem(await readFile(join(dir, 'dev-ca-key.pem'), 'utf8'));
-    return caKey;
+  let ca: CertificateAuthority | undefined;
+  const loadCa = async (): Promise<CertificateAuthority> => {
+    ca ??= await CertificateAuthority.fromPem({ cert: pki.ca, key: await readFile(join(dir, 'dev-ca-key.pem'), 'utf8') });
+    return ca;
   };
   const names = devGrpcServerNames(options.host);
   const server = await ensureLeaf(
     { certFile: join(dir, 'grpc-server.pem'), keyFile: join(dir, 'grpc-server-key.pem') },
     pki,
-    loadCaKey,
+    loadCa,
     {
-      commonName: 'localhost',
-      altNames: names.map((name): JsonGeneralName => (isIP(name) === 0 ? { type: 'dns', value: name } : { type: 'ip', value: name })),
-      usages: [ExtendedKeyUsage.serverAuth],
+      leaf: {
+        commonName: 'localhost',
+        dnsNames: names.filter((name) => isIP(name) === 0),
+        ips: names.filter((name) => isIP(name) !== 0),
+        extendedKeyUsages: ['serverAuth'],
+      },
       mustCover: names,
     },
     now,
@@ -251,15 +184,10 @@ export async function ensureDevGrpcCertificates(
     ? await ensureLeaf(
         { certFile: join(dir, 'grpc-client.pem'), keyFile: join(dir, 'grpc-client-key.pem') },
         pki,
-        loadCaKey,
-        { commonName: 'sipbreakout development gRPC client', altNames: [], usages: [ExtendedKeyUsage.clientAuth], mustCover: [] },
+        loadCa,
+        { leaf: { commonName: 'sipbreakout development gRPC client', extendedKeyUsages: ['clientAuth'] }, mustCover: [] },
         now,
       )
     : undefined;
   return { server, client };
-}
-
-async function importKeyPem(pem: string): Promise<Keys['privateKey']> {
-  const der = Buffer.from(pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '').replace(/\s+/g, ''), 'base64');
-  return (await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as unknown as Keys['privateKey'];
 }

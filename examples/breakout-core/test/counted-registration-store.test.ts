@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, MemoryRegistrationStore } from '@sipbreakout/registrar';
+import { MemoryRegistrationStore } from '@sipbreakout/registrar';
+import { ManualClock } from '@sipbreakout/sip-core/clock';
 import { createRegistration } from '@sipbreakout/routing';
 import { CountedRegistrationStore } from '../src/counted-registration-store.js';
 
@@ -7,7 +8,7 @@ const request = { phoneNumber: '+4799990000', routeType: 'LOOP', sipUri: 'sips:t
 
 describe('CountedRegistrationStore', () => {
   it('counts a creation once, not its refresh or replacement, and drops it on delete and on expiry', async () => {
-    const clock = new ManualClock(0);
+    const clock = new ManualClock({ wallNow: 0 });
     const store = new CountedRegistrationStore(new MemoryRegistrationStore({ clock, ttlSeconds: 60 }), []);
     await store.upsert(request);
     await store.upsert(request);

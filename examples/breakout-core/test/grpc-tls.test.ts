@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCertificateAuthority } from '@sipbreakout/sip-core';
+import { CertificateAuthority } from '@sipbreakout/sip-core/testing';
 import type { CoreConfig } from '../src/config-schema.js';
 import { ensureDevPki } from '../src/dev-pki.js';
 import { CONFIG_ERR_GRPC_TLS, certificateNames, grpcDialHost, isGrpcTlsConfigError, loadGrpcTls, serverNameFor, trustFor } from '../src/grpc-tls.js';
@@ -21,14 +21,14 @@ const grpc = (tls: Partial<Grpc['tls']>, host = '127.0.0.1'): Grpc => ({
 describe('loadGrpcTls', () => {
   let dir: string;
   let file: (name: string) => string;
-  let ca: TestCertificateAuthority;
+  let ca: CertificateAuthority;
   const resolvePath = (path: string): string => resolve(dir, path);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'breakout-grpc-tls-'));
     file = (name) => join(dir, name);
-    ca = await TestCertificateAuthority.create('grpc unit CA');
-    const other = await TestCertificateAuthority.create('other CA');
+    ca = await CertificateAuthority.create({ commonName: 'grpc unit CA' });
+    const other = await CertificateAuthority.create({ commonName: 'other CA' });
     const server = await ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ips: ['127.0.0.1'] });
     const named = await ca.issue({ commonName: 'api.core.test', dnsNames: ['*.core.test', 'api.core.test'] });
     const foreign = await other.issue({ commonName: 'localhost', dnsNames: ['localhost'] });
@@ -140,7 +140,7 @@ describe('the names clients are given', () => {
   });
 
   it('lists a certificate\'s names without their types, IPv6 compressed', async () => {
-    const ca = await TestCertificateAuthority.create();
+    const ca = await CertificateAuthority.create();
     const issued = await ca.issue({ commonName: 'x', dnsNames: ['localhost'], ips: ['127.0.0.1', '::1'], uris: ['sip:localhost'] });
     expect(certificateNames(new X509Certificate(issued.cert))).toEqual(['localhost', 'sip:localhost', '127.0.0.1', '::1']);
     const bare = await ca.issue({ commonName: 'only-a-cn' });
@@ -148,8 +148,8 @@ describe('the names clients are given', () => {
   });
 
   it('checks a certificate for the address when it names it, else localhost on loopback, else its first DNS name', async () => {
-    const ca = await TestCertificateAuthority.create();
-    const leaf = async (names: Parameters<TestCertificateAuthority['issue']>[0]): Promise<X509Certificate> => new X509Certificate((await ca.issue(names)).cert);
+    const ca = await CertificateAuthority.create();
+    const leaf = async (names: Parameters<CertificateAuthority['issue']>[0]): Promise<X509Certificate> => new X509Certificate((await ca.issue(names)).cert);
     expect(serverNameFor(await leaf({ commonName: 'a', ips: ['127.0.0.1'] }), '127.0.0.1')).toBeUndefined();
     expect(serverNameFor(await leaf({ commonName: 'a', dnsNames: ['api.test', 'localhost'] }), '127.0.0.1')).toBe('localhost');
     expect(serverNameFor(await leaf({ commonName: 'a', dnsNames: ['api.test', 'localhost'] }), '192.0.2.1')).toBe('api.test');
@@ -158,8 +158,8 @@ describe('the names clients are given', () => {
   });
 
   it('trusts caFile only when it issued the chain', async () => {
-    const ca = await TestCertificateAuthority.create();
-    const other = await TestCertificateAuthority.create('other');
+    const ca = await CertificateAuthority.create();
+    const other = await CertificateAuthority.create({ commonName: 'other' });
     const chain = [new X509Certificate((await ca.issue({ commonName: 'a' })).cert)];
     expect(trustFor(chain, 'chain.pem', { file: 'ca.pem', certificates: [new X509Certificate(ca.cert)] })).toBe('ca.pem');
     expect(trustFor(chain, 'chain.pem', { file: 'other.pem', certificates: [new X509Certificate(other.cert)] })).toBeUndefined();

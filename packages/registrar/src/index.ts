@@ -1,8 +1,11 @@
 /**
  * @packageDocumentation
  * Virtual registrations with a TTL (the store the gRPC API writes and the
- * routing engine reads), their stores (memory with a journal, Redis), and the
- * SIP REGISTER registrar with Digest authentication.
+ * routing engine reads): the rules of an upsert and a delete, their stores
+ * (memory with a journal, Redis), the expiry heap, and the registrar's
+ * errors. This entry loads no SIP stack (of sip-core only its `/clock`
+ * entry); the SIP REGISTER registrar is the `@sipbreakout/registrar/sip`
+ * entry.
  */
 export {
   REGISTRAR_ERRORS,
@@ -14,7 +17,6 @@ export {
   type RegistrarErrorFacts,
   type RegistrarErrorInfo,
 } from './registrar-error.js';
-export { ManualClock, systemClock, type Clock, type TimerHandle } from './clock.js';
 export { ExpiryHeap, type HeapEntry } from './expiry-heap.js';
 export {
   DEFAULT_TTL_SECONDS,
@@ -45,19 +47,3 @@ export {
   type ReplayReport,
 } from './memory-registration-store.js';
 export { RedisRegistrationStore, type RedisStoreOptions } from './redis-registration-store.js';
-export {
-  CredentialStore,
-  DIGEST_ALGORITHMS,
-  digestHash,
-  type DigestAlgorithm,
-  type Endpoint,
-  type EndpointInput,
-} from './credential-store.js';
-export {
-  DigestAuthenticator,
-  type DigestAuthenticatorOptions,
-  type DigestVerdict,
-} from './digest-authenticator.js';
-export { createResponse } from './registrar-response.js';
-export { sipUriEquals, uriEquals } from './uri-equals.js';
-export { SipRegistrar, type Binding, type SipRegistrarOptions } from './sip-registrar.js';

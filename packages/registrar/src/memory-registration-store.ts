@@ -1,5 +1,5 @@
 import { isActive, type Registration, type RouteType, type TasAddress } from '@sipbreakout/routing';
-import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { SystemClock, type Clock, type ClockTimer } from '@sipbreakout/sip-core/clock';
 import { ExpiryHeap, type HeapEntry } from './expiry-heap.js';
 import { JournalWriter, readJournal, writeSnapshot, type JournalRecord } from './journal.js';
 import { RegistrarError } from './registrar-error.js';
@@ -15,7 +15,7 @@ import {
 
 /** Options of {@link MemoryRegistrationStore}. */
 export interface MemoryStoreOptions {
-  /** Where time comes from; defaults to {@link systemClock}. */
+  /** Where time comes from (expiry instants are read on its wall clock); defaults to a `SystemClock`. */
   readonly clock?: Clock | undefined;
   /** Lifetime after each upsert, in seconds; defaults to {@link DEFAULT_TTL_SECONDS}. */
   readonly ttlSeconds?: number | undefined;
@@ -77,13 +77,13 @@ export class MemoryRegistrationStore implements RegistrationStore {
   #journal: JournalWriter | undefined;
   #journalPath: string | undefined;
   #reopening: Promise<JournalWriter> | undefined;
-  #timer: TimerHandle | undefined;
+  #timer: ClockTimer | undefined;
   #timerDeadline = Infinity;
   #closed = false;
 
   /** A memory store without a journal: nothing survives the process. */
   constructor(options: MemoryStoreOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? new SystemClock();
     this.#ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
     this.#maxRegistrations = options.maxRegistrations ?? 10_000_000;
     if (!(this.#ttlSeconds > 0)) throw new RangeError(`ttlSeconds must be positive: ${this.#ttlSeconds}`);
@@ -101,7 +101,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     for (const record of read.records) {
       store.#applyRecord(record.op === 'put' ? { op: 'put', registration: store.#interned(record.registration) } : record);
     }
-    const now = store.#clock.now();
+    const now = store.#clock.wallNow();
     let expired = 0;
     for (const slot of store.#heap.popExpired(now)) {
       store.#unlink(slot);
@@ -125,7 +125,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
   /** See {@link RegistrationStore.upsert}. */
   async upsert(request: UpsertRequest): Promise<UpsertOutcome> {
     this.#assertOpen();
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
     const head = this.#byNumber.get(request.phoneNumber);
     const decision = decideUpsert(listOf(head), request, now, this.#ttlSeconds);
     if (!decision.ok) throw decision.error;
@@ -142,7 +142,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
   /** See {@link RegistrationStore.delete}. */
   async delete(request: DeleteRequest): Promise<Registration> {
     this.#assertOpen();
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
     const head = this.#byNumber.get(request.phoneNumber);
     const decision = decideDelete(listOf(head), request, now);
     if (!decision.ok) throw decision.error;
@@ -161,7 +161,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
   /** {@link RegistrationStore.lookup} without the promise, for hot paths in the same process. */
   lookupNow(phoneNumber: string): Registration[] {
     this.#assertOpen();
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
     const out: Registration[] = [];
     // A registration past its expiry is never returned, even before the sweep removed it.
     for (let slot = this.#byNumber.get(phoneNumber); slot !== undefined; slot = slot.next) {
@@ -174,7 +174,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
   async get(phoneNumber: string, routeType: RouteType): Promise<Registration | undefined> {
     this.#assertOpen();
     const slot = findSlot(this.#byNumber.get(phoneNumber), routeType);
-    return slot !== undefined && isActive(slot.registration, this.#clock.now()) ? slot.registration : undefined;
+    return slot !== undefined && isActive(slot.registration, this.#clock.wallNow()) ? slot.registration : undefined;
   }
 
   /** See {@link RegistrationStore.onExpired}. */
@@ -211,7 +211,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
     if (this.#reopening !== undefined) await this.#reopening;
     await this.#journal?.close();
@@ -310,16 +310,17 @@ export class MemoryRegistrationStore implements RegistrationStore {
   #armTimer(): void {
     if (this.#closed) return;
     const deadline = this.#heap.peekDeadline();
-    if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
     this.#timerDeadline = deadline ?? Infinity;
-    if (deadline !== undefined) this.#timer = this.#clock.setTimer(deadline, () => this.#sweep());
+    // Deadlines are wall-clock instants (they are journalled); a timer that wakes early finds nothing due and arms again.
+    if (deadline !== undefined) this.#timer = this.#clock.setTimer(deadline - this.#clock.wallNow(), () => this.#sweep());
   }
 
   /** Expiry, `(entries, now) → expired`: remove what is due, tell the listeners, re-arm. */
   #sweep(): void {
     this.#timer = undefined;
-    const expired = this.#heap.popExpired(this.#clock.now());
+    const expired = this.#heap.popExpired(this.#clock.wallNow());
     for (const slot of expired) this.#unlink(slot);
     this.#armTimer();
     for (const slot of expired) {

@@ -6,7 +6,7 @@ import {
   type Registration,
   type RouteType,
 } from '@sipbreakout/routing';
-import { systemClock, type Clock } from './clock.js';
+import { SystemClock, type Clock } from '@sipbreakout/sip-core/clock';
 import { RegistrarError } from './registrar-error.js';
 import { registrationFromStored, storedFields } from './stored-registration.js';
 import type { RegistrationExpired, RegistrationStore } from './registration-store.js';
@@ -26,7 +26,7 @@ export interface RedisStoreOptions {
   readonly client: Redis;
   /** Prefix of every key; defaults to `sipbreakout:reg:`. Nodes sharing registrations use the same one. */
   readonly keyPrefix?: string | undefined;
-  /** Where time comes from (expiry instants are computed from it); defaults to {@link systemClock}. */
+  /** Where time comes from (expiry instants are computed from its wall clock); defaults to a `SystemClock`. */
   readonly clock?: Clock | undefined;
   /** Lifetime after each upsert, in seconds; defaults to {@link DEFAULT_TTL_SECONDS}. */
   readonly ttlSeconds?: number | undefined;
@@ -84,7 +84,7 @@ export class RedisRegistrationStore implements RegistrationStore {
     this.#client = options.client;
     this.#ownsClient = ownsClient;
     this.#prefix = options.keyPrefix ?? 'sipbreakout:reg:';
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? new SystemClock();
     this.#ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
     this.#maxAttempts = options.maxAttempts ?? 32;
     if (!(this.#ttlSeconds > 0)) throw new RangeError(`ttlSeconds must be positive: ${this.#ttlSeconds}`);
@@ -130,7 +130,7 @@ export class RedisRegistrationStore implements RegistrationStore {
   /** See {@link RegistrationStore.lookup}. */
   async lookup(phoneNumber: string): Promise<readonly Registration[]> {
     const { registrations } = await this.#read(phoneNumber);
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
     // Redis drops a key at its PXAT; the check here keeps the store's clock the authority in between.
     return registrations.filter((registration) => isActive(registration, now));
   }
@@ -140,7 +140,7 @@ export class RedisRegistrationStore implements RegistrationStore {
     this.#assertOpen();
     const raw = await this.#call(() => this.#client.get(this.#key(phoneNumber, routeType)));
     const registration = raw === null ? undefined : decodeRegistration(phoneNumber, routeType, raw);
-    return registration !== undefined && isActive(registration, this.#clock.now()) ? registration : undefined;
+    return registration !== undefined && isActive(registration, this.#clock.wallNow()) ? registration : undefined;
   }
 
   /** See {@link RegistrationStore.onExpired}; needs `expiryEvents: true`. */
@@ -170,7 +170,7 @@ export class RedisRegistrationStore implements RegistrationStore {
     const keys = ROUTE_TYPES.map((routeType) => this.#key(phoneNumber, routeType));
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       const { registrations, raw } = await this.#read(phoneNumber);
-      const decision = decide(registrations, this.#clock.now());
+      const decision = decide(registrations, this.#clock.wallNow());
       if (!decision.ok) throw decision.error;
       const { result, routeType, write } = decision.value;
       const args: Array<string | number> = raw.map((value) => value ?? '');

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistration, type Registration } from '@sipbreakout/routing';
+import { ManualClock } from '@sipbreakout/sip-core/clock';
 import {
   JOURNAL_MAGIC,
-  ManualClock,
   MemoryRegistrationStore,
   decodeJournal,
   encodeRecord,
@@ -88,7 +88,7 @@ describe('journal', () => {
     const first = await MemoryRegistrationStore.open({ clock, journalPath: path });
     await first.store.upsert({ phoneNumber: '+4790000001', routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
     await first.store.close();
-    const half = encodeRecord({ op: 'put', registration: registration('+4790000002', clock.now() + 1e6) });
+    const half = encodeRecord({ op: 'put', registration: registration('+4790000002', clock.wallNow() + 1e6) });
     await appendFile(path, half.subarray(0, 20));
     const second = await MemoryRegistrationStore.open({ clock, journalPath: path });
     expect(second.replay.tornBytes).toBe(20);

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ManualClock, MemoryRegistrationStore, isRegistrarError } from '../src/index.js';
+import { ManualClock } from '@sipbreakout/sip-core/clock';
+import { MemoryRegistrationStore, isRegistrarError } from '../src/index.js';
 import { describeRegistrationStoreContract } from './support/registration-store-contract.js';
 
 const directories: string[] = [];
@@ -48,12 +49,12 @@ describe('MemoryRegistrationStore', () => {
       await store.upsert({ phoneNumber: `+47${90000000 + i}`, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
       clock.advance(1);
     }
-    expect(clock.pendingTimers).toBe(1);
+    expect(clock.pending).toBe(1);
     clock.advance(20_000);
     expect(expiredAt).toHaveLength(10_000);
     expect(expiredAt.every((at, i) => i === 0 || at > (expiredAt[i - 1] as number))).toBe(true);
     expect(store.size).toBe(0);
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.pending).toBe(0);
     await store.close();
   });
 });

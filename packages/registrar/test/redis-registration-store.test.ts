@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock, RedisRegistrationStore, systemClock, type RegistrationExpired } from '../src/index.js';
+import { ManualClock, SystemClock } from '@sipbreakout/sip-core/clock';
+import { RedisRegistrationStore, type RegistrationExpired } from '../src/index.js';
 import { describeRegistrationStoreContract } from './support/registration-store-contract.js';
 import { startRedisServer, type RedisServer } from '@sipbreakout/test-peers';
 
@@ -31,7 +32,7 @@ describe('RedisRegistrationStore', () => {
 
   it('several nodes sharing one Redis see a change made on another at once', async () => {
     const keyPrefix = `nodes${prefixes++}:`;
-    const clock = new ManualClock(Date.now());
+    const clock = new ManualClock({ wallNow: Date.now() });
     const nodes = await Promise.all(
       [0, 1, 2].map(() => RedisRegistrationStore.connect({ host: '127.0.0.1', port: server.port }, { clock, keyPrefix })),
     );
@@ -50,7 +51,7 @@ describe('RedisRegistrationStore', () => {
 
   it('concurrent conflicting upserts through different nodes: exactly one is accepted', async () => {
     const keyPrefix = `race${prefixes++}:`;
-    const clock = new ManualClock(Date.now());
+    const clock = new ManualClock({ wallNow: Date.now() });
     const nodes = await Promise.all(
       [0, 1, 2, 3].map(() => RedisRegistrationStore.connect({ host: '127.0.0.1', port: server.port }, { clock, keyPrefix })),
     );
@@ -88,7 +89,7 @@ describe('RedisRegistrationStore', () => {
     const keyPrefix = `events${prefixes++}:`;
     const store = await RedisRegistrationStore.connect(
       { host: '127.0.0.1', port: server.port },
-      { clock: systemClock, keyPrefix, ttlSeconds: 1, expiryEvents: true },
+      { clock: new SystemClock(), keyPrefix, ttlSeconds: 1, expiryEvents: true },
     );
     try {
       const events: RegistrationExpired[] = [];

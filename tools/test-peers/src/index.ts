@@ -6,7 +6,9 @@
  * sip-core interop tier and the breakout core's end-to-end tier drive the
  * peers the same way. And the helpers those tests share, each once: free
  * ports, waiting for a condition, a program of ours started as users run
- * it, and its `/metrics` read. Loaded by vitest from source.
+ * it, its `/metrics` read, and a reader of a built entry point's static
+ * import graph, for the tests of what an entry point loads. Loaded by vitest
+ * from source.
  * @packageDocumentation
  */
 export * from './free-port.js';
@@ -19,3 +21,4 @@ export * from './dns-server.js';
 export * from './redis-server.js';
 export * from './rtpengine.js';
 export * from './python-grpc.js';
+export * from './module-graph.js';

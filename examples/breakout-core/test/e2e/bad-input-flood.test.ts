@@ -11,7 +11,8 @@
  * in count, every wait in time. sipp missing: the test fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONNECTION_LIMITS, DEFAULT_HANDSHAKE_LIMITS, TestCertificateAuthority } from '@sipbreakout/sip-core';
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_HANDSHAKE_LIMITS } from '@sipbreakout/sip-core';
+import { CertificateAuthority } from '@sipbreakout/sip-core/testing';
 import { BOB, startCallTestbed, type CallTestbed } from '../support/call-testbed.js';
 import { alice, bob } from '../support/sip-peers.js';
 import { sleep, total } from '@sipbreakout/test-peers';
@@ -87,7 +88,7 @@ describe('a flood of bad input at both faces during a call load (SIPp as Alice a
     const tcpGarbage = streamGarbage(TCP.garbage, SEED + 1);
     const tlsGarbage = streamGarbage(TLS.untrustedCertThenGarbage + TLS.noCertThenGarbage, SEED + 2);
     const hello = await captureClientHello();
-    const untrustedCa = await TestCertificateAuthority.create('a CA the core does not trust');
+    const untrustedCa = await CertificateAuthority.create({ commonName: 'a CA the core does not trust' });
     const untrusted = await untrustedCa.issue({ commonName: 'intruder.example.test', uris: ['sip:intruder.example.test'] });
     const ca = testbed.ca.cert;
     const half = (i: number): Buffer => Buffer.from(`INVITE sip:${BOB}@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-half-${i}\r\nFrom: <sip:+4790000001@mobile.invalid>;tag=h${i}\r\nTo: `, 'latin1');

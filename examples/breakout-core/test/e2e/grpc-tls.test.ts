@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDescriptorSet, SipBreakoutClient, type SipBreakoutClientOptions, type UpsertRegistrationRequest } from '@sipbreakout/grpc-api';
-import { TestCertificateAuthority } from '@sipbreakout/sip-core';
+import { CertificateAuthority } from '@sipbreakout/sip-core/testing';
 import { bufExecutable } from '../../src/first-registration-commands.js';
 import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, startCore, type CoreProcess } from '../support/core-process.js';
 import { requirePythonGrpc, runPython, sample } from '@sipbreakout/test-peers';
@@ -203,8 +203,8 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
     let pem: (name: string) => string;
 
     beforeAll(async () => {
-      const ca = await TestCertificateAuthority.create('grpc test CA');
-      const rogue = await TestCertificateAuthority.create('rogue CA');
+      const ca = await CertificateAuthority.create({ commonName: 'grpc test CA' });
+      const rogue = await CertificateAuthority.create({ commonName: 'rogue CA' });
       const server = await ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ips: ['127.0.0.1'] });
       const named = await ca.issue({ commonName: 'grpc.core.test', dnsNames: ['grpc.core.test'] });
       const client = await ca.issue({ commonName: 'pbx-provider-1' });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { SipBreakoutClient, type Registration } from '@sipbreakout/grpc-api';
-import { TestCertificateAuthority } from '@sipbreakout/sip-core';
+import { CertificateAuthority } from '@sipbreakout/sip-core/testing';
 import { ephemeralEnv, startCore, type CoreProcess } from './core-process.js';
 import { alice, bob, received, tas, type PeerRun } from './sip-peers.js';
 import { fetchMetrics, freePort, requireSipp, requireSocat, type SippResult } from '@sipbreakout/test-peers';
@@ -58,7 +58,7 @@ export interface CallTestbed {
   readonly bobPort: number;
   readonly pem: TestPki;
   /** The CA the core trusts for TAS certificates (a test may issue one for another domain). */
-  readonly ca: TestCertificateAuthority;
+  readonly ca: CertificateAuthority;
   /** A gRPC client with the core's printed token. */
   readonly client: SipBreakoutClient;
   /** The core's `/metrics` text. */
@@ -93,7 +93,7 @@ export async function startCallTestbed(options: { readonly name: string; readonl
   requireSipp();
   requireSocat();
   const dir = await mkdtemp(join(tmpdir(), `breakout-core-${options.name}-`));
-  const ca = await TestCertificateAuthority.create();
+  const ca = await CertificateAuthority.create();
   const coreCert = await ca.issue({ commonName: 'core.localhost', dnsNames: ['localhost'], uris: ['sip:localhost'], ips: ['127.0.0.1'] });
   const tasCert = await ca.issue({ commonName: TAS_DOMAIN, dnsNames: [TAS_DOMAIN], uris: [`sip:${TAS_DOMAIN}`] });
   const impostor = await ca.issue({ commonName: 'other.example.test', dnsNames: ['other.example.test'], uris: ['sip:other.example.test'] });

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMessage, serializeMessage } from '@sipbreakout/sip-core';
-import { CredentialStore, DigestAuthenticator, SipRegistrar } from '../../src/index.js';
+import { CredentialStore, DigestAuthenticator, SipRegistrar } from '../../src/sip/index.js';
 import { freePort } from '@sipbreakout/test-peers';
 
 const scenario = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp/register-digest.xml');

@@ -1,5 +1,5 @@
 import { parseMessage, serializeAuthValue, type SipRequest, type SipResponse } from '@sipbreakout/sip-core';
-import { digestHash, type DigestAlgorithm } from '../../src/index.js';
+import { digestHash, type DigestAlgorithm } from '../../src/sip/index.js';
 
 /** What a REGISTER carries, for tests. */
 export interface RegisterInput {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RouteType } from '@sipbreakout/routing';
+import { ManualClock, type Clock } from '@sipbreakout/sip-core/clock';
 import {
-  ManualClock,
   isRegistrarError,
-  type Clock,
   type RegistrationExpired,
   type RegistrationStore,
   type UpsertRequest,
@@ -53,7 +52,7 @@ export function describeRegistrationStoreContract(
     const open: RegistrationStore[] = [];
     let clock: ManualClock;
     const make = async (options: { clock?: Clock; ttlSeconds?: number } = {}): Promise<RegistrationStore> => {
-      clock = new ManualClock(Date.now());
+      clock = new ManualClock({ wallNow: Date.now() });
       const store = await factory({ clock: options.clock ?? clock, ...(options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds }) });
       open.push(store);
       return store;
@@ -66,7 +65,7 @@ export function describeRegistrationStoreContract(
       const store = await make();
       const outcome = await store.upsert(request('LOOP'));
       expect(outcome.kind).toBe('created');
-      expect(outcome.registration.expiresAt).toBe(clock.now() + 3_600_000);
+      expect(outcome.registration.expiresAt).toBe(clock.wallNow() + 3_600_000);
       expect(outcome.registration.tas).toEqual({ domain: 'tas-a.example.com', port: undefined });
       expect(await store.lookup(A)).toEqual([outcome.registration]);
       expect(await store.get(A, 'LOOP')).toEqual(outcome.registration);
@@ -75,7 +74,7 @@ export function describeRegistrationStoreContract(
     it('the TTL is configurable', async () => {
       const store = await make({ ttlSeconds: 60 });
       const outcome = await store.upsert(request('LOOP'));
-      expect(outcome.registration.expiresAt).toBe(clock.now() + 60_000);
+      expect(outcome.registration.expiresAt).toBe(clock.wallNow() + 60_000);
     });
 
     it('an upsert with the same parameters refreshes the expiry', async () => {
@@ -84,7 +83,7 @@ export function describeRegistrationStoreContract(
       clock.advance(1_000_000);
       const outcome = await store.upsert(request('LOOP'));
       expect(outcome.kind).toBe('refreshed');
-      expect(outcome.registration.expiresAt).toBe(clock.now() + 3_600_000);
+      expect(outcome.registration.expiresAt).toBe(clock.wallNow() + 3_600_000);
       clock.advance(3_599_999);
       expect(await store.lookup(A)).toHaveLength(1);
     });
@@ -179,7 +178,7 @@ export function describeRegistrationStoreContract(
     });
 
     it('a registration is never returned at or after its expiry, even before the sweep runs', async () => {
-      const manual = new ManualClock(Date.now());
+      const manual = new ManualClock({ wallNow: Date.now() });
       clock = manual;
       const store = await factory({ clock: timerless(manual) });
       open.push(store);
@@ -202,7 +201,7 @@ export function describeRegistrationStoreContract(
       it('emits an expiry event exactly at the expiry instant, to the second', async () => {
         const store = await make();
         const events: Array<RegistrationExpired & { at: number }> = [];
-        store.onExpired((event) => events.push({ ...event, at: clock.now() }));
+        store.onExpired((event) => events.push({ ...event, at: clock.wallNow() }));
         const created = await store.upsert(request('LOOP'));
         clock.advance(1_000);
         await store.upsert(request('FALLBACK', { sipUri: 'sips:tas-b.example.com' }));

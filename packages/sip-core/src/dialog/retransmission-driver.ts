@@ -37,7 +37,7 @@ export function driveRetransmission<S>(run: Retransmitting<S>, actions: readonly
         break;
       case 'startTimer':
         run.timer?.cancel();
-        run.timer = driver.clock.setTimer(action.at - driver.clock.now(), () => {
+        run.timer = driver.clock.setTimerAt(action.at, () => {
           run.timer = undefined;
           const step = driver.onTimer(run.state, driver.clock.now());
           run.state = step.state;

@@ -16,8 +16,12 @@
  * memory network and a manual clock), which the tests of this package and
  * of the packages built on it share.
  *
- * fast-check is a peer dependency of this entry point only; the main entry
- * does not load it.
+ * The certificate authority of `@sipbreakout/sip-core/pki` is re-exported
+ * here, so that a test suite finds its helpers in one place.
+ *
+ * fast-check, and for the certificate authority `@peculiar/x509` and
+ * `reflect-metadata`, are optional peer dependencies of this entry point
+ * only; the main entry does not load them.
  * @packageDocumentation
  */
 import fc from 'fast-check';
@@ -33,6 +37,8 @@ export { applyMutation, applyMutations, arbitraryMutation, mutateMessage } from 
 export type { GeneratedUri, UriPlace } from './uri-arbitraries.js';
 export { CALLEE_SDP, CALLER_SDP, answerInvites, bodyText, createCallWorld, createTestInvite, receivedRequests, startLines } from './call-world.js';
 export type { CallAgent, CallWorld, CallWorldOptions } from './call-world.js';
+export { CertificateAuthority } from '../pki/index.js';
+export type { CertificateAuthorityOptions, CertificateValidity, ExtendedKeyUsageName, LeafOptions, PemPair } from '../pki/index.js';
 
 /** A valid `sip:` or `sips:` URI: user with escapes, password, host name / IPv4 / IPv6 reference, port, parameters, headers. */
 export function arbitrarySipUri(): fc.Arbitrary<SipUri> {

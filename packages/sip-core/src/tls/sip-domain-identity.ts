@@ -2,31 +2,28 @@
  * The SIP domain identity of a certificate and its comparison with the
  * domain a client meant to reach (RFC 5922 §7.1, §7.2, §7.3).
  */
-// @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs the Reflect metadata polyfill.
-import 'reflect-metadata';
-import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
+import { X509Certificate } from 'node:crypto';
 import type { TlsPeerIdentity } from '../transport/transport.js';
+import { parseAltNames, subjectAttribute } from './certificate-names.js';
 import { TlsError } from './tls-error.js';
 
-/** Reads the names of a certificate (DER or PEM) with `@peculiar/x509`. */
+/** Reads the names of a certificate (DER bytes or PEM text) with node:crypto's `X509Certificate`. */
 export function readCertificateIdentity(certificate: Uint8Array | string): TlsPeerIdentity {
-  let cert: X509Certificate;
   try {
-    cert = new X509Certificate(typeof certificate === 'string' ? certificate : Uint8Array.from(certificate));
+    const cert = new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate.buffer, certificate.byteOffset, certificate.byteLength));
+    const uris: string[] = [];
+    const dnsNames: string[] = [];
+    const san = cert.subjectAltName;
+    if (san !== undefined) {
+      for (const name of parseAltNames(san)) {
+        if (name.type === 'URI') uris.push(name.value);
+        else if (name.type === 'DNS') dnsNames.push(name.value);
+      }
+    }
+    return { uris, dnsNames, commonName: subjectAttribute(cert.subject, 'CN') };
   } catch (cause) {
     throw new TlsError('TLS_ERR_BAD_CERTIFICATE', undefined, { cause });
   }
-  const uris: string[] = [];
-  const dnsNames: string[] = [];
-  const san = cert.getExtension(SubjectAlternativeNameExtension);
-  if (san !== null) {
-    for (const name of san.names.toJSON()) {
-      if (name.type === 'url') uris.push(name.value);
-      else if (name.type === 'dns') dnsNames.push(name.value);
-    }
-  }
-  const cn = cert.subjectName.getField('CN')[0];
-  return { uris, dnsNames, commonName: cn };
 }
 
 /** Options of {@link matchesSipDomain}. */

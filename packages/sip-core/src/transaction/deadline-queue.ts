@@ -70,7 +70,7 @@ export class DeadlineQueue<T> {
     }
     const head = this.#entries[this.#head] as Entry<T>;
     // A real clock may wake a fraction early: #run then finds nothing due and arms again for the rest.
-    this.#armed = this.#clock.setTimer(head.at - this.#clock.now(), () => {
+    this.#armed = this.#clock.setTimerAt(head.at, () => {
       this.#armed = undefined;
       this.#run();
     });

@@ -44,21 +44,34 @@ export interface CreateResponseOptions {
 /**
  * A response to `request` (RFC 3261 §8.2.6.2): Via (all, in order), From,
  * To, Call-ID and CSeq copied; To gets `toTag` when it has none and the
- * status is above 100; a 100 copies Timestamp (§8.2.6.1).
+ * status is above 100; a 100 copies Timestamp (§8.2.6.1). Never throws on a
+ * request built by hand: a header it lacks is left out, and a To that does
+ * not parse is copied as it is (what answers such a request is a 400).
  */
 export function createResponse(request: SipRequest, status: number, options?: CreateResponseOptions): SipResponse {
   const headers: Array<readonly [string, string]> = [];
   for (const v of request.headers.getAll('Via')) headers.push(['Via', v]);
-  headers.push(['From', request.headers.get('From') ?? '']);
-  let to = request.headers.get('To') ?? '';
-  if (status > 100 && options?.toTag !== undefined && request.to.tag === undefined) to += ';tag=' + options.toTag;
-  headers.push(['To', to]);
-  headers.push(['Call-ID', request.headers.get('Call-ID') ?? '']);
-  headers.push(['CSeq', request.headers.get('CSeq') ?? '']);
+  const from = request.headers.get('From');
+  if (from !== undefined) headers.push(['From', from]);
+  const to = request.headers.get('To');
+  if (to !== undefined) headers.push(['To', status > 100 && options?.toTag !== undefined && !hasToTag(request) ? `${to};tag=${options.toTag}` : to]);
+  const callId = request.headers.get('Call-ID');
+  if (callId !== undefined) headers.push(['Call-ID', callId]);
+  const cseq = request.headers.get('CSeq');
+  if (cseq !== undefined) headers.push(['CSeq', cseq]);
   const timestamp = request.headers.get('Timestamp');
   if (status === 100 && timestamp !== undefined) headers.push(['Timestamp', timestamp]);
   if (options?.headers !== undefined) headers.push(...options.headers);
   return new SipResponse({ status, reason: options?.reason ?? reasonPhrase(status), headers, body: options?.body });
+}
+
+/** Whether the request's To has a tag; a To that does not parse counts as tagged, so that it is left as it is. */
+function hasToTag(request: SipRequest): boolean {
+  try {
+    return request.to.tag !== undefined;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { isDnsError } from '../../src/dns/dns-error.js';
 import { NodeDnsLookup } from '../../src/dns/dns-lookup.js';
 import { ServerLocator, type ServerTarget } from '../../src/dns/server-locator.js';
 import { isNextTargetError, tryTargets } from '../../src/dns/try-targets.js';
-import { TestCertificateAuthority } from '../../src/tls/test-pki.js';
+import { CertificateAuthority } from '../../src/pki/index.js';
 import { TransactionError } from '../../src/transaction/transaction-error.js';
 import { TransportError, isTransportError } from '../../src/transport/transport-error.js';
 import { TlsTransport } from '../../src/transport/tls-transport.js';
@@ -163,7 +163,7 @@ describe('tryTargets (RFC 3263 §4.3: next target on transport error, timeout or
   });
 
   it('fails over from an SRV target that refuses the connection to the next one, over real TLS', async () => {
-    const ca = await TestCertificateAuthority.create();
+    const ca = await CertificateAuthority.create();
     const pair = await ca.issue({ commonName: 'failover.test', uris: ['sip:failover.test'], dnsNames: ['failover.test'] });
     const server = new TlsTransport({ port: 0, ca: ca.cert, cert: pair.cert, key: pair.key });
     const received: string[] = [];

@@ -6,7 +6,7 @@
  * these tests fail.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.js';
+import { CertificateAuthority, type PemPair } from '../../src/pki/index.js';
 import { isTlsError } from '../../src/tls/tls-error.js';
 import { TlsTransport } from '../../src/transport/tls-transport.js';
 import { placeCalls } from './support/place-calls.js';
@@ -17,7 +17,7 @@ import { TestUa } from './support/test-ua.js';
 const scenario = sippScenario;
 const DOMAIN = 'sip.example.test';
 
-let ca: TestCertificateAuthority;
+let ca: CertificateAuthority;
 let server: PemPair;
 let client: PemPair;
 let impostor: PemPair;
@@ -28,7 +28,7 @@ let socat: Socat | undefined;
 beforeAll(async () => {
   requireSipp();
   requireSocat();
-  ca = await TestCertificateAuthority.create();
+  ca = await CertificateAuthority.create();
   server = await ca.issue({ commonName: DOMAIN, uris: [`sip:${DOMAIN}`], dnsNames: [DOMAIN] });
   client = await ca.issue({ commonName: 'client.example.test', uris: ['sip:client.example.test'], dnsNames: ['client.example.test'] });
   impostor = await ca.issue({ commonName: 'other.example.test', uris: ['sip:other.example.test'], dnsNames: ['other.example.test'] });

@@ -1,23 +1,23 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { matchesSipDomain, readCertificateIdentity, verifySipDomain } from '../../src/tls/sip-domain-identity.js';
-import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.js';
+import { CertificateAuthority, type PemPair } from '../../src/pki/index.js';
 import { isTlsError } from '../../src/tls/tls-error.js';
 import { TlsTransport } from '../../src/transport/tls-transport.js';
 import type { TransportEvent } from '../../src/transport/transport.js';
 
 const OPTIONS = 'OPTIONS sip:x@sip.example.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK-1\r\nFrom: <sip:a@example.test>;tag=1\r\nTo: <sip:x@sip.example.test>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
 
-let ca: TestCertificateAuthority;
-let otherCa: TestCertificateAuthority;
+let ca: CertificateAuthority;
+let otherCa: CertificateAuthority;
 let server: PemPair;
 let wildcard: PemPair;
 let client: PemPair;
 const open: TlsTransport[] = [];
 
 beforeAll(async () => {
-  ca = await TestCertificateAuthority.create();
-  otherCa = await TestCertificateAuthority.create('another CA');
+  ca = await CertificateAuthority.create();
+  otherCa = await CertificateAuthority.create({ commonName: 'another CA' });
   server = await ca.issue({ commonName: 'sip.example.test', uris: ['sip:sip.example.test'], dnsNames: ['sip.example.test'] });
   wildcard = await ca.issue({ commonName: 'wild', dnsNames: ['*.example.test'] });
   client = await ca.issue({ commonName: 'client', uris: ['sip:client.example.test'] });
@@ -46,7 +46,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('RFC 5922 SIP domain identity', () => {
-  it('reads subjectAltName URIs and DNS names with @peculiar/x509', () => {
+  it('reads subjectAltName URIs and DNS names with node:crypto', () => {
     const id = readCertificateIdentity(server.cert);
     expect(id.uris).toEqual(['sip:sip.example.test']);
     expect(id.dnsNames).toEqual(['sip.example.test']);

@@ -9,9 +9,14 @@ describe('DeadlineQueue', () => {
     let armed = 0;
     const counting: Clock = {
       now: () => clock.now(),
+      wallNow: () => clock.wallNow(),
       setTimer: (delay, callback) => {
         armed++;
         return clock.setTimer(delay, callback);
+      },
+      setTimerAt: (deadline, callback) => {
+        armed++;
+        return clock.setTimerAt(deadline, callback);
       },
     };
     const queue = new DeadlineQueue<string>(counting, (t) => fired.push([t.subject, clock.now()]));
@@ -53,7 +58,12 @@ describe('DeadlineQueue', () => {
   it('arms again when a real clock wakes it a little early', () => {
     const clock = new ManualClock();
     // A clock whose long timers fire 1 ms before they are due, as Node's can (by a fraction).
-    const early: Clock = { now: () => clock.now(), setTimer: (delay, callback): ClockTimer => clock.setTimer(delay > 1 ? delay - 1 : delay, callback) };
+    const early: Clock = {
+      now: () => clock.now(),
+      wallNow: () => clock.wallNow(),
+      setTimer: (delay, callback): ClockTimer => clock.setTimer(delay > 1 ? delay - 1 : delay, callback),
+      setTimerAt: (deadline, callback): ClockTimer => clock.setTimerAt(deadline - clock.now() > 1 ? deadline - 1 : deadline, callback),
+    };
     const fired: number[] = [];
     const queue = new DeadlineQueue<string>(early, () => fired.push(clock.now()));
     queue.add(5_000, 'a');

@@ -10,7 +10,7 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.js';
+import { CertificateAuthority, type PemPair } from '../../src/pki/index.js';
 import { TlsTransport, type TlsTransportOptions } from '../../src/transport/tls-transport.js';
 import type { TlsPeerIdentity } from '../../src/transport/transport.js';
 import { waitFor } from '@sipbreakout/test-peers';
@@ -26,12 +26,12 @@ class RecordingTlsTransport extends TlsTransport {
   }
 }
 
-let ca: TestCertificateAuthority;
+let ca: CertificateAuthority;
 let server: PemPair;
 const closers: Array<() => Promise<void> | void> = [];
 
 beforeAll(async () => {
-  ca = await TestCertificateAuthority.create();
+  ca = await CertificateAuthority.create();
   server = await ca.issue({ commonName: 'sip.example.test', uris: ['sip:sip.example.test'], dnsNames: ['sip.example.test'] });
 });
 

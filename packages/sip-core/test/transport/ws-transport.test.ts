@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { SipRequest } from '../../src/message.js';
-import { TestCertificateAuthority, type PemPair } from '../../src/tls/test-pki.js';
+import { CertificateAuthority, type PemPair } from '../../src/pki/index.js';
 import { isTransportError } from '../../src/transport/transport-error.js';
 import { WsTransport } from '../../src/transport/ws-transport.js';
 import { waitFor } from '@sipbreakout/test-peers';
@@ -109,10 +109,10 @@ describe('WsTransport (RFC 7118)', () => {
   });
 
   describe('WSS', () => {
-    let ca: TestCertificateAuthority;
+    let ca: CertificateAuthority;
     let pair: PemPair;
     beforeAll(async () => {
-      ca = await TestCertificateAuthority.create();
+      ca = await CertificateAuthority.create();
       pair = await ca.issue({ commonName: 'ws.example.test', dnsNames: ['ws.example.test'] });
     });
 

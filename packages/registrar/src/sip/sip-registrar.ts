@@ -1,7 +1,10 @@
 import {
+  createResponse,
+  createTag,
   serializeNameAddress,
   serializeUri,
   unescapeUriPart,
+  uriEquals,
   type AddressContact,
   type Contact,
   type SipRequest,
@@ -9,12 +12,10 @@ import {
   type SipUri,
   type Uri,
 } from '@sipbreakout/sip-core';
-import { systemClock, type Clock } from './clock.js';
+import { SystemClock, type Clock } from '@sipbreakout/sip-core/clock';
+import { RegistrarError, isRegistrarError } from '../registrar-error.js';
 import type { CredentialStore } from './credential-store.js';
 import type { DigestAuthenticator } from './digest-authenticator.js';
-import { RegistrarError, isRegistrarError } from './registrar-error.js';
-import { createResponse } from './registrar-response.js';
-import { uriEquals } from './uri-equals.js';
 
 /** One contact bound to an address-of-record (RFC 3261 §10.3). */
 export interface Binding {
@@ -42,7 +43,7 @@ export interface SipRegistrarOptions {
   readonly credentials: CredentialStore;
   /** Checks Digest credentials. */
   readonly authenticator: DigestAuthenticator;
-  /** Defaults to {@link systemClock}. */
+  /** Where time comes from (binding expiries, nonces and the Date header are on its wall clock); defaults to a `SystemClock`. */
   readonly clock?: Clock | undefined;
   /** The shortest accepted expiry in seconds, answered as Min-Expires with 423; defaults to 60. */
   readonly minExpires?: number | undefined;
@@ -72,7 +73,7 @@ export class SipRegistrar {
   constructor(options: SipRegistrarOptions) {
     this.#credentials = options.credentials;
     this.#authenticator = options.authenticator;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? new SystemClock();
     this.#minExpires = options.minExpires ?? 60;
     this.#maxExpires = options.maxExpires ?? 7200;
     this.#defaultExpires = options.defaultExpires ?? 3600;
@@ -84,7 +85,7 @@ export class SipRegistrar {
    * preferred first: all the clients registered to one endpoint, to ring together.
    */
   lookup(addressOfRecord: string): Binding[] {
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
     return (this.#bindings.get(addressOfRecord) ?? [])
       .filter((binding) => binding.expiresAt > now)
       .sort((a, b) => b.q - a.q);
@@ -92,7 +93,7 @@ export class SipRegistrar {
 
   /** Answers one request. Never throws: bad input is answered with its status. */
   handle(request: SipRequest): SipResponse {
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
     try {
       return this.#register(request, now);
     } catch (error) {
@@ -188,7 +189,7 @@ export class SipRegistrar {
   }
 
   #ok(request: SipRequest, bindings: readonly Binding[], now: number): SipResponse {
-    const response = createResponse(request, 200, 'OK');
+    const response = createResponse(request, 200, { toTag: createTag() });
     // §10.3 step 8: every current binding, each with its remaining time.
     for (const binding of bindings) {
       const remaining = Math.max(0, Math.ceil((binding.expiresAt - now) / 1000));
@@ -203,7 +204,7 @@ export class SipRegistrar {
   }
 
   #refusal(request: SipRequest, error: RegistrarError, now: number): SipResponse {
-    const response = createResponse(request, error.status ?? 500, error.reason);
+    const response = createResponse(request, error.status ?? 500, { reason: error.reason, toTag: createTag() });
     switch (error.code) {
       case 'REG_ERR_UNAUTHORIZED':
       case 'REG_ERR_STALE_NONCE':

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SipResponse } from '@sipbreakout/sip-core';
-import { CredentialStore, DigestAuthenticator, ManualClock, SipRegistrar } from '../src/index.js';
-import { answer, register, type RegisterInput } from './support/register-client.js';
+import { ManualClock } from '@sipbreakout/sip-core/clock';
+import { CredentialStore, DigestAuthenticator, SipRegistrar } from '../../src/sip/index.js';
+import { answer, register, type RegisterInput } from '../support/register-client.js';
 
 describe('SipRegistrar (RFC 3261 §10.3)', () => {
   let clock: ManualClock;

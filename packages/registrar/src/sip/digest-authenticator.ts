@@ -1,8 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseUri, serializeAuthValue, serializeUri, type Credentials, type SipRequest, type Uri } from '@sipbreakout/sip-core';
+import { parseUri, serializeAuthValue, serializeUri, uriEquals, type Credentials, type SipRequest, type Uri } from '@sipbreakout/sip-core';
+import { RegistrarError } from '../registrar-error.js';
 import { DIGEST_ALGORITHMS, digestHash, type CredentialStore, type DigestAlgorithm, type Endpoint } from './credential-store.js';
-import { RegistrarError } from './registrar-error.js';
-import { uriEquals } from './uri-equals.js';
 
 /** Options of {@link DigestAuthenticator}. */
 export interface DigestAuthenticatorOptions {

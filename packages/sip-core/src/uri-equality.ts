@@ -1,4 +1,10 @@
-import { serializeUri, type Params, type SipUri, type Uri } from '@sipbreakout/sip-core';
+/**
+ * URI equivalence, RFC 3261 §19.1.4: whether two URIs name the same
+ * resource, as a registrar compares Contacts and a Digest server compares
+ * the `uri` parameter with the Request-URI.
+ */
+import type { Params } from './params.js';
+import { serializeUri, type SipUri, type Uri } from './uri.js';
 
 /**
  * Whether two URIs are equivalent. Two SIP or SIPS URIs are compared by the

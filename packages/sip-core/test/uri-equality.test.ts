@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUri, type Uri } from '@sipbreakout/sip-core';
-import { sipUriEquals, uriEquals } from '../src/index.js';
+import { parseUri, sipUriEquals, uriEquals, type Uri } from '../src/index.js';
 
 function uri(text: string): Uri {
   const parsed = parseUri(text);
