@@ -11,7 +11,7 @@ function record(tasDomain = 'tas.example.com'): Leg2Record {
 
 describe('Leg2Table on a ManualClock', () => {
   it('finds a leg 2 by Session-ID and TAS domain until its TTL ends, not after', () => {
-    const clock = new ManualClock(1_000);
+    const clock = new ManualClock({ now: 1_000 });
     const table = new Leg2Table({ clock, ttlMs: 60_000 });
     table.record(record());
     expect(table.find(SESSION.toUpperCase(), ['other.example.com', 'TAS.example.com'])).toEqual({ domain: 'TAS.example.com', record: record() });
