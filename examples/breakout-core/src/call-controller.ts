@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { decide, type CallOrigin, type Leg2Record, type Plan, type Registration, type RouteType } from '@sipbreakout/routing';
 import type { MediaRelay } from '@sipbreakout/media';
 import type { RegistrationStore } from '@sipbreakout/registrar';
-import { lazyChild, sessionIdOf } from '@sipbreakout/service-kit';
+import { ConfigError, lazyChild, sessionIdOf } from '@sipbreakout/service-kit';
 import { B2buaCall, type B2buaHooks } from '@sipbreakout/b2bua';
 import { parseUri, resolveSipUri, SystemClock, type Clock, type Destination, type DialogLayer, type ServerInvite, type SipUri } from '@sipbreakout/sip-core';
 import { watchCallEvents } from './call-events.js';
@@ -43,14 +43,12 @@ export interface CallControllerOptions {
   readonly retryAfterSeconds: number;
   readonly metrics: CoreMetrics;
   readonly log: Logger;
-  /** The FALLBACK no-answer timer's clock (default: a {@link SystemClock}). */
-  readonly clock?: Clock | undefined;
   /**
-   * The time registrations expire on, in ms since the epoch (the
-   * registration store's scale; default `Date.now`): routing's `decide`
-   * ignores a registration expired at this instant.
+   * The FALLBACK no-answer timer's clock, and the wall clock registrations
+   * expire on (`wallNow()`, ms since the epoch: routing's `decide` ignores a
+   * registration expired at that instant). Default: a {@link SystemClock}.
    */
-  readonly epochNow?: (() => number) | undefined;
+  readonly clock?: Clock | undefined;
   /** The media relay (`mediaRelay.ng` set): SDP toward a TAS in WebRTC style, see `@sipbreakout/media`. */
   readonly mediaRelay?: MediaRelay | undefined;
 }
@@ -61,14 +59,12 @@ export class CallController {
   readonly #nextHop: SipUri;
   readonly #nextHopDestination: Destination;
   readonly #clock: Clock;
-  readonly #epochNow: () => number;
 
   constructor(options: CallControllerOptions) {
     this.#o = options;
     this.#clock = options.clock ?? new SystemClock();
-    this.#epochNow = options.epochNow ?? Date.now;
     const parsed = parseUri(options.nextHop);
-    if (!parsed.ok || parsed.uri.kind !== 'sip') throw new Error(`sip.mobile.nextHop is not a SIP URI: ${options.nextHop}`);
+    if (!parsed.ok || parsed.uri.kind !== 'sip') throw new ConfigError('CONFIG_ERR_BAD_VALUE', `sip.mobile.nextHop = ${JSON.stringify(options.nextHop)}: not a SIP URI`, { key: 'sip.mobile.nextHop' });
     this.#nextHop = parsed.uri;
     this.#nextHopDestination = resolveSipUri(parsed.uri);
   }
@@ -140,7 +136,7 @@ export class CallController {
     const plan = decide(
       { caller, callee, origin, sessionId: call.sessionId, maxForwards: request.maxForwards ?? 70, leg2Match },
       registrations,
-      this.#epochNow(),
+      this.#clock.wallNow(),
       { fallbackTimeoutMs: this.#o.routing.fallbackTimeoutSeconds * 1000 },
     );
     const routeType = routeTypeOf(plan);

@@ -9,32 +9,17 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { ServerCredentials } from '@grpc/grpc-js';
+import { ConfigError, ensureDevGrpcCertificates, type DevPki } from '@sipbreakout/service-kit';
 import { isLoopbackHost, type CoreConfig, type GrpcClientCertificateMode } from './config-schema.js';
-import { ensureDevGrpcCertificates, type DevPki } from './dev-pki.js';
-
-/** The code of {@link GrpcTlsConfigError}. */
-export const CONFIG_ERR_GRPC_TLS = 'CONFIG_ERR_GRPC_TLS';
 
 /**
  * A `grpc.tls` file that cannot be used (unreadable, no PEM certificate, a
- * key that is not the certificate's): a configuration error, reported with
- * its key like the ones `loadConfig` finds (exit code 2).
+ * key that is not the certificate's) is a {@link ConfigError}
+ * `CONFIG_ERR_BAD_FILE` naming its key, reported like the ones
+ * `loadConfig` finds (exit code 2).
  */
-export class GrpcTlsConfigError extends Error {
-  readonly code = CONFIG_ERR_GRPC_TLS;
-  /** The configuration key at fault (`grpc.tls.keyFile`). */
-  readonly key: string;
-
-  constructor(key: string, message: string) {
-    super(message);
-    this.name = 'GrpcTlsConfigError';
-    this.key = key;
-  }
-}
-
-/** Whether `error` is a {@link GrpcTlsConfigError}, by its code (a workspace may load two copies of this module). */
-export function isGrpcTlsConfigError(error: unknown): error is GrpcTlsConfigError {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === CONFIG_ERR_GRPC_TLS && typeof (error as { key?: unknown }).key === 'string';
+function badFile(key: string, message: string, cause?: unknown): ConfigError {
+  return new ConfigError('CONFIG_ERR_BAD_FILE', message, { key, cause });
 }
 
 /** What a client needs to reach the API over TLS. */
@@ -89,7 +74,7 @@ async function readKeyed(key: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new GrpcTlsConfigError(key, `${key} = ${JSON.stringify(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw badFile(key, `${key} = ${JSON.stringify(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
 }
 
@@ -98,9 +83,9 @@ function parseCertificates(key: string, file: string, pem: string): X509Certific
   try {
     certificates = certificatesIn(pem);
   } catch (error) {
-    throw new GrpcTlsConfigError(key, `${key} = ${JSON.stringify(file)}: not a PEM certificate (${(error as Error).message})`);
+    throw badFile(key, `${key} = ${JSON.stringify(file)}: not a PEM certificate (${(error as Error).message})`);
   }
-  if (certificates.length === 0) throw new GrpcTlsConfigError(key, `${key} = ${JSON.stringify(file)}: holds no PEM certificate`);
+  if (certificates.length === 0) throw badFile(key, `${key} = ${JSON.stringify(file)}: holds no PEM certificate`);
   return certificates;
 }
 
@@ -170,7 +155,7 @@ export interface LoadGrpcTlsOptions {
  * `clientCertificate: require` and no `caFile` a client certificate of that
  * CA; `files` reads `certFile`, `keyFile` and `caFile` and checks that they
  * hold certificates and that the key is the certificate's. A file at fault
- * throws a {@link GrpcTlsConfigError} naming its key.
+ * throws a {@link ConfigError} naming its key.
  */
 export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTlsOptions): Promise<GrpcTls | undefined> {
   const tls = grpc.tls;
@@ -182,7 +167,7 @@ export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTls
 
   if (tls.mode === 'dev') {
     const pki = options.devPki;
-    if (pki === undefined) throw new Error('grpc.tls.mode dev needs the development PKI');
+    if (pki === undefined) throw new ConfigError('CONFIG_ERR_BAD_VALUE', 'grpc.tls.mode = "dev": needs the development PKI, which this program did not set up', { key: 'grpc.tls.mode' });
     const dev = await ensureDevGrpcCertificates(pki, { host: grpc.host, client: requireClient && caFile === undefined, now: options.now });
     const clientCaFile = caFile ?? pki.caFile;
     const leaf = new X509Certificate(dev.server.cert);
@@ -215,9 +200,9 @@ export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTls
   try {
     matches = leaf.checkPrivateKey(createPrivateKey(keyPem));
   } catch (error) {
-    throw new GrpcTlsConfigError('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: not a PEM private key (${(error as Error).message})`);
+    throw badFile('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: not a PEM private key (${(error as Error).message})`);
   }
-  if (!matches) throw new GrpcTlsConfigError('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: is not the key of the first certificate in grpc.tls.certFile (${certFile})`);
+  if (!matches) throw badFile('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: is not the key of the first certificate in grpc.tls.certFile (${certFile})`);
   return {
     mode: 'files',
     credentials: ServerCredentials.createSsl(

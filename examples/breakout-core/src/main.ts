@@ -6,10 +6,9 @@
  * registration, and shuts down gracefully on SIGTERM or SIGINT.
  */
 import { parseArgs } from 'node:util';
-import { createLogger, stopOnSignals } from '@sipbreakout/service-kit';
+import { createLogger, isConfigError, stopOnSignals } from '@sipbreakout/service-kit';
 import { startBreakoutCore } from './breakout-core.js';
 import { firstRegistrationCommands } from './first-registration-commands.js';
-import { isGrpcTlsConfigError } from './grpc-tls.js';
 import { loadCoreConfig } from './load-core-config.js';
 import { startupBanner } from './startup-banner.js';
 
@@ -34,7 +33,7 @@ let core: Awaited<ReturnType<typeof startBreakoutCore>>;
 try {
   core = await startBreakoutCore(config, { log, cwd: process.cwd() });
 } catch (error) {
-  if (isGrpcTlsConfigError(error)) {
+  if (isConfigError(error)) {
     log.fatal({ key: error.key, reason: error.message }, 'invalid configuration');
     process.stderr.write(`sipbreakout: invalid configuration\n  ${error.message}\n`);
     process.exit(2);

@@ -56,7 +56,7 @@ function fallbackRegistration(): Registration {
 }
 
 function setup() {
-  const clock = new ManualClock();
+  const clock = new ManualClock({ wallNow: EPOCH });
   const network = new MemoryNetwork({ clock, seed: 7, conditions: { delay: 10 } });
   const alice = agent(network, clock, '10.0.0.1');
   const core = agent(network, clock, '10.0.0.2');
@@ -74,7 +74,6 @@ function setup() {
     metrics: new CoreMetrics(),
     log: pino({ level: 'silent' }),
     clock,
-    epochNow: () => EPOCH + clock.now(),
   });
   core.layer.onInvite = controller.onInvite;
   // Bob rings and never answers; the TAS answers at once.

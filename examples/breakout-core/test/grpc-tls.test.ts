@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '@sipbreakout/sip-core/testing';
 import type { CoreConfig } from '../src/config-schema.js';
-import { ensureDevPki } from '../src/dev-pki.js';
-import { CONFIG_ERR_GRPC_TLS, certificateNames, grpcDialHost, isGrpcTlsConfigError, loadGrpcTls, serverNameFor, trustFor } from '../src/grpc-tls.js';
+import { ensureDevPki, isConfigError } from '@sipbreakout/service-kit';
+import { certificateNames, grpcDialHost, loadGrpcTls, serverNameFor, trustFor } from '../src/grpc-tls.js';
 
 type Grpc = CoreConfig['grpc'];
 
@@ -98,8 +98,8 @@ describe('loadGrpcTls', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(isGrpcTlsConfigError(error)).toBe(true);
-    expect(error).toMatchObject({ code: CONFIG_ERR_GRPC_TLS, key });
+    expect(isConfigError(error, 'CONFIG_ERR_BAD_FILE')).toBe(true);
+    expect(error).toMatchObject({ code: 'CONFIG_ERR_BAD_FILE', key });
     expect((error as Error).message).toMatch(message);
   });
 

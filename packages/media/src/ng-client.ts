@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { SystemClock, type Clock, type ClockTimer } from '@sipbreakout/sip-core';
+import { SystemClock, type Clock, type ClockTimer } from '@sipbreakout/sip-core/clock';
 import { MediaRelayError } from './media-relay-error.js';
 import { parseNgValue, serializeNgValue, type NgReplyValue, type NgValue } from './ng-bencode.js';
 

@@ -5,7 +5,7 @@
  * zod schema ({@link loadConfig}, {@link ConfigError}), JSON logs
  * ({@link createLogger}, {@link lazyChild}), the operations listener
  * (`/metrics`, `/healthz`), the startup banner, graceful shutdown on
- * signals, the development signing key, and SIP transports seen by metrics
+ * signals, the development signing key and PKI ({@link ensureDevPki}), and SIP transports seen by metrics
  * and logs ({@link ObservedTransport}, {@link ObservedTlsTransport}) with
  * the machine's DNS ({@link SystemDnsLookup}).
  */
@@ -17,6 +17,14 @@ export { lazyChild } from './lazy-logger.js';
 export { startOperationsHttpServer, type HealthReport, type OperationsHttpServer, type OperationsHttpServerOptions } from './operations-http-server.js';
 export { formatBanner, STOP_LINE, type Banner, type BannerRow } from './startup-banner.js';
 export { stopOnSignals, type SignalTarget, type StopOnSignalsOptions } from './shutdown-signals.js';
+export {
+  devGrpcServerNames,
+  ensureDevGrpcCertificates,
+  ensureDevPki,
+  type DevGrpcCertificate,
+  type DevGrpcCertificates,
+  type DevPki,
+} from './dev-pki.js';
 export { ensureDevSigningKey, type DevSigningKey, type DevTokenOptions } from './dev-signing-key.js';
 export {
   methodLabel,

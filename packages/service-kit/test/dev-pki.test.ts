@@ -11,7 +11,7 @@ describe('the development PKI', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'breakout-dev-pki-'));
+    dir = await mkdtemp(join(tmpdir(), 'service-kit-dev-pki-'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
