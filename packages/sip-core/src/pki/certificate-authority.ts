@@ -157,7 +157,7 @@ export class CertificateAuthority implements PemPair {
       const privateKey = createPrivateKey(pair.key);
       const mine = createPublicKey(privateKey).export({ format: 'jwk' });
       const theirs = new NodeCertificate(pair.cert).publicKey.export({ format: 'jwk' });
-      if (mine.x !== theirs.x || mine.y !== theirs.y) throw new Error('the key is not the certificate’s');
+      if (mine.x !== theirs.x || mine.y !== theirs.y) throw new TlsError('TLS_ERR_BAD_CERTIFICATE', 'the key is not the certificate’s');
       const der = privateKey.export({ format: 'der', type: 'pkcs8' });
       const signingKey = (await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as unknown as PrivateKey;
       return new CertificateAuthority(pair.cert, pair.key, signingKey, new X509Certificate(pair.cert).subjectName);

@@ -16,6 +16,7 @@
  * ```
  */
 import { ManualClock } from '../clock.js';
+import { SipError } from '../errors.js';
 import { DialogLayer } from '../dialog/dialog-layer.js';
 import type { ServerInvite } from '../dialog/server-invite.js';
 import { SipRequest, type SipMessage } from '../message.js';
@@ -100,7 +101,7 @@ export function receivedRequests(agent: CallAgent, method: string): SipRequest[]
 /** A new INVITE from `from` to `sip:user@to`, with {@link CALLER_SDP} and the `extra` header fields. */
 export function createTestInvite(from: CallAgent, to: CallAgent, user = 'bob', extra: Array<[string, string]> = []): SipRequest {
   const uri = parseUri(`sip:${user}@${to.host}`);
-  if (!uri.ok) throw new Error('bad uri');
+  if (!uri.ok) throw new SipError(uri.error.code, uri.error.message);
   return new SipRequest({
     method: 'INVITE',
     uri: uri.uri,
