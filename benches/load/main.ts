@@ -11,9 +11,10 @@
  * the highest zero-failure call rate of each, the ratio of ours to
  * Kamailio's, and the core's memory over a fixed run at half its rate.
  * Flags: --quick, --only=sipp,kamailio,core,loop, --kamailio-children=N,
- * --memory-rate=N (default half the core's highest rate), --memory-seconds=N.
+ * --memory-rate=N (default half the core's highest rate), --memory-seconds=N,
+ * --save-baseline (also copy the results to benches/results/baselines/load.json).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,8 @@ const LABELS: Readonly<Record<SystemId, string>> = {
 
 interface Settings {
   readonly quick: boolean;
+  /** Also copy the results to `benches/results/baselines/load.json`, the committed baseline. */
+  readonly saveBaseline: boolean;
   readonly ladder: readonly number[];
   readonly secondsPerStep: number;
   readonly capSeconds: number;
@@ -52,6 +55,7 @@ const CALLEE_NUMBER = '+4790000002';
 
 function parseArgs(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick') || process.env['BENCH_QUICK'] === '1';
+  const saveBaseline = argv.includes('--save-baseline');
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? [...SYSTEMS];
   for (const id of only) if (!(SYSTEMS as readonly string[]).includes(id)) throw new Error(`--only: unknown system ${id} (${SYSTEMS.join(', ')})`);
   const children = Number(argv.find((a) => a.startsWith('--kamailio-children='))?.split('=')[1] ?? 4);
@@ -59,6 +63,7 @@ function parseArgs(argv: readonly string[]): Settings {
   const memorySeconds = Number(argv.find((a) => a.startsWith('--memory-seconds='))?.split('=')[1] ?? NaN);
   return {
     quick,
+    saveBaseline,
     ladder: quick
       ? [250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000]
       : [250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 9000, 10000],
@@ -326,6 +331,13 @@ async function main(): Promise<void> {
     )}\n`,
   );
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+  if (settings.saveBaseline) {
+    // The committed baseline the READMEs quote: benches/results/baselines/load.json.
+    const baseline = path.join(dir, 'baselines', 'load.json');
+    mkdirSync(path.dirname(baseline), { recursive: true });
+    copyFileSync(file, baseline);
+    console.log(`baseline: ${path.relative(process.cwd(), baseline)}`);
+  }
   if (results.some((r) => r.error !== undefined)) process.exitCode = 1;
 }
 

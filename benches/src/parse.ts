@@ -56,13 +56,16 @@ interface CliOptions {
   readonly only: ReadonlySet<string> | undefined;
   /** Directory of `*.sip` files; `benches/corpus` when undefined. */
   readonly corpus: string | undefined;
+  /** Also write the run to `benches/results/baselines/parse.json`, the committed baseline. */
+  readonly saveBaseline: boolean;
 }
 
-const USAGE = `usage: node dist/parse.js [--quick] [--no-per-message] [--only=id,id…] [--corpus=dir]
+const USAGE = `usage: node dist/parse.js [--quick] [--no-per-message] [--only=id,id…] [--corpus=dir] [--save-baseline]
   --quick            short run for CI (also BENCH_QUICK=1); skips the per-message table
   --no-per-message   skip timing ours message by message
   --only=ids         run only these contenders (${CONTENDERS.map((c) => c.id).join(', ')})
-  --corpus=dir       parse the *.sip files of dir instead of benches/corpus`;
+  --corpus=dir       parse the *.sip files of dir instead of benches/corpus
+  --save-baseline    also write benches/results/baselines/parse.json (committed; the READMEs quote it)`;
 
 function parseCli(argv: readonly string[]): CliOptions {
   const quickEnv = process.env['BENCH_QUICK'];
@@ -70,10 +73,12 @@ function parseCli(argv: readonly string[]): CliOptions {
   let perMessage = true;
   let only: Set<string> | undefined;
   let corpus: string | undefined;
+  let saveBaseline = false;
   for (const arg of argv) {
     if (arg === '--') continue;
     if (arg === '--quick') quick = true;
     else if (arg === '--no-per-message') perMessage = false;
+    else if (arg === '--save-baseline') saveBaseline = true;
     else if (arg.startsWith('--corpus=')) corpus = resolve(arg.slice('--corpus='.length));
     else if (arg.startsWith('--only=')) only = new Set(arg.slice('--only='.length).split(',').filter((id) => id !== ''));
     else if (arg === '--help' || arg === '-h') {
@@ -84,7 +89,7 @@ function parseCli(argv: readonly string[]): CliOptions {
       process.exit(2);
     }
   }
-  return { quick, perMessage: perMessage && !quick, only, corpus };
+  return { quick, perMessage: perMessage && !quick, only, corpus, saveBaseline };
 }
 
 function progress(line: string): void {
@@ -224,7 +229,15 @@ function main(): void {
   const json = `${JSON.stringify(resultsJson(run, timestamp), null, 2)}\n`;
   writeFileSync(file, json);
   writeFileSync(latest, json);
-  process.stdout.write(`${renderReport(run)}\n\nResults: ${relative(process.cwd(), file)} (and ${relative(process.cwd(), latest)})\n`);
+  let saved = '';
+  if (options.saveBaseline) {
+    // The committed baseline the READMEs quote: benches/results/baselines/parse.json.
+    const baseline = join(resultsDir, 'baselines', 'parse.json');
+    mkdirSync(dirname(baseline), { recursive: true });
+    writeFileSync(baseline, json);
+    saved = `; baseline ${relative(process.cwd(), baseline)}`;
+  }
+  process.stdout.write(`${renderReport(run)}\n\nResults: ${relative(process.cwd(), file)} (and ${relative(process.cwd(), latest)}${saved})\n`);
 }
 
 try {
