@@ -6,4 +6,6 @@ import type { SipMessage } from './message.js';
  * Its own file because every step of a parse (the start line, the header
  * split, the checks) may end it early with one.
  */
-export type ParseResult = { readonly ok: true; readonly message: SipMessage } | { readonly ok: false; readonly error: SipParseError };
+export type ParseResult =
+  | { readonly ok: true; readonly message: SipMessage }
+  | { readonly ok: false; readonly error: SipParseError };

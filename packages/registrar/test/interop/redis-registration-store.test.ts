@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock, RedisRegistrationStore, systemClock, type RegistrationExpired } from '../src/index.js';
-import { describeRegistrationStoreContract } from './support/registration-store-contract.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { ManualClock, RedisRegistrationStore, systemClock, type RegistrationExpired } from '../../src/index.js';
+import { describeRegistrationStoreContract } from '../support/registration-store-contract.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 // Started here, on a free loopback port; when redis-server is absent, beforeAll throws and every test fails.
 let server: RedisServer;
