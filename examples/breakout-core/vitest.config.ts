@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// No `include`: run here, vitest takes every *.test.ts; the root config, which extends this
+// one, splits test/ into tiers by folder (an `include` here would be added to each tier's).
 export default defineConfig({
   test: {
     name: 'breakout-core',
-    include: ['test/**/*.test.ts'],
     // The end-to-end files run the built core; it is compiled once here, before them.
     globalSetup: ['test/support/global-build.ts'],
     testTimeout: 30_000,

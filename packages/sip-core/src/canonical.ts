@@ -13,7 +13,7 @@
 import { parseDigits } from './charset.js';
 import { isIPv4, type HostKind } from './host.js';
 import { Params } from './params.js';
-import type { SipUri } from './uri.js';
+import type { SipUri } from './uri-types.js';
 
 const T = "A-Za-z0-9\\-.!%*_+`'~";
 /**

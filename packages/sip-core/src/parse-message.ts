@@ -1,10 +1,10 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { CLASS, TOKEN, parseDigits } from './charset.js';
 import { parseMediaType, type MediaType } from './content-type.js';
-import type { SipParseError } from './errors.js';
 import { resolveLimits, type ParseLimits } from './limits.js';
 import { SipRequest, SipResponse, TrackedHeaders, TypedSlots, type SipMessage } from './message.js';
 import { parseContactValue, parseFromTo, parseNameAddressValue, type Contact, type NameAddress } from './name-address.js';
+import type { ParseResult } from './parse-result.js';
 import { ParseState, earlyError, noHeaderEnd } from './parse-state.js';
 import { MAX_DELTA_SECONDS, isCallId, isWarning, parseCSeq, parseRetryAfter, parseSipDate } from './scalar-headers.js';
 import { splitHeaders, valueOffset } from './split-headers.js';
@@ -22,9 +22,6 @@ export interface ParseOptions {
    */
   readonly framing?: 'datagram' | 'stream';
 }
-
-/** The result of {@link parseMessage}: a message, or what was wrong with the input. */
-export type ParseResult = { readonly ok: true; readonly message: SipMessage } | { readonly ok: false; readonly error: SipParseError };
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 

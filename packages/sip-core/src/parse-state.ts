@@ -1,5 +1,5 @@
 import type { PartialRequest, SipErrorCode, SipParseError } from './errors.js';
-import type { ParseResult } from './parse-message.js';
+import type { ParseResult } from './parse-result.js';
 import type { Uri } from './uri.js';
 
 /**

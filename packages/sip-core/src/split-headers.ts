@@ -1,7 +1,7 @@
 import { CLASS, TOKEN } from './charset.js';
 import { WELL_KNOWN_KEYS, WELL_KNOWN_NAMES, canonicalHeaderName, knownHeaderKey, wellKnownHeader } from './header-names.js';
 import type { ParseLimits } from './limits.js';
-import type { ParseResult } from './parse-message.js';
+import type { ParseResult } from './parse-result.js';
 import { noHeaderEnd, type ParseState } from './parse-state.js';
 
 /**

@@ -2,51 +2,13 @@ import { ALPHANUM, CLASS, HEX, PARAM_CHAR, SCHEME_CHAR, isEscapedRun } from './c
 import { CANONICAL_MAX_LENGTH, canonicalSipUri, fastPaths, isCanonicalSipUri } from './canonical.js';
 import { METHOD_PARAM, SIP_URI_NO_USER, SIP_URI_WITH_USER } from './grammar.js';
 import type { SipParseError } from './errors.js';
-import { classifyHost, type HostKind } from './host.js';
+import { classifyHost } from './host.js';
 import { Params } from './params.js';
+import type { SipUri, TelUri, Uri } from './uri-types.js';
 
-/**
- * A `sip:` or `sips:` URI (RFC 3261 §19.1). Every part is kept as written,
- * escapes included, so that it serializes back to the same text; use
- * {@link unescapeUriPart} to read the user part as characters.
- */
-export interface SipUri {
-  readonly kind: 'sip';
-  /** Lower-case scheme. */
-  readonly scheme: 'sip' | 'sips';
-  readonly user: string | undefined;
-  readonly password: string | undefined;
-  /** Host as written; an IPv6 reference keeps its brackets. */
-  readonly host: string;
-  readonly hostKind: HostKind;
-  readonly port: number | undefined;
-  readonly params: Params;
-  /** The `?name=value&…` headers. */
-  readonly headers: Params;
-}
-
-/** A `tel:` URI (RFC 3966). */
-export interface TelUri {
-  readonly kind: 'tel';
-  readonly scheme: 'tel';
-  /** The number as written, visual separators included (`+1-201-555-0123`). */
-  readonly number: string;
-  /** True for a global number (one that starts with `+`). */
-  readonly global: boolean;
-  readonly params: Params;
-}
-
-/** A URI of any other scheme, kept opaque (RFC 3261 `absoluteURI`). */
-export interface AbsoluteUri {
-  readonly kind: 'absolute';
-  /** Lower-case scheme. */
-  readonly scheme: string;
-  /** Everything after the first colon, as written. */
-  readonly opaque: string;
-}
-
-/** Any URI the message layer understands. Switch on `kind`. */
-export type Uri = SipUri | TelUri | AbsoluteUri;
+// The URI types live below the canonical fast paths that build them (uri-types.ts);
+// this module, their parser, is where callers take them from.
+export type { AbsoluteUri, SipUri, TelUri, Uri } from './uri-types.js';
 
 /** Where a URI appears, which decides what it may contain. */
 export const enum UriContext {

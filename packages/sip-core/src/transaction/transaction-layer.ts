@@ -8,6 +8,7 @@ import type { Clock, ClockTimer } from '../clock.js';
 import { SipRequest, type SipResponse } from '../message.js';
 import type { Destination, MessageSource } from '../transport/transport.js';
 import { isReliableProtocol } from '../transport/transport.js';
+import type { TransactionTransport } from '../transport/transaction-transport.js';
 import { BRANCH_MAGIC_COOKIE } from '../via.js';
 import type { Step, TransactionAction } from './actions.js';
 import { type InviteClientEvent, startInviteClient, stepInviteClient } from './invite-client-transaction.js';
@@ -23,19 +24,6 @@ import { DeadlineQueue } from './deadline-queue.js';
 import { TransactionError } from './transaction-error.js';
 import { clientKeyOf, serverKeyOf } from './transaction-key.js';
 import { createBranch, createResponse } from './transaction-messages.js';
-
-/** What the transaction layer needs from the transport layer below it (RFC 3261 §18). */
-export interface TransactionTransport {
-  /**
-   * Chooses the transport for a request (§18.1.1: over 1300 bytes, not UDP),
-   * stamps the top Via's transport and sent-by, and returns the destination
-   * to use.
-   */
-  prepareRequest(request: SipRequest, destination: Destination): Destination;
-  sendRequest(request: SipRequest, destination: Destination): Promise<void>;
-  /** Sends a response where §18.2.2 says, given where its request came from. */
-  sendResponse(response: SipResponse, source: MessageSource): Promise<void>;
-}
 
 /** Limits of the transaction layer. */
 export interface TransactionLimits {

@@ -10,7 +10,7 @@ import type { SipParseError } from '../errors.js';
 import { SipResponse, type SipRequest, type SipMessage } from '../message.js';
 import { serializeMessage } from '../serialize-message.js';
 import { serializeVia } from '../via.js';
-import type { TransactionTransport } from '../transaction/transaction-layer.js';
+import type { TransactionTransport } from './transaction-transport.js';
 import { TransportError } from './transport-error.js';
 import { type Destination, type MessageSource, type Transport, type TransportEvent, type TransportProtocol, defaultPort } from './transport.js';
 

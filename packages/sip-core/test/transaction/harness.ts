@@ -5,7 +5,8 @@
 import { ManualClock } from '../../src/clock.js';
 import { parseMessage, type SipMessage, SipRequest, SipResponse } from '../../src/index.js';
 import type { ClientTransactionEvent, ServerTransaction, ServerTransactionEvent, TransactionUser } from '../../src/transaction/transaction-handles.js';
-import { TransactionLayer, type TransactionTransport } from '../../src/transaction/transaction-layer.js';
+import { TransactionLayer } from '../../src/transaction/transaction-layer.js';
+import type { TransactionTransport } from '../../src/transport/transaction-transport.js';
 import type { TimerValues } from '../../src/transaction/timers.js';
 import type { Destination, MessageSource } from '../../src/transport/transport.js';
 

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '@sipbreakout/sip-core/clock';
-import { RedisRegistrationStore, type RegistrationExpired } from '../src/index.js';
-import { describeRegistrationStoreContract } from './support/registration-store-contract.js';
+import { RedisRegistrationStore, type RegistrationExpired } from '../../src/index.js';
+import { describeRegistrationStoreContract } from '../support/registration-store-contract.js';
 import { startRedisServer, type RedisServer } from '@sipbreakout/test-peers';
 
 // Started here, on a free loopback port; when redis-server is absent, beforeAll throws and every test fails.

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '@sipbreakout/test-peers';
-import { CORE_CONFIG_SCHEMA } from '../src/config-schema.js';
-import { openStore, REDIS_CHANGES_KEY, type OpenedStore } from '../src/open-store.js';
+import { CORE_CONFIG_SCHEMA } from '../../src/config-schema.js';
+import { openStore, REDIS_CHANGES_KEY, type OpenedStore } from '../../src/open-store.js';
 
 const loop = { phoneNumber: '+4799990000', routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'dev-client' } as const;
 
