@@ -32,8 +32,8 @@ const PACKAGES = 'packages/*';
 const ANYTHING = '*';
 const ALLOWED = {
   'packages/sip-core': [],
-  'packages/b2bua': ['@sipbreakout/sip-core'],
-  'packages/media': ['@sipbreakout/sip-core'],
+  'packages/b2bua': ['@sipbreakout/sip-core', '@sipbreakout/sip-core/clock', '@sipbreakout/sip-core/error-kit'],
+  'packages/media': ['@sipbreakout/sip-core', '@sipbreakout/sip-core/clock', '@sipbreakout/sip-core/error-kit'],
   'packages/routing': ['@sipbreakout/sip-core/error-kit'],
   'packages/registrar': ['@sipbreakout/routing', '@sipbreakout/sip-core/clock', '@sipbreakout/sip-core/error-kit'],
   // The SIP REGISTER registrar (entry `@sipbreakout/registrar/sip`): also the SIP stack.
@@ -49,7 +49,13 @@ const ALLOWED = {
     '@sipbreakout/sip-core/clock',
     '@sipbreakout/sip-core/error-kit',
   ],
-  'packages/service-kit': ['@sipbreakout/sip-core'],
+  // The development PKI issues with sip-core's certificate authority (`/pki`).
+  'packages/service-kit': [
+    '@sipbreakout/sip-core',
+    '@sipbreakout/sip-core/clock',
+    '@sipbreakout/sip-core/error-kit',
+    '@sipbreakout/sip-core/pki',
+  ],
   'tools/test-peers': [PACKAGES],
   'examples/*': [PACKAGES],
   benches: [ANYTHING],

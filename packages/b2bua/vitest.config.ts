@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'b2bua', include: ['test/**/*.test.ts'] },
+  test: { name: 'b2bua' },
 });

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'service-kit', include: ['test/**/*.test.ts'] },
+  test: { name: 'service-kit' },
 });

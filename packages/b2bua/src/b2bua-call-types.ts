@@ -4,7 +4,6 @@
  * leg, and its options.
  */
 import type { DialogLayer, SipRequest, SipResponse } from '@sipbreakout/sip-core';
-import type { B2buaCall } from './b2bua-call.js';
 import type { Leg, LegTarget } from './leg.js';
 import type { PairEnd, RelayHooks } from './leg-pair.js';
 import type { RelayedContent } from './relay-message.js';
@@ -47,7 +46,7 @@ export interface B2buaHooks extends RelayHooks {
  */
 export type LegFailurePolicy = (leg: Leg, response: SipResponse) => 'continue' | 'default';
 
-/** Options of {@link B2buaCall}. */
+/** Options of `B2buaCall`. */
 export interface B2buaCallOptions {
   readonly hooks?: B2buaHooks;
   /**

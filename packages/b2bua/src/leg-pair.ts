@@ -11,7 +11,6 @@
  * re-INVITE runs Timer C (RFC 3261 §16.6 step 11).
  */
 import { DialogError, isDialogError, type Dialog, type DialogTerminationCause, type IncomingRequest, type SipMessage, type SipRequest, type SipResponse } from '@sipbreakout/sip-core';
-import type { B2buaCall } from './b2bua-call.js';
 import type { Leg } from './leg.js';
 import { type RelayedContent, afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
 import { onPairedLeg } from './session-id-policy.js';
@@ -78,9 +77,9 @@ function dialogOf(leg: Leg): Dialog {
 
 /** Two joined legs: {@link LegPair.hangUp} ends both. */
 export class LegPair {
-  /** One leg (in a {@link B2buaCall}, the caller's). */
+  /** One leg (in a `B2buaCall`, the caller's). */
   readonly a: Leg;
-  /** The other leg (in a {@link B2buaCall}, the one that answered). */
+  /** The other leg (in a `B2buaCall`, the one that answered). */
   readonly b: Leg;
   readonly #options: PairOptions;
   /** Per leg, the ACKs still to relay (see {@link PairOptions.pendingAcks}). */

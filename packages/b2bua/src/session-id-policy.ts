@@ -10,7 +10,16 @@
  * what follows only decides the UUIDs.
  */
 import { NULL_SESSION_UUID, sessionIdValue, type SessionUuids, type SipMessage } from '@sipbreakout/sip-core';
-import type { Leg } from './leg.js';
+
+/**
+ * What the policy reads of a leg: the UUID its peer sent, and the one the
+ * B2BUA sends on it (made on first use). A `Leg` is one; the policy
+ * names only these two members so that `leg.ts` can use the policy.
+ */
+export interface SessionUuidHolder {
+  readonly sessionUuid: string | undefined;
+  ensureSessionUuid(): string;
+}
 
 /**
  * The UUID the sender of `message` gave itself, when it is one to learn
@@ -37,12 +46,12 @@ export function senderSessionUuid(message: SipMessage): string | undefined {
  * the outgoing leg whose response the caller got last (`facing`; the null
  * UUID before any, as for a response of the B2BUA's own), to the caller.
  */
-export function towardCaller(facing: Leg | undefined, caller: string): SessionUuids {
+export function towardCaller(facing: SessionUuidHolder | undefined, caller: string): SessionUuids {
   return { local: facing?.sessionUuid ?? NULL_SESSION_UUID, remote: caller };
 }
 
 /** What an outgoing leg's INVITE writes: it speaks for the caller, to that leg's endpoint (its UUID once known). */
-export function towardCallee(caller: string, callee: Leg): SessionUuids {
+export function towardCallee(caller: string, callee: SessionUuidHolder): SessionUuids {
   return { local: caller, remote: callee.sessionUuid ?? NULL_SESSION_UUID };
 }
 
@@ -51,7 +60,7 @@ export function towardCallee(caller: string, callee: Leg): SessionUuids {
  * endpoint (its UUID, or one assigned now to stand for it) to this leg's
  * (its UUID once known, else the null UUID).
  */
-export function onPairedLeg(leg: Leg, other: Leg): SessionUuids {
+export function onPairedLeg(leg: SessionUuidHolder, other: SessionUuidHolder): SessionUuids {
   return { local: other.ensureSessionUuid(), remote: leg.sessionUuid ?? NULL_SESSION_UUID };
 }
 
@@ -60,6 +69,6 @@ export function onPairedLeg(leg: Leg, other: Leg): SessionUuids {
  * when its endpoint wrote none (§7): a UUID assigned to stand for that
  * endpoint, to the caller.
  */
-export function assignedForResponse(from: Leg, caller: string): string {
+export function assignedForResponse(from: SessionUuidHolder, caller: string): string {
   return sessionIdValue({ local: from.ensureSessionUuid(), remote: caller });
 }

@@ -1,6 +1,6 @@
 /**
  * What a dialog asks of its owner and tells its user (RFC 3261 §12–§15):
- * the context a {@link Dialog} runs in, its events, and the options of the
+ * the context a `Dialog` runs in, its events, and the options of the
  * requests and responses sent within it.
  */
 import type { Clock } from '../clock.js';
@@ -9,7 +9,7 @@ import type { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { TimerValues } from '../transaction/timers.js';
 import type { Destination, TransportProtocol } from '../transport/transport.js';
 import type { Uri } from '../uri.js';
-import type { Dialog } from './dialog.js';
+import type { DialogId } from './dialog-state.js';
 import type { IncomingRequest } from './incoming-request.js';
 
 /** What a dialog needs from the layer that owns it. */
@@ -21,8 +21,8 @@ export interface DialogContext {
   resolve(uri: Uri): Destination;
   /** Our Contact header value for a transport. */
   contactFor(protocol: TransportProtocol): string;
-  /** Forget the dialog (it is terminated and its retransmissions are over). */
-  forget(dialog: Dialog): void;
+  /** Forget the dialog (it is terminated and its retransmissions are over); the layer drops it only if it is the one it holds under that id. */
+  forget(dialog: { readonly id: DialogId }): void;
 }
 
 /** Why a dialog ended. */
@@ -49,18 +49,12 @@ export type DialogEvent =
   | { readonly kind: 'confirmed' }
   | { readonly kind: 'terminated'; readonly cause: DialogTerminationCause };
 
-/** Header fields, body and reason of a response the user sends. */
-export interface ResponseOptions {
-  readonly reason?: string;
-  readonly headers?: ReadonlyArray<readonly [string, string]>;
-  readonly body?: Uint8Array;
-}
 
-/** Options of {@link Dialog.request}. */
+/** Options of `Dialog.request`. */
 export interface DialogRequestOptions {
   readonly headers?: ReadonlyArray<readonly [string, string]>;
   readonly body?: Uint8Array;
-  /** For a re-INVITE: do not ACK the 2xx; the user calls {@link Dialog.ack} (an end-to-end ACK, or one with an answer). */
+  /** For a re-INVITE: do not ACK the 2xx; the user calls `Dialog.ack` (an end-to-end ACK, or one with an answer). */
   readonly deferAck?: boolean;
   /**
    * Called with the final response as soon as it arrives, before the

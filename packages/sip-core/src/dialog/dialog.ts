@@ -10,8 +10,8 @@ import type { ClientTransaction, ClientTransactionEvent, ServerTransaction } fro
 import { createResponse } from '../transaction/transaction-messages.js';
 import type { TransportProtocol } from '../transport/transport.js';
 import { DialogError } from './dialog-error.js';
-import type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause, ResponseOptions } from './dialog-types.js';
-import { IncomingRequest } from './incoming-request.js';
+import type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause } from './dialog-types.js';
+import { IncomingRequest, type ResponseOptions } from './incoming-request.js';
 import { type DialogState, acceptRemoteCSeq, confirmDialog, nextLocalSeq, refreshTarget, terminateDialog } from './dialog-state.js';
 import { createInDialogRequest, createSuccessAck } from './in-dialog-request.js';
 import { ReinviteTimerC, sendReinviteCancel } from './reinvite-timer-c.js';

@@ -1,14 +1,27 @@
 import type { SipRequest, SipResponse } from '../message.js';
 import type { ServerTransaction } from '../transaction/transaction-handles.js';
-import type { Dialog } from './dialog.js';
 import { DialogError } from './dialog-error.js';
-import type { ResponseOptions } from './dialog-types.js';
+
+/** Header fields, body and reason of a response the user sends. */
+export interface ResponseOptions {
+  readonly reason?: string;
+  readonly headers?: ReadonlyArray<readonly [string, string]>;
+  readonly body?: Uint8Array;
+}
+
+/** Where an {@link IncomingRequest}'s response is sent: its dialog. */
+export interface IncomingRequestResponder {
+  respondWithin(incoming: IncomingRequest, status: number, options: ResponseOptions): SipResponse;
+}
 
 /** A request received within a dialog, waiting for the user's response. */
 export class IncomingRequest {
   #answered = false;
+  readonly #responder: IncomingRequestResponder;
 
-  constructor(readonly request: SipRequest, readonly transaction: ServerTransaction, readonly dialog: Dialog) {}
+  constructor(readonly request: SipRequest, readonly transaction: ServerTransaction, responder: IncomingRequestResponder) {
+    this.#responder = responder;
+  }
 
   /** True once a final response was sent. */
   get answered(): boolean {
@@ -23,7 +36,7 @@ export class IncomingRequest {
   respond(status: number, options: ResponseOptions = {}): SipResponse {
     if (this.#answered) throw new DialogError('DIALOG_ERR_INVALID_STATE', 'the request was answered already');
     if (status >= 200) this.#answered = true;
-    return this.dialog.respondWithin(this, status, options);
+    return this.#responder.respondWithin(this, status, options);
   }
 }
 

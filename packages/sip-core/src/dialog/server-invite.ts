@@ -13,7 +13,8 @@ import type { SipRequest, SipResponse } from '../message.js';
 import type { ServerTransaction } from '../transaction/transaction-handles.js';
 import { createResponse, createTag } from '../transaction/transaction-messages.js';
 import type { Dialog } from './dialog.js';
-import type { DialogContext, ResponseOptions } from './dialog-types.js';
+import type { DialogContext } from './dialog-types.js';
+import type { ResponseOptions } from './incoming-request.js';
 import { DialogError } from './dialog-error.js';
 import { type DialogState, createUasDialog } from './dialog-state.js';
 import {
