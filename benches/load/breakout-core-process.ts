@@ -12,7 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeUdpPort, stopChild, waitForUdpPort } from './sipp.js';
 
-const CORE_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/breakout-core/dist/main.js');
+const CORE_MAIN = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../examples/breakout-core/dist/main.js',
+);
 
 /** A running core. */
 export interface CoreProcess {
@@ -45,7 +48,13 @@ export interface CoreProcess {
 export const CORE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--heap-growing-percent=100'];
 
 /** Starts the core in front of `callee` (with `env` over its variables) and waits until `/healthz` answers 200. */
-export async function startCore(options: { callee: number; maxSeconds: number; logLevel: string; env?: Readonly<Record<string, string>>; nodeArgs?: readonly string[] }): Promise<CoreProcess> {
+export async function startCore(options: {
+  callee: number;
+  maxSeconds: number;
+  logLevel: string;
+  env?: Readonly<Record<string, string>>;
+  nodeArgs?: readonly string[];
+}): Promise<CoreProcess> {
   if (!existsSync(CORE_MAIN)) {
     throw new Error(`${CORE_MAIN} is missing: pnpm --filter "@sipbreakout/example-breakout-core..." run build`);
   }
@@ -72,7 +81,10 @@ export async function startCore(options: { callee: number; maxSeconds: number; l
     ...options.env,
   };
   // `timeout` would hide the node pid (RSS); the core is stopped by us and bounded by the run's cap instead.
-  const child = spawn(process.execPath, [...CORE_NODE_FLAGS, ...(options.nodeArgs ?? []), CORE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CORE_NODE_FLAGS, ...(options.nodeArgs ?? []), CORE_MAIN], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), options.maxSeconds * 1000);
   killer.unref();
   let stderr = '';
@@ -119,7 +131,8 @@ export async function startCore(options: { callee: number; maxSeconds: number; l
       let transactionsOpen = 0;
       for (const line of text.split('\n')) {
         if (line.startsWith('sipbreakout_nodejs_heap_size_used_bytes ')) heapUsedBytes = Number(line.split(' ')[1]);
-        else if (line.startsWith('sipbreakout_sip_transactions_open')) transactionsOpen += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+        else if (line.startsWith('sipbreakout_sip_transactions_open'))
+          transactionsOpen += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
       }
       return { heapUsedBytes, transactionsOpen };
     },

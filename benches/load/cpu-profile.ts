@@ -54,15 +54,47 @@ interface Profile {
 /** The areas, tried in order on a sample's stack from the leaf up: the first that matches names it. */
 const AREAS: ReadonlyArray<{ readonly area: string; readonly matches: (fn: string, url: string) => boolean }> = [
   { area: 'garbage collection', matches: (fn) => fn === '(garbage collector)' },
-  { area: 'UDP send (syscall and loopback delivery)', matches: (fn, url) => url === 'node:dgram' && (fn === 'doSend' || fn === 'afterDns' || fn === 'send') },
-  { area: 'metrics and logs (prom-client, pino)', matches: (_fn, url) => url.includes('/prom-client/') || url.includes('/pino/') || url.includes('/sonic-boom/') || url.includes('observed-transport') },
-  { area: 'parsing (sip-core message layer)', matches: (_fn, url) => /sip-core\/dist\/(parse-message|split-headers|canonical|via|name-address|uri|params|headers|grammar|scalar-headers|header-names|session-id|content-type|parse-state)\.js/.test(url) },
-  { area: 'serializing and building messages', matches: (_fn, url) => /sip-core\/dist\/(serialize-message|message|transaction\/transaction-messages|dialog\/relay-message|dialog\/in-dialog-request)\.js/.test(url) },
+  {
+    area: 'UDP send (syscall and loopback delivery)',
+    matches: (fn, url) => url === 'node:dgram' && (fn === 'doSend' || fn === 'afterDns' || fn === 'send'),
+  },
+  {
+    area: 'metrics and logs (prom-client, pino)',
+    matches: (_fn, url) =>
+      url.includes('/prom-client/') ||
+      url.includes('/pino/') ||
+      url.includes('/sonic-boom/') ||
+      url.includes('observed-transport'),
+  },
+  {
+    area: 'parsing (sip-core message layer)',
+    matches: (_fn, url) =>
+      /sip-core\/dist\/(parse-message|split-headers|canonical|via|name-address|uri|params|headers|grammar|scalar-headers|header-names|session-id|content-type|parse-state)\.js/.test(
+        url,
+      ),
+  },
+  {
+    area: 'serializing and building messages',
+    matches: (_fn, url) =>
+      /sip-core\/dist\/(serialize-message|message|transaction\/transaction-messages|dialog\/relay-message|dialog\/in-dialog-request)\.js/.test(
+        url,
+      ),
+  },
   { area: 'transport layer (§18)', matches: (_fn, url) => url.includes('sip-core/dist/transport/') },
-  { area: 'transactions (§17)', matches: (_fn, url) => url.includes('sip-core/dist/transaction/') || url.includes('sip-core/dist/clock') },
+  {
+    area: 'transactions (§17)',
+    matches: (_fn, url) => url.includes('sip-core/dist/transaction/') || url.includes('sip-core/dist/clock'),
+  },
   { area: 'dialogs and B2BUA legs (§12–§15)', matches: (_fn, url) => url.includes('sip-core/dist/dialog/') },
-  { area: 'call controller, routing, registrar', matches: (_fn, url) => url.includes('breakout-core/dist/') || url.includes('routing/dist/') || url.includes('registrar/dist/') },
-  { area: 'Node timers and event loop', matches: (_fn, url) => url === 'node:internal/timers' || url.startsWith('node:internal/process/') },
+  {
+    area: 'call controller, routing, registrar',
+    matches: (_fn, url) =>
+      url.includes('breakout-core/dist/') || url.includes('routing/dist/') || url.includes('registrar/dist/'),
+  },
+  {
+    area: 'Node timers and event loop',
+    matches: (_fn, url) => url === 'node:internal/timers' || url.startsWith('node:internal/process/'),
+  },
   { area: 'other Node internals (dgram receive, buffers, crypto)', matches: (_fn, url) => url.startsWith('node:') },
 ];
 
@@ -129,7 +161,9 @@ export function profileFolder(): { readonly dir: string; readonly remove: () => 
 export function describeBreakdown(b: TimeBreakdown): string {
   const lines = [
     `where the core's main thread spends its time: ${b.calls} calls at ${b.rate} calls/s, ${b.busyMicrosPerCall.toFixed(0)} µs busy per call (busy ${(b.busyShare * 100).toFixed(0)} % of the run's wall time)` +
-      (b.cpuMicrosPerCall === undefined ? '' : `; CPU time of the process ${b.cpuMicrosPerCall.toFixed(0)} µs per call (all threads, without the waits for a CPU that the samples include)`),
+      (b.cpuMicrosPerCall === undefined
+        ? ''
+        : `; CPU time of the process ${b.cpuMicrosPerCall.toFixed(0)} µs per call (all threads, without the waits for a CPU that the samples include)`),
     '| area | share of busy time | µs per call |',
     '|---|---:|---:|',
     ...b.rows.map((r) => `| ${r.area} | ${(r.share * 100).toFixed(1)} % | ${r.microsPerCall.toFixed(1)} |`),
@@ -147,8 +181,24 @@ export async function profileRun(options: {
   readonly calleeNumber: string;
   readonly rate: number;
   readonly seconds: number;
-  readonly startCore: (o: { callee: number; maxSeconds: number; logLevel: string; env?: Readonly<Record<string, string>>; nodeArgs?: readonly string[] }) => Promise<{ readonly port: number; readonly child: { readonly pid?: number | undefined }; stop(): Promise<void> }>;
-  readonly runCaller: (o: { target: string; rate: number; calls: number; callee: string; maxSeconds: number }) => Promise<{ readonly passed: boolean; readonly successful: number; readonly failed: number }>;
+  readonly startCore: (o: {
+    callee: number;
+    maxSeconds: number;
+    logLevel: string;
+    env?: Readonly<Record<string, string>>;
+    nodeArgs?: readonly string[];
+  }) => Promise<{
+    readonly port: number;
+    readonly child: { readonly pid?: number | undefined };
+    stop(): Promise<void>;
+  }>;
+  readonly runCaller: (o: {
+    target: string;
+    rate: number;
+    calls: number;
+    callee: string;
+    maxSeconds: number;
+  }) => Promise<{ readonly passed: boolean; readonly successful: number; readonly failed: number }>;
 }): Promise<TimeBreakdown & { readonly passed: boolean }> {
   const folder = profileFolder();
   try {
@@ -171,7 +221,13 @@ export async function profileRun(options: {
       callsFrom = Date.now();
       const cpuBefore = pid === undefined ? undefined : treeCpuSeconds(pid);
       const calls = options.rate * options.seconds;
-      result = await options.runCaller({ target: `127.0.0.1:${core.port}`, rate: options.rate, calls, callee: options.calleeNumber, maxSeconds: options.seconds + 30 });
+      result = await options.runCaller({
+        target: `127.0.0.1:${core.port}`,
+        rate: options.rate,
+        calls,
+        callee: options.calleeNumber,
+        maxSeconds: options.seconds + 30,
+      });
       if (pid !== undefined && cpuBefore !== undefined) cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
     } finally {
       await core.stop();

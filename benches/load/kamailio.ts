@@ -19,11 +19,18 @@ export function findKamailio(): { binary: string; version: string } {
       return { binary, version: /kamailio [\d.]+/.exec(`${r.stdout}`)?.[0] ?? 'kamailio' };
     }
   }
-  throw new Error('kamailio is not installed: run scripts/install-test-peers.sh (.ci/setup.d/40-kamailio.sh, Debian package kamailio)');
+  throw new Error(
+    'kamailio is not installed: run scripts/install-test-peers.sh (.ci/setup.d/40-kamailio.sh, Debian package kamailio)',
+  );
 }
 
 function modulesDir(): string {
-  for (const dir of ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules', '/usr/local/lib64/kamailio/modules']) {
+  for (const dir of [
+    '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+    '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+    '/usr/lib/kamailio/modules',
+    '/usr/local/lib64/kamailio/modules',
+  ]) {
     if (existsSync(path.join(dir, 'tm.so'))) return dir;
   }
   throw new Error('kamailio modules (tm.so) not found');
@@ -84,7 +91,11 @@ export interface KamailioProcess {
 }
 
 /** Writes the config to a temporary folder and starts Kamailio on a free port in front of `callee`. */
-export async function startKamailio(options: { callee: number; children: number; maxSeconds: number }): Promise<KamailioProcess> {
+export async function startKamailio(options: {
+  callee: number;
+  children: number;
+  maxSeconds: number;
+}): Promise<KamailioProcess> {
   const { binary, version } = findKamailio();
   const port = await freeUdpPort();
   const dir = mkdtempSync(path.join(tmpdir(), 'sipbreakout-load-kamailio-'));
@@ -94,7 +105,25 @@ export async function startKamailio(options: { callee: number; children: number;
   if (check.status !== 0) throw new Error(`kamailio rejected its config ${cfg}: ${check.stderr}`);
   const child = spawn(
     'timeout',
-    ['--kill-after=5', String(options.maxSeconds), binary, '-DD', '-E', '-f', cfg, '-m', '256', '-M', '16', '-Y', dir, '-w', dir, '-P', path.join(dir, 'kamailio.pid')],
+    [
+      '--kill-after=5',
+      String(options.maxSeconds),
+      binary,
+      '-DD',
+      '-E',
+      '-f',
+      cfg,
+      '-m',
+      '256',
+      '-M',
+      '16',
+      '-Y',
+      dir,
+      '-w',
+      dir,
+      '-P',
+      path.join(dir, 'kamailio.pid'),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

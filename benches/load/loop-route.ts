@@ -25,7 +25,10 @@ import { watchCpu, type CpuShare } from './process-cpu.js';
 import { freeTcpPort, runCaller, type StepResult } from './sipp.js';
 import { startTas, type SippTas } from './sipp-tas.js';
 
-const REGISTER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/breakout-core/dist/register.js');
+const REGISTER = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../examples/breakout-core/dist/register.js',
+);
 
 /** The caller's number: the From of scenarios/uac.xml, registered with LOOP. */
 export const CALLER_NUMBER = '+4790000001';
@@ -63,7 +66,12 @@ export async function startLoopRoute(options: LoopRouteOptions): Promise<LoopRou
     return p;
   };
   const ca = await CertificateAuthority.create({ commonName: 'sipbreakout load bench CA' });
-  const coreCert = await ca.issue({ commonName: 'core.localhost', dnsNames: ['localhost'], uris: ['sip:localhost'], ips: ['127.0.0.1'] });
+  const coreCert = await ca.issue({
+    commonName: 'core.localhost',
+    dnsNames: ['localhost'],
+    uris: ['sip:localhost'],
+    ips: ['127.0.0.1'],
+  });
   const tasCert = await ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], uris: ['sip:localhost'] });
   const caFile = file('ca.pem', ca.cert);
   const tasCertFile = file('tas.pem', tasCert.cert);
@@ -101,7 +109,15 @@ export async function startLoopRoute(options: LoopRouteOptions): Promise<LoopRou
     tas = sippTas;
     await register(started, `sips:localhost:${tlsPort}`);
     // One call first: a route that does not work at all is an error of the setup, not a rate of 0.
-    const first = await checkedStep(started, sippTas, () => runCaller({ target: `127.0.0.1:${started.port}`, rate: 1, calls: 1, callee: options.calleeNumber, maxSeconds: 30 }));
+    const first = await checkedStep(started, sippTas, () =>
+      runCaller({
+        target: `127.0.0.1:${started.port}`,
+        rate: 1,
+        calls: 1,
+        callee: options.calleeNumber,
+        maxSeconds: 30,
+      }),
+    );
     if (!first.passed) {
       throw new Error(
         `the first LOOP call failed (SIPp exit ${first.exitCode}): ${first.note ?? ''}\n` +
@@ -139,7 +155,9 @@ function register(core: CoreProcess, sipUri: string): Promise<void> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`register.js exited ${code}: ${out.trim()}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`register.js exited ${code}: ${out.trim()}`)),
+    );
   });
 }
 
@@ -164,7 +182,12 @@ async function scrape(core: CoreProcess): Promise<Sample[]> {
 }
 
 /** The sum of `name` over the samples whose labels include `labels`, per values of the `by` labels (joined by a space; '' when none). */
-function sums(samples: readonly Sample[], name: string, labels: Readonly<Record<string, string>> = {}, by: readonly string[] = []): Map<string, number> {
+function sums(
+  samples: readonly Sample[],
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+  by: readonly string[] = [],
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of samples) {
     if (s.name !== name || !Object.entries(labels).every(([k, v]) => s.labels[k] === v)) continue;
@@ -175,7 +198,13 @@ function sums(samples: readonly Sample[], name: string, labels: Readonly<Record<
 }
 
 /** What the core counted during a step: `after − before` of each series, non-zero ones only. */
-function delta(before: readonly Sample[], after: readonly Sample[], name: string, labels: Readonly<Record<string, string>> = {}, by: readonly string[] = []): Map<string, number> {
+function delta(
+  before: readonly Sample[],
+  after: readonly Sample[],
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+  by: readonly string[] = [],
+): Map<string, number> {
   const b = sums(before, name, labels, by);
   const out = new Map<string, number>();
   for (const [k, v] of sums(after, name, labels, by)) if (v - (b.get(k) ?? 0) !== 0) out.set(k, v - (b.get(k) ?? 0));
@@ -198,7 +227,8 @@ function loggedSince(core: CoreProcess, since: number, limit: number): string[] 
     }
     if (typeof entry['time'] === 'number' && entry['time'] < since) continue;
     const err = entry['err'] as Record<string, unknown> | undefined;
-    const code = typeof entry['code'] === 'string' ? entry['code'] : typeof err?.['code'] === 'string' ? err['code'] : undefined;
+    const code =
+      typeof entry['code'] === 'string' ? entry['code'] : typeof err?.['code'] === 'string' ? err['code'] : undefined;
     const key = `${String(entry['msg'])}${code === undefined ? '' : ` (${code})`}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
@@ -230,7 +260,13 @@ async function checkedStep(core: CoreProcess, tas: SippTas, run: () => Promise<S
   const tlsFailures = delta(before, after, 'sipbreakout_tls_failures_total', {}, ['cause']);
   const tlsParseErrors = delta(before, after, 'sipbreakout_sip_parse_errors_total', { transport: 'TLS' }, ['code']);
   const legs = delta(before, after, 'sipbreakout_call_legs_total', {}, ['leg', 'outcome']);
-  const tlsInviteErrors = delta(before, after, 'sipbreakout_sip_messages_received_total', { transport: 'TLS', method: 'INVITE' }, ['status']);
+  const tlsInviteErrors = delta(
+    before,
+    after,
+    'sipbreakout_sip_messages_received_total',
+    { transport: 'TLS', method: 'INVITE' },
+    ['status'],
+  );
   const loopAnswered = loop.get('answered') ?? 0;
   const leg3Answered = leg3.get('answered') ?? 0;
   // At least: a call of an earlier failed attempt may end during this one. No call may take the direct route (`NONE`).
@@ -244,14 +280,19 @@ async function checkedStep(core: CoreProcess, tas: SippTas, run: () => Promise<S
   if (tlsFailures.size > 0) notes.push(`TLS failures ${listed(tlsFailures)}`);
   if (tlsParseErrors.size > 0) notes.push(`bad input on TLS ${listed(tlsParseErrors)}`);
   if (!result.passed || !routed) {
-    const unanswered = new Map([...legs].filter(([k]) => !/ (received|started|answered)$/.test(k)).map(([k, v]) => [`leg ${k}`, v]));
+    const unanswered = new Map(
+      [...legs].filter(([k]) => !/ (received|started|answered)$/.test(k)).map(([k, v]) => [`leg ${k}`, v]),
+    );
     if (unanswered.size > 0) notes.push(`legs ${listed(unanswered)}`);
     const errors = new Map([...tlsInviteErrors].filter(([status]) => Number(status) >= 300));
     if (errors.size > 0) notes.push(`INVITE responses ≥ 300 received over TLS ${listed(errors)}`);
     const logged = loggedSince(core, since, 4);
     if (logged.length > 0) notes.push(`core logged: ${logged.join('; ')}`);
     const socat = tas.socatProblems();
-    if (socat.count > socatProblemsBefore) notes.push(`socat: ${socat.count - socatProblemsBefore} errors/warnings, last: ${socat.last.slice(-2).join(' | ')}`);
+    if (socat.count > socatProblemsBefore)
+      notes.push(
+        `socat: ${socat.count - socatProblemsBefore} errors/warnings, last: ${socat.last.slice(-2).join(' | ')}`,
+      );
   }
   return { ...result, passed: result.passed && routed, cpu: used, note: notes.join(', ') };
 }
@@ -259,8 +300,11 @@ async function checkedStep(core: CoreProcess, tas: SippTas, run: () => Promise<S
 /** A line on socat's share of the CPU in the steps of a search (its busiest second): whether it could have been the limit. */
 export function socatVerdict(steps: readonly StepResult[]): string {
   let top: StepResult | undefined;
-  for (const s of steps) if (top === undefined || (s.cpu?.['socat']?.peak ?? 0) > (top.cpu?.['socat']?.peak ?? 0)) top = s;
+  for (const s of steps)
+    if (top === undefined || (s.cpu?.['socat']?.peak ?? 0) > (top.cpu?.['socat']?.peak ?? 0)) top = s;
   const share = (name: string): string => `${top?.cpu?.[name]?.peak ?? 0}%`;
   const line = `socat's busiest second took ${share('socat')} of one core (in the step at ${top?.rate ?? 0} calls/s, where the core's took ${share('core')} and the SIPp TAS's ${share('tas')})`;
-  return (top?.cpu?.['socat']?.peak ?? 0) >= SOCAT_BOTTLENECK_PERCENT ? `${line}: socat may be the bottleneck of the LOOP figure` : `${line}: socat is not the bottleneck`;
+  return (top?.cpu?.['socat']?.peak ?? 0) >= SOCAT_BOTTLENECK_PERCENT
+    ? `${line}: socat may be the bottleneck of the LOOP figure`
+    : `${line}: socat is not the bottleneck`;
 }

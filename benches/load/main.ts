@@ -56,8 +56,13 @@ const CALLEE_NUMBER = '+4790000002';
 function parseArgs(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick') || process.env['BENCH_QUICK'] === '1';
   const saveBaseline = argv.includes('--save-baseline');
-  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? [...SYSTEMS];
-  for (const id of only) if (!(SYSTEMS as readonly string[]).includes(id)) throw new Error(`--only: unknown system ${id} (${SYSTEMS.join(', ')})`);
+  const only = argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',') ?? [...SYSTEMS];
+  for (const id of only)
+    if (!(SYSTEMS as readonly string[]).includes(id))
+      throw new Error(`--only: unknown system ${id} (${SYSTEMS.join(', ')})`);
   const children = Number(argv.find((a) => a.startsWith('--kamailio-children='))?.split('=')[1] ?? 4);
   const memoryRate = Number(argv.find((a) => a.startsWith('--memory-rate='))?.split('=')[1] ?? NaN);
   const memorySeconds = Number(argv.find((a) => a.startsWith('--memory-seconds='))?.split('=')[1] ?? NaN);
@@ -69,7 +74,8 @@ function parseArgs(argv: readonly string[]): Settings {
       : [250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 9000, 10000],
     secondsPerStep: quick ? 2 : 5,
     capSeconds: quick ? 60 : 240,
-    memorySeconds: Number.isInteger(memorySeconds) && memorySeconds > 0 ? Math.min(memorySeconds, 900) : quick ? 60 : 300,
+    memorySeconds:
+      Number.isInteger(memorySeconds) && memorySeconds > 0 ? Math.min(memorySeconds, 900) : quick ? 60 : 300,
     only: only as SystemId[],
     kamailioChildren: Number.isInteger(children) && children > 0 ? children : 4,
     memoryRate: Number.isInteger(memoryRate) && memoryRate > 0 ? memoryRate : undefined,
@@ -77,8 +83,19 @@ function parseArgs(argv: readonly string[]): Settings {
 }
 
 function describeStep(system: string, s: StepResult): string {
-  const verdict = s.passed ? 'pass' : s.timedOut ? 'FAIL (timeout: calls stuck)' : s.exitCode === 0 ? 'FAIL (SIPp passed, the core\'s counters did not)' : `FAIL (exit ${s.exitCode})`;
-  const cpu = s.cpu === undefined ? '' : `; cpu % of a core (average/busiest second) ${Object.entries(s.cpu).map(([p, v]) => `${p} ${v.average}/${v.peak}`).join(', ')}`;
+  const verdict = s.passed
+    ? 'pass'
+    : s.timedOut
+      ? 'FAIL (timeout: calls stuck)'
+      : s.exitCode === 0
+        ? "FAIL (SIPp passed, the core's counters did not)"
+        : `FAIL (exit ${s.exitCode})`;
+  const cpu =
+    s.cpu === undefined
+      ? ''
+      : `; cpu % of a core (average/busiest second) ${Object.entries(s.cpu)
+          .map(([p, v]) => `${p} ${v.average}/${v.peak}`)
+          .join(', ')}`;
   const note = s.note === undefined ? '' : `\n${' '.repeat(14)}${s.note}`;
   return `  ${system.padEnd(9)} ${String(s.rate).padStart(6)} calls/s × ${String(s.calls).padStart(6)}: ${verdict}, ok ${s.successful}, failed ${s.failed}, retrans ${s.retransmissions}, ${s.seconds.toFixed(1)} s${cpu}${note}`;
 }
@@ -108,12 +125,21 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
     let target: number;
     if (system === 'sipp') target = callee.ports.sip;
     else if (system === 'kamailio') {
-      const k = await startKamailio({ callee: callee.ports.sip, children: settings.kamailioChildren, maxSeconds: processCap });
+      const k = await startKamailio({
+        callee: callee.ports.sip,
+        children: settings.kamailioChildren,
+        maxSeconds: processCap,
+      });
       stopSut = k.stop;
       target = k.port;
     } else if (system === 'loop') {
       // The LOOP route's core takes no memory run (`core` stays unset): that is the direct route's.
-      loop = await startLoopRoute({ callee: callee.ports.sip, calleeNumber: CALLEE_NUMBER, maxCalls: 10 * Math.max(...settings.ladder), maxSeconds: processCap });
+      loop = await startLoopRoute({
+        callee: callee.ports.sip,
+        calleeNumber: CALLEE_NUMBER,
+        maxCalls: 10 * Math.max(...settings.ladder),
+        maxSeconds: processCap,
+      });
       stopSut = loop.stop;
       target = loop.core.port;
     } else {
@@ -123,7 +149,14 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
     }
     const route = loop;
     const step = (rate: number, calls: number): Promise<StepResult> => {
-      const run = (): Promise<StepResult> => runCaller({ target: `127.0.0.1:${target}`, rate, calls, callee: CALLEE_NUMBER, maxSeconds: Math.ceil(calls / rate) + 30 });
+      const run = (): Promise<StepResult> =>
+        runCaller({
+          target: `127.0.0.1:${target}`,
+          rate,
+          calls,
+          callee: CALLEE_NUMBER,
+          maxSeconds: Math.ceil(calls / rate) + 30,
+        });
       return route === undefined ? run() : route.check(run);
     };
     const search = await searchMaxRate({
@@ -137,21 +170,46 @@ async function measure(system: SystemId, settings: Settings, memory: { out?: Mem
       // A fresh core: the failed steps of the search leave retransmissions and 64·T1 of state behind.
       await core.stop();
       const profileRate = Math.max(1, Math.floor(search.maxRate / 2));
-      console.log(`\nprofile: ${settings.quick ? 5 : 10} s at ${profileRate} calls/s through a fresh core with --cpu-prof`);
+      console.log(
+        `\nprofile: ${settings.quick ? 5 : 10} s at ${profileRate} calls/s through a fresh core with --cpu-prof`,
+      );
       try {
-        breakdown = await profileRun({ callee: callee.ports.sip, calleeNumber: CALLEE_NUMBER, rate: profileRate, seconds: settings.quick ? 5 : 10, startCore, runCaller });
+        breakdown = await profileRun({
+          callee: callee.ports.sip,
+          calleeNumber: CALLEE_NUMBER,
+          rate: profileRate,
+          seconds: settings.quick ? 5 : 10,
+          startCore,
+          runCaller,
+        });
         console.log(describeBreakdown(breakdown));
       } catch (e) {
         console.log(`  profile failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       const heapDir = profileFolder();
       liveHeapDir = heapDir;
-      core = await startCore({ callee: callee.ports.sip, maxSeconds: settings.memorySeconds + 180, logLevel: 'error', nodeArgs: liveHeapFlags(heapDir.dir) });
+      core = await startCore({
+        callee: callee.ports.sip,
+        maxSeconds: settings.memorySeconds + 180,
+        logLevel: 'error',
+        nodeArgs: liveHeapFlags(heapDir.dir),
+      });
       stopSut = core.stop;
       const fresh = core;
       const memoryStep = (rate: number, calls: number): Promise<StepResult> =>
-        runCaller({ target: `127.0.0.1:${fresh.port}`, rate, calls, callee: CALLEE_NUMBER, maxSeconds: Math.ceil(calls / rate) + 30 });
-      memory.out = await memoryRun(fresh, memoryStep, settings.memoryRate ?? Math.max(1, Math.floor(search.maxRate / 2)), settings.memorySeconds);
+        runCaller({
+          target: `127.0.0.1:${fresh.port}`,
+          rate,
+          calls,
+          callee: CALLEE_NUMBER,
+          maxSeconds: Math.ceil(calls / rate) + 30,
+        });
+      memory.out = await memoryRun(
+        fresh,
+        memoryStep,
+        settings.memoryRate ?? Math.max(1, Math.floor(search.maxRate / 2)),
+        settings.memorySeconds,
+      );
     }
     return { system, label, search };
   } catch (e) {
@@ -198,7 +256,12 @@ interface MemoryRun {
  * the run compares the end with the plateau (the sample after 60 s), and the
  * idle process 40 s after the last call with the idle process before.
  */
-async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) => Promise<StepResult>, rate: number, seconds: number): Promise<MemoryRun> {
+async function memoryRun(
+  core: CoreProcess,
+  step: (rate: number, calls: number) => Promise<StepResult>,
+  rate: number,
+  seconds: number,
+): Promise<MemoryRun> {
   console.log(`\nmemory: ${seconds} s at ${rate} calls/s through a fresh core`);
   const sample = async (at: number): Promise<MemorySample> => {
     const g = await core.gauges();
@@ -220,10 +283,15 @@ async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) 
   const started = Date.now();
   const steadyAt = Math.min(60, Math.floor(seconds * 0.6));
   const sampler = setInterval(() => {
-    void sample(Math.round((Date.now() - started) / 1000)).then((m) => {
-      samples.push(m);
-      console.log(`  t=${String(m.at).padStart(3)} s  RSS ${mib(m.rssBytes)}  heap used ${mib(m.heapUsedBytes)}  transactions open ${m.transactionsOpen}`);
-    }, () => undefined);
+    void sample(Math.round((Date.now() - started) / 1000)).then(
+      (m) => {
+        samples.push(m);
+        console.log(
+          `  t=${String(m.at).padStart(3)} s  RSS ${mib(m.rssBytes)}  heap used ${mib(m.heapUsedBytes)}  transactions open ${m.transactionsOpen}`,
+        );
+      },
+      () => undefined,
+    );
   }, 10_000);
   let result: StepResult;
   try {
@@ -242,15 +310,34 @@ async function memoryRun(core: CoreProcess, step: (rate: number, calls: number) 
   // second half climbing above it.
   const midRun = steadyAt + (seconds - steadyAt) / 2;
   const firstHalf = samples.filter((m) => m.at >= steadyAt && m.at <= midRun);
-  const steady = firstHalf.reduce<MemorySample | undefined>((hi, m) => (hi === undefined || m.rssBytes > hi.rssBytes ? m : hi), undefined) ?? end;
+  const steady =
+    firstHalf.reduce<MemorySample | undefined>(
+      (hi, m) => (hi === undefined || m.rssBytes > hi.rssBytes ? m : hi),
+      undefined,
+    ) ?? end;
   const liveHeapAfterBytes = await live();
   liveHeapDir?.remove();
   // Flat: RSS at the end within 10 % of the plateau's, and the live heap idle after within 16 MiB of idle before
   // (heap used counts uncollected garbage, so it says nothing about retention once the calls stop).
-  const liveFlat = liveHeapBeforeBytes === undefined || liveHeapAfterBytes === undefined ? after.heapUsedBytes <= before.heapUsedBytes * 1.1 + 16 * 1024 * 1024 : liveHeapAfterBytes <= liveHeapBeforeBytes + 16 * 1024 * 1024;
+  const liveFlat =
+    liveHeapBeforeBytes === undefined || liveHeapAfterBytes === undefined
+      ? after.heapUsedBytes <= before.heapUsedBytes * 1.1 + 16 * 1024 * 1024
+      : liveHeapAfterBytes <= liveHeapBeforeBytes + 16 * 1024 * 1024;
   const flat = end.rssBytes <= steady.rssBytes * 1.1 && liveFlat;
   console.log(describeStep('core', result));
-  return { rate, seconds, before, steady, end, after, samples, liveHeapBeforeBytes, liveHeapAfterBytes, step: result, flat };
+  return {
+    rate,
+    seconds,
+    before,
+    steady,
+    end,
+    after,
+    samples,
+    liveHeapBeforeBytes,
+    liveHeapAfterBytes,
+    step: result,
+    flat,
+  };
 }
 
 function mib(bytes: number): string {
@@ -261,8 +348,12 @@ async function main(): Promise<void> {
   const settings = parseArgs(process.argv.slice(2));
   const sippVersion = requireSipp();
   const kamailioVersion = settings.only.includes('kamailio') ? findKamailio().version : undefined;
-  console.log(`load benchmark${settings.quick ? ' (--quick: indicative only)' : ''}: ${sippVersion}, ${kamailioVersion ?? 'no kamailio'}, node ${process.version}, ${os.cpus().length} cores`);
-  console.log(`steps of rate × ${settings.secondsPerStep} s calls, cap ${settings.capSeconds} s per system, a failing step confirmed once\n`);
+  console.log(
+    `load benchmark${settings.quick ? ' (--quick: indicative only)' : ''}: ${sippVersion}, ${kamailioVersion ?? 'no kamailio'}, node ${process.version}, ${os.cpus().length} cores`,
+  );
+  console.log(
+    `steps of rate × ${settings.secondsPerStep} s calls, cap ${settings.capSeconds} s per system, a failing step confirmed once\n`,
+  );
   const memory: { out?: MemoryRun } = {};
   const results: SystemResult[] = [];
   for (const system of settings.only) {
@@ -288,25 +379,37 @@ async function main(): Promise<void> {
   const loop = loopSearch?.maxRate;
   if (loop !== undefined) {
     // A LOOP call is two calls through the core (legs 1+2, then 3+4), one pair over TLS.
-    const vsKamailio = kamailio !== undefined && kamailio > 0 ? `; LOOP / Kamailio = ${loop} / ${kamailio} = ${(loop / kamailio).toFixed(2)}` : '';
+    const vsKamailio =
+      kamailio !== undefined && kamailio > 0
+        ? `; LOOP / Kamailio = ${loop} / ${kamailio} = ${(loop / kamailio).toFixed(2)}`
+        : '';
     const vsDirect = core !== undefined && core > 0 ? `; LOOP / direct = ${(loop / core).toFixed(2)}` : '';
     console.log(`\nLOOP: ${loop} calls/s with zero failures${vsKamailio}${vsDirect}`);
     if (loopSearch !== undefined) console.log(`LOOP: ${socatVerdict(loopSearch.steps)}`);
   }
   if (memory.out !== undefined) {
     const m = memory.out;
-    const row = (label: string, x: MemorySample): string => `| ${label} | ${x.at} | ${mib(x.rssBytes)} | ${mib(x.heapUsedBytes)} | ${x.transactionsOpen} |`;
-    console.log(`\ncore memory over ${m.seconds} s at ${m.rate} calls/s (the run ${m.step.passed ? 'passed' : 'FAILED'}: ok ${m.step.successful}, failed ${m.step.failed}):`);
+    const row = (label: string, x: MemorySample): string =>
+      `| ${label} | ${x.at} | ${mib(x.rssBytes)} | ${mib(x.heapUsedBytes)} | ${x.transactionsOpen} |`;
+    console.log(
+      `\ncore memory over ${m.seconds} s at ${m.rate} calls/s (the run ${m.step.passed ? 'passed' : 'FAILED'}: ok ${m.step.successful}, failed ${m.step.failed}):`,
+    );
     console.log('| when | s | RSS | V8 heap used | transactions open |');
     console.log('|---|---:|---:|---:|---:|');
     console.log(row('idle, before', m.before));
     console.log(row('plateau (highest RSS from 60 s to mid-run)', m.steady));
     console.log(row('end of the calls', m.end));
     console.log(row('idle, 40 s after', m.after));
-    const liveLine = m.liveHeapBeforeBytes === undefined || m.liveHeapAfterBytes === undefined ? 'live heap not measured' : `live heap (after a full collection) ${mib(m.liveHeapBeforeBytes)} idle before, ${mib(m.liveHeapAfterBytes)} idle after`;
-    console.log(`memory ${m.flat ? 'flat' : 'GREW'}: end − plateau = ${mib(m.end.rssBytes - m.steady.rssBytes)} RSS; ${liveLine}`);
+    const liveLine =
+      m.liveHeapBeforeBytes === undefined || m.liveHeapAfterBytes === undefined
+        ? 'live heap not measured'
+        : `live heap (after a full collection) ${mib(m.liveHeapBeforeBytes)} idle before, ${mib(m.liveHeapAfterBytes)} idle after`;
+    console.log(
+      `memory ${m.flat ? 'flat' : 'GREW'}: end − plateau = ${mib(m.end.rssBytes - m.steady.rssBytes)} RSS; ${liveLine}`,
+    );
   }
-  if (breakdown !== undefined) console.log(`\n${describeBreakdown(breakdown)}${breakdown.passed ? '' : '\n(the profiled run had failed calls)'}`);
+  if (breakdown !== undefined)
+    console.log(`\n${describeBreakdown(breakdown)}${breakdown.passed ? '' : '\n(the profiled run had failed calls)'}`);
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -317,9 +420,22 @@ async function main(): Promise<void> {
         kind: 'load',
         date: new Date().toISOString(),
         quick: settings.quick,
-        machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, sipp: sippVersion, kamailio: kamailioVersion },
+        machine: {
+          cores: os.cpus().length,
+          cpu: os.cpus()[0]?.model,
+          node: process.version,
+          sipp: sippVersion,
+          kamailio: kamailioVersion,
+        },
         settings,
-        results: results.map((r) => ({ system: r.system, label: r.label, maxRate: r.search?.maxRate ?? null, stoppedBy: r.search?.stoppedBy ?? null, error: r.error ?? null, steps: r.search?.steps ?? [] })),
+        results: results.map((r) => ({
+          system: r.system,
+          label: r.label,
+          maxRate: r.search?.maxRate ?? null,
+          stoppedBy: r.search?.stoppedBy ?? null,
+          error: r.error ?? null,
+          steps: r.search?.steps ?? [],
+        })),
         ratioToKamailio: core !== undefined && kamailio !== undefined && kamailio > 0 ? core / kamailio : null,
         loopRatioToKamailio: loop !== undefined && kamailio !== undefined && kamailio > 0 ? loop / kamailio : null,
         loopSocat: loopSearch === undefined ? null : socatVerdict(loopSearch.steps),

@@ -62,12 +62,16 @@ export interface CpuShare {
  * Watches several process trees from now on, sampling every `intervalMs`;
  * `stop()` gives each one's average and peak share of one core.
  */
-export function watchCpu(roots: Readonly<Record<string, number | undefined>>, intervalMs = 1000): { stop(): Record<string, CpuShare> } {
+export function watchCpu(
+  roots: Readonly<Record<string, number | undefined>>,
+  intervalMs = 1000,
+): { stop(): Record<string, CpuShare> } {
   const names = Object.keys(roots);
-  const read = (): number[] => names.map((name) => {
-    const pid = roots[name];
-    return pid === undefined ? 0 : treeCpuSeconds(pid);
-  });
+  const read = (): number[] =>
+    names.map((name) => {
+      const pid = roots[name];
+      return pid === undefined ? 0 : treeCpuSeconds(pid);
+    });
   const first = read();
   const peak = names.map(() => 0);
   let last = first;
@@ -89,7 +93,13 @@ export function watchCpu(roots: Readonly<Record<string, number | undefined>>, in
       const end = sample();
       const wall = Number(process.hrtime.bigint() - startedAt) / 1e9;
       return Object.fromEntries(
-        names.map((name, i) => [name, { average: wall > 0 ? Math.round((((end[i] ?? 0) - (first[i] ?? 0)) / wall) * 100) : 0, peak: Math.round(peak[i] ?? 0) }]),
+        names.map((name, i) => [
+          name,
+          {
+            average: wall > 0 ? Math.round((((end[i] ?? 0) - (first[i] ?? 0)) / wall) * 100) : 0,
+            peak: Math.round(peak[i] ?? 0),
+          },
+        ]),
       );
     },
   };

@@ -8,7 +8,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freeTcpPort, freeUdpPort, portArgs, SCENARIO_DIR, stopChild, UDP_BUFFER_BYTES, waitForTcpListener, type SippPorts } from './sipp.js';
+import {
+  freeTcpPort,
+  freeUdpPort,
+  portArgs,
+  SCENARIO_DIR,
+  stopChild,
+  UDP_BUFFER_BYTES,
+  waitForTcpListener,
+  type SippPorts,
+} from './sipp.js';
 
 /** The SIPp TAS and its socat. */
 export interface SippTas {
@@ -85,7 +94,9 @@ export async function startTas(options: TasOptions): Promise<SippTas> {
     await waitForTcpListener(ports.sip, 10_000);
   } catch (e) {
     await stopChild(sipp);
-    throw new Error(`the SIPp TAS did not listen: ${e instanceof Error ? e.message : String(e)}\n${sippText.slice(-2000)}`);
+    throw new Error(
+      `the SIPp TAS did not listen: ${e instanceof Error ? e.message : String(e)}\n${sippText.slice(-2000)}`,
+    );
   }
   let socat: ChildProcess;
   let socatText = '';
@@ -135,7 +146,11 @@ function startSocat(options: TasOptions, sippPort: number, onOutput: (text: stri
   const left = `OPENSSL-LISTEN:${options.tlsPort},bind=127.0.0.1,reuseaddr,fork,nodelay,cert=${options.certFile},key=${options.keyFile},verify=0`;
   const right = `TCP:127.0.0.1:${sippPort},nodelay`;
   return new Promise((resolve, reject) => {
-    const child = spawn('timeout', ['--kill-after=2', String(options.maxSeconds), 'socat', '-d', '-d', '-b', '65536', left, right], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn(
+      'timeout',
+      ['--kill-after=2', String(options.maxSeconds), 'socat', '-d', '-d', '-b', '65536', left, right],
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    );
     let listening = false;
     let seen = '';
     child.stderr?.on('data', (d: Buffer) => {

@@ -97,7 +97,17 @@ export async function startCallee(maxSeconds: number): Promise<SippCallee> {
   const ports = await sippPorts();
   const child = spawn(
     'timeout',
-    ['--kill-after=5', String(maxSeconds), 'sipp', '-sf', path.join(SCENARIO_DIR, 'uas.xml'), ...portArgs(ports), '-buff_size', String(UDP_BUFFER_BYTES), '-nostdin'],
+    [
+      '--kill-after=5',
+      String(maxSeconds),
+      'sipp',
+      '-sf',
+      path.join(SCENARIO_DIR, 'uas.xml'),
+      ...portArgs(ports),
+      '-buff_size',
+      String(UDP_BUFFER_BYTES),
+      '-nostdin',
+    ],
     { stdio: ['ignore', 'ignore', 'ignore'] },
   );
   await waitForUdpPort(ports.sip, 10_000);
@@ -149,7 +159,13 @@ function retransmissionsOf(output: string): number {
  * calls toward `target` (host:port), under `timeout`. Passed = exit 0 and
  * every call successful (SIPp exits 1 when a call failed).
  */
-export async function runCaller(options: { target: string; rate: number; calls: number; callee: string; maxSeconds: number }): Promise<StepResult> {
+export async function runCaller(options: {
+  target: string;
+  rate: number;
+  calls: number;
+  callee: string;
+  maxSeconds: number;
+}): Promise<StepResult> {
   const ports = await sippPorts();
   const started = process.hrtime.bigint();
   const args = [

@@ -22,10 +22,12 @@ export function formatDeviation(relative: number): string {
 export type Align = 'left' | 'right';
 
 /** Renders rows as a plain-text table with a header rule; every cell is already a string. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[]): string {
-  const widths = header.map((cell, column) =>
-    Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly Align[],
+): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, column) => {

@@ -16,7 +16,15 @@ import { CONTENDERS } from './contenders/index.js';
 import { loadCorpus, type CorpusMessage } from './corpus.js';
 import { formatNs } from './format.js';
 import { harnessSink, measureInterleaved, type BenchCase, type MeasureOptions, type Measurement } from './harness.js';
-import { MODE_LABEL, renderReport, resultsJson, type MixedResult, type Mode, type ParseRun, type PerMessageResult } from './report.js';
+import {
+  MODE_LABEL,
+  renderReport,
+  resultsJson,
+  type MixedResult,
+  type Mode,
+  type ParseRun,
+  type PerMessageResult,
+} from './report.js';
 import { differencesFrom, verify, type Problem, type VerifiedContender } from './verify.js';
 
 /** Full run, mixed corpus: interleaved sweeps, at most 21 batches of ~50 ms per case. */
@@ -80,7 +88,13 @@ function parseCli(argv: readonly string[]): CliOptions {
     else if (arg === '--no-per-message') perMessage = false;
     else if (arg === '--save-baseline') saveBaseline = true;
     else if (arg.startsWith('--corpus=')) corpus = resolve(arg.slice('--corpus='.length));
-    else if (arg.startsWith('--only=')) only = new Set(arg.slice('--only='.length).split(',').filter((id) => id !== ''));
+    else if (arg.startsWith('--only='))
+      only = new Set(
+        arg
+          .slice('--only='.length)
+          .split(',')
+          .filter((id) => id !== ''),
+      );
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -103,7 +117,11 @@ function sum32(values: readonly number[]): number {
 }
 
 /** Every contender in both modes (the floor once), all messages round-robin, interleaved. */
-function timeMixed(verified: readonly VerifiedContender[], options: MeasureOptions, messageCount: number): MixedResult[] {
+function timeMixed(
+  verified: readonly VerifiedContender[],
+  options: MeasureOptions,
+  messageCount: number,
+): MixedResult[] {
   const indices = Array.from({ length: messageCount }, (_, index) => index);
   const cases: { readonly verified: VerifiedContender; readonly mode: Mode; readonly benchCase: BenchCase }[] = [];
   for (const v of verified) {
@@ -118,7 +136,10 @@ function timeMixed(verified: readonly VerifiedContender[], options: MeasureOptio
     }
   }
   progress(`timing the mixed corpus: ${cases.length} cases, interleaved…`);
-  const measurements = measureInterleaved(cases.map((c) => c.benchCase), options);
+  const measurements = measureInterleaved(
+    cases.map((c) => c.benchCase),
+    options,
+  );
   cases.forEach(({ verified: v, mode }, index) => {
     const m = measurements[index] as Measurement;
     progress(
@@ -184,7 +205,8 @@ function main(): void {
   }
   if (problems.length > 0) {
     process.stderr.write('\nparse benchmark: a parser rejected or misread a corpus message, nothing was timed:\n');
-    for (const { contender, message, problem } of problems) process.stderr.write(`  ${contender} · ${message}: ${problem}\n`);
+    for (const { contender, message, problem } of problems)
+      process.stderr.write(`  ${contender} · ${message}: ${problem}\n`);
     process.exitCode = 1;
     return;
   }
@@ -237,12 +259,16 @@ function main(): void {
     writeFileSync(baseline, json);
     saved = `; baseline ${relative(process.cwd(), baseline)}`;
   }
-  process.stdout.write(`${renderReport(run)}\n\nResults: ${relative(process.cwd(), file)} (and ${relative(process.cwd(), latest)}${saved})\n`);
+  process.stdout.write(
+    `${renderReport(run)}\n\nResults: ${relative(process.cwd(), file)} (and ${relative(process.cwd(), latest)}${saved})\n`,
+  );
 }
 
 try {
   main();
 } catch (error) {
-  process.stderr.write(`parse benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `parse benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 }

@@ -134,7 +134,9 @@ export function renderReport(run: ParseRun): string {
   ]);
   lines.push(renderTable(header, rows, align));
   lines.push('');
-  const noisy = run.mixed.filter((r) => Math.max(r.parse.relativeDeviation, r.parseAndRead.relativeDeviation) > NOISY_DEVIATION);
+  const noisy = run.mixed.filter(
+    (r) => Math.max(r.parse.relativeDeviation, r.parseAndRead.relativeDeviation) > NOISY_DEVIATION,
+  );
   if (noisy.length > 0) {
     lines.push(
       `note: the batches of ${noisy.length} of ${run.mixed.length} contenders spread more than ±${NOISY_DEVIATION * 100}%: ` +
@@ -151,7 +153,11 @@ export function renderReport(run: ParseRun): string {
       if (fastest !== undefined && ratios.fastestPeerOverOurs !== null) {
         const speedup = ratios.fastestPeerOverOurs;
         const against = `the fastest peer, ${fastest.contender.label} (${formatNs(fastest[mode].nsPerMessage)} ns)`;
-        parts.push(speedup >= 1 ? `${formatRatio(speedup)} faster than ${against}` : `${formatRatio(1 / speedup)} slower than ${against}`);
+        parts.push(
+          speedup >= 1
+            ? `${formatRatio(speedup)} faster than ${against}`
+            : `${formatRatio(1 / speedup)} slower than ${against}`,
+        );
       }
       if (ratios.oursOverFloor !== null && ratios.floorNsPerMessage !== null) {
         parts.push(`${formatRatio(ratios.oursOverFloor)} the floor (${formatNs(ratios.floorNsPerMessage)} ns)`);
@@ -163,7 +169,9 @@ export function renderReport(run: ParseRun): string {
   if (run.perMessage.length > 0 && run.perMessageOptions !== undefined) {
     const perOptions = run.perMessageOptions;
     lines.push('');
-    lines.push(`Ours message by message (ns/message, median of ${perOptions.minBatches}–${perOptions.maxBatches} batches):`);
+    lines.push(
+      `Ours message by message (ns/message, median of ${perOptions.minBatches}–${perOptions.maxBatches} batches):`,
+    );
     lines.push('');
     const perHeader = ['message', 'bytes', 'floor', 'parse only', '× floor', 'parse + read', '× floor'];
     const perAlign: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right'];

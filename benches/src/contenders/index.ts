@@ -7,4 +7,12 @@ import { sipJs } from './sip-js.js';
 import { sipPackage } from './sip.js';
 
 /** Every contender, in the order of the table: the floor, ours, then the peers. */
-export const CONTENDERS: readonly Contender[] = [floor, ours, drachtioSipLazy, drachtioSipEager, sipPackage, jssip, sipJs];
+export const CONTENDERS: readonly Contender[] = [
+  floor,
+  ours,
+  drachtioSipLazy,
+  drachtioSipEager,
+  sipPackage,
+  jssip,
+  sipJs,
+];

@@ -142,7 +142,8 @@ export const jssip: Contender = {
       summarize: (index) => {
         const message = parse(input(index));
         // JsSIP logs the reason through the `debug` package (DEBUG=JsSIP:*) and returns undefined.
-        if (message === undefined) throw new ParseRejectedError('returned undefined (run with DEBUG=JsSIP:* for the reason)');
+        if (message === undefined)
+          throw new ParseRejectedError('returned undefined (run with DEBUG=JsSIP:* for the reason)');
         return summarize(message);
       },
     };

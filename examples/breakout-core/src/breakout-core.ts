@@ -9,7 +9,12 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { startSipBreakoutServer, type SipBreakoutServer } from '@sipbreakout/grpc-api';
 import { MediaRelay, NgClient } from '@sipbreakout/media';
-import { ensureDevPki, startOperationsHttpServer, SystemDnsLookup, type OperationsHttpServer } from '@sipbreakout/service-kit';
+import {
+  ensureDevPki,
+  startOperationsHttpServer,
+  SystemDnsLookup,
+  type OperationsHttpServer,
+} from '@sipbreakout/service-kit';
 import { resolveSipUri, SystemClock, type Clock, type ClockTimer } from '@sipbreakout/sip-core';
 import { setUpApiAuth, type ApiAuth } from './api-auth.js';
 import { parseIpPort, type CoreConfig } from './config-schema.js';
@@ -93,16 +98,29 @@ function hostPort(host: string, port: number): string {
  * rtpengine may come up after the core, and calls meanwhile follow
  * `mediaRelay.onFailure`.
  */
-async function openMediaRelay(config: CoreConfig['mediaRelay'], metrics: CoreMetrics, log: Logger, stops: Array<() => Promise<void>>): Promise<MediaRelay | undefined> {
+async function openMediaRelay(
+  config: CoreConfig['mediaRelay'],
+  metrics: CoreMetrics,
+  log: Logger,
+  stops: Array<() => Promise<void>>,
+): Promise<MediaRelay | undefined> {
   const address = config.ng === undefined ? undefined : parseIpPort(config.ng);
   if (address === undefined) return undefined;
   const client = await NgClient.open({ address, timeoutMs: config.timeoutMs, attempts: config.attempts });
   stops.push(() => client.close());
   client.ping().then(
     () => log.info({ ng: client.address, onFailure: config.onFailure }, 'media relay (rtpengine) answers'),
-    (error: unknown) => log.warn({ ng: client.address, err: error, onFailure: config.onFailure }, 'media relay (rtpengine) does not answer yet'),
+    (error: unknown) =>
+      log.warn(
+        { ng: client.address, err: error, onFailure: config.onFailure },
+        'media relay (rtpengine) does not answer yet',
+      ),
   );
-  return new MediaRelay({ client, onFailure: config.onFailure, count: (command, outcome) => metrics.mediaRelayOperations.inc({ command, outcome }) });
+  return new MediaRelay({
+    client,
+    onFailure: config.onFailure,
+    count: (command, outcome) => metrics.mediaRelayOperations.inc({ command, outcome }),
+  });
 }
 
 /** Starts every part of the core; on a failure, what was started is stopped before the error is thrown. */
@@ -114,7 +132,8 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
   await mkdir(dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => log.error({ err: error }, 'shutdown step failed'));
+    for (const stop of stops.splice(0).reverse())
+      await stop().catch((error: unknown) => log.error({ err: error }, 'shutdown step failed'));
   };
 
   try {
@@ -122,33 +141,64 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
     const tasTls = config.sip.tas;
     const needDevPki = tasTls.certFile === undefined || tasTls.caFile === undefined || config.grpc.tls.mode === 'dev';
     const pki = needDevPki ? await ensureDevPki(dataDir) : undefined;
-    if (pki !== undefined) log.info({ caFile: pki.caFile, certFile: pki.certFile, generated: pki.generated }, pki.generated ? 'development CA and certificate generated' : 'development CA and certificate reused');
+    if (pki !== undefined)
+      log.info(
+        { caFile: pki.caFile, certFile: pki.certFile, generated: pki.generated },
+        pki.generated ? 'development CA and certificate generated' : 'development CA and certificate reused',
+      );
     // Read and checked before anything listens: a bad file is a configuration error, not a half-started core.
     const grpcTls = await loadGrpcTls(config.grpc, { devPki: pki, resolvePath });
     if (grpcTls !== undefined) {
       log.info(
-        { mode: grpcTls.mode, certFile: grpcTls.certFile, names: grpcTls.names, validTo: grpcTls.validTo, clientCertificate: grpcTls.clientCertificate, clientCaFile: grpcTls.clientCaFile, generated: grpcTls.generated },
-        grpcTls.mode === 'dev' ? (grpcTls.generated ? 'grpc development certificate generated' : 'grpc development certificate reused') : 'grpc certificate loaded',
+        {
+          mode: grpcTls.mode,
+          certFile: grpcTls.certFile,
+          names: grpcTls.names,
+          validTo: grpcTls.validTo,
+          clientCertificate: grpcTls.clientCertificate,
+          clientCaFile: grpcTls.clientCaFile,
+          generated: grpcTls.generated,
+        },
+        grpcTls.mode === 'dev'
+          ? grpcTls.generated
+            ? 'grpc development certificate generated'
+            : 'grpc development certificate reused'
+          : 'grpc certificate loaded',
       );
       // Calendar time against the certificate's notAfter: the wall clock, not the injected (monotonic) one.
-      if (Date.parse(grpcTls.validTo) <= Date.now()) log.warn({ certFile: grpcTls.certFile, validTo: grpcTls.validTo }, 'grpc certificate has expired: clients will refuse it');
+      if (Date.parse(grpcTls.validTo) <= Date.now())
+        log.warn(
+          { certFile: grpcTls.certFile, validTo: grpcTls.validTo },
+          'grpc certificate has expired: clients will refuse it',
+        );
     }
     const ca = tasTls.caFile !== undefined ? await readFile(resolvePath(tasTls.caFile), 'utf8') : (pki?.ca ?? '');
-    const cert = tasTls.certFile !== undefined ? await readFile(resolvePath(tasTls.certFile), 'utf8') : (pki?.cert ?? '');
+    const cert =
+      tasTls.certFile !== undefined ? await readFile(resolvePath(tasTls.certFile), 'utf8') : (pki?.cert ?? '');
     const key = tasTls.keyFile !== undefined ? await readFile(resolvePath(tasTls.keyFile), 'utf8') : (pki?.key ?? '');
 
     const auth = await setUpApiAuth(config, dataDir, resolvePath);
-    log.info({ keySource: auth.keySource, issuer: config.auth.issuer, audience: config.auth.audience }, 'api authentication ready');
+    log.info(
+      { keySource: auth.keySource, issuer: config.auth.issuer, audience: config.auth.audience },
+      'api authentication ready',
+    );
 
     const opened: OpenedStore = await openStore(config, dataDir, clock);
     stops.push(() => opened.store.close());
-    log.info({ store: opened.description, restored: opened.restored, ttlSeconds: config.store.ttlSeconds }, 'registration store open');
+    log.info(
+      { store: opened.description, restored: opened.restored, ttlSeconds: config.store.ttlSeconds },
+      'registration store open',
+    );
 
     let sipClosing = false;
     let connector: TasConnector | undefined;
     const stack: SipStack = await startSipStack({
       mobile: config.sip.mobile,
-      tas: { host: tasTls.host, tlsPort: tasTls.tlsPort, tls: { ca: [ca], cert, key, clientCertificate: tasTls.clientCertificate } },
+      tas: {
+        host: tasTls.host,
+        tlsPort: tasTls.tlsPort,
+        tls: { ca: [ca], cert, key, clientCertificate: tasTls.clientCertificate },
+      },
       metrics,
       log,
       clock,
@@ -176,7 +226,8 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
       mediaRelay,
     });
     stack.setInviteHandler(controller.onInvite);
-    for (const l of stack.listening) log.info({ face: l.face, transport: l.protocol, address: hostPort(l.local.host, l.local.port) }, 'sip listening');
+    for (const l of stack.listening)
+      log.info({ face: l.face, transport: l.protocol, address: hostPort(l.local.host, l.local.port) }, 'sip listening');
 
     let grpcStopping = false;
     const grpc: SipBreakoutServer = await startSipBreakoutServer({
@@ -194,7 +245,10 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
       await grpc.shutdown({ graceMs: config.grpc.drainSeconds * 1000 });
     });
     const grpcAddress = hostPort(config.grpc.host, grpc.port);
-    log.info({ address: grpcAddress, tls: grpcTls?.mode ?? 'off', clientCertificate: grpcTls?.clientCertificate ?? 'none' }, 'grpc listening');
+    log.info(
+      { address: grpcAddress, tls: grpcTls?.mode ?? 'off', clientCertificate: grpcTls?.clientCertificate ?? 'none' },
+      'grpc listening',
+    );
 
     metrics.setSources({
       registrationCounts: () => opened.counts(),
@@ -214,7 +268,12 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
       return { sip: !sipClosing, grpc: !grpcStopping, store };
     };
     // Stopped last: /healthz says "down" while the rest drains.
-    const http: OperationsHttpServer = await startOperationsHttpServer({ host: config.http.host, port: config.http.port, registry: metrics.registry, health });
+    const http: OperationsHttpServer = await startOperationsHttpServer({
+      host: config.http.host,
+      port: config.http.port,
+      registry: metrics.registry,
+      health,
+    });
     stops.unshift(() => http.close());
     const httpAddress = hostPort(config.http.host, http.port);
     log.info({ address: httpAddress }, 'operations http listening (/metrics, /healthz)');

@@ -9,12 +9,28 @@
  * fails), both at once for FORK, one after the other for FALLBACK.
  */
 import type { Logger } from 'pino';
-import { decide, type CallOrigin, type Leg2Record, type Plan, type Registration, type RouteType } from '@sipbreakout/routing';
+import {
+  decide,
+  type CallOrigin,
+  type Leg2Record,
+  type Plan,
+  type Registration,
+  type RouteType,
+} from '@sipbreakout/routing';
 import type { MediaRelay } from '@sipbreakout/media';
 import type { RegistrationStore } from '@sipbreakout/registrar';
 import { ConfigError, lazyChild, sessionIdOf } from '@sipbreakout/service-kit';
 import { B2buaCall, type B2buaHooks } from '@sipbreakout/b2bua';
-import { parseUri, resolveSipUri, SystemClock, type Clock, type Destination, type DialogLayer, type ServerInvite, type SipUri } from '@sipbreakout/sip-core';
+import {
+  parseUri,
+  resolveSipUri,
+  SystemClock,
+  type Clock,
+  type Destination,
+  type DialogLayer,
+  type ServerInvite,
+  type SipUri,
+} from '@sipbreakout/sip-core';
 import { watchCallEvents } from './call-events.js';
 import { calleeOf, callerOf, tasDomainsOf } from './call-parties.js';
 import type { CoreConfig } from './config-schema.js';
@@ -64,14 +80,22 @@ export class CallController {
     this.#o = options;
     this.#clock = options.clock ?? new SystemClock();
     const parsed = parseUri(options.nextHop);
-    if (!parsed.ok || parsed.uri.kind !== 'sip') throw new ConfigError('CONFIG_ERR_BAD_VALUE', `sip.mobile.nextHop = ${JSON.stringify(options.nextHop)}: not a SIP URI`, { key: 'sip.mobile.nextHop' });
+    if (!parsed.ok || parsed.uri.kind !== 'sip')
+      throw new ConfigError(
+        'CONFIG_ERR_BAD_VALUE',
+        `sip.mobile.nextHop = ${JSON.stringify(options.nextHop)}: not a SIP URI`,
+        { key: 'sip.mobile.nextHop' },
+      );
     this.#nextHop = parsed.uri;
     this.#nextHopDestination = resolveSipUri(parsed.uri);
   }
 
   /** The dialog layer's `onInvite`. */
   readonly onInvite = (invite: ServerInvite): void => {
-    const log = lazyChild(this.#o.log, () => ({ callId: invite.request.callId, sessionId: sessionIdOf(invite.request) }));
+    const log = lazyChild(this.#o.log, () => ({
+      callId: invite.request.callId,
+      sessionId: sessionIdOf(invite.request),
+    }));
     this.#route(invite, log).catch((error: unknown) => {
       log.error({ err: error }, 'call routing failed');
       respond(invite, 500, 'Server Internal Error');
@@ -92,7 +116,8 @@ export class CallController {
       hooks: withMedia({
         outgoingInvite: (outgoing, { target }) => {
           // Leg 4 presents the original caller, whatever a TAS put on leg 3.
-          if (target.name === 'phone' && callerOverride !== undefined) outgoing.headers.set('P-Asserted-Identity', `<tel:${callerOverride}>`);
+          if (target.name === 'phone' && callerOverride !== undefined)
+            outgoing.headers.set('P-Asserted-Identity', `<tel:${callerOverride}>`);
         },
       }),
     });
@@ -125,7 +150,10 @@ export class CallController {
 
     let registrations: Registration[];
     try {
-      const [a, b] = await Promise.all([this.#o.store.lookup(caller), caller === callee ? Promise.resolve([]) : this.#o.store.lookup(callee)]);
+      const [a, b] = await Promise.all([
+        this.#o.store.lookup(caller),
+        caller === callee ? Promise.resolve([]) : this.#o.store.lookup(callee),
+      ]);
       registrations = [...a, ...b];
     } catch (error) {
       log.error({ err: error }, 'registration lookup failed: 503');
@@ -141,7 +169,10 @@ export class CallController {
     );
     const routeType = routeTypeOf(plan);
     log.info({ caller, callee, origin, plan: plan.kind, routeType, leg3: leg2Match !== undefined }, 'call routed');
-    metrics.callLegs.inc({ leg: leg2Match !== undefined ? '3' : face === 'tas' ? 'ingress' : '1', outcome: 'received' });
+    metrics.callLegs.inc({
+      leg: leg2Match !== undefined ? '3' : face === 'tas' ? 'ingress' : '1',
+      outcome: 'received',
+    });
 
     const forgets: Array<() => void> = [];
     if (media !== undefined) forgets.push(() => media.release());

@@ -26,7 +26,10 @@ export function watchCallEvents(call: B2buaCall, options: CallEventsOptions): vo
         metrics.callLegs.inc({ leg: legNumber(event.leg), outcome: 'started' });
         return;
       case 'legFailed':
-        metrics.callLegs.inc({ leg: legNumber(event.leg), outcome: event.response.status === 487 ? 'cancelled' : 'failed' });
+        metrics.callLegs.inc({
+          leg: legNumber(event.leg),
+          outcome: event.response.status === 487 ? 'cancelled' : 'failed',
+        });
         return;
       case 'answered':
         metrics.callLegs.inc({ leg: legNumber(event.leg), outcome: 'answered' });

@@ -8,7 +8,11 @@ import { ROUTE_TYPES } from '@sipbreakout/routing';
 import { LOG_LEVELS } from '@sipbreakout/service-kit';
 import { parseUri } from '@sipbreakout/sip-core';
 
-const port = z.number().int('must be an integer').min(0, 'must be 0-65535 (0 picks a free port)').max(65535, 'must be 0-65535 (0 picks a free port)');
+const port = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be 0-65535 (0 picks a free port)')
+  .max(65535, 'must be 0-65535 (0 picks a free port)');
 const host = z.string().min(1, 'must not be empty');
 const seconds = (min: number) => z.number().int('must be an integer').min(min, `must be at least ${min}`);
 
@@ -139,12 +143,18 @@ interface GrpcSection {
  */
 function checkGrpcTransportSecurity(grpc: GrpcSection, context: z.RefinementCtx): void {
   const { mode } = grpc.tls;
-  const issue = (path: readonly string[], message: string): void => context.addIssue({ code: 'custom', path: [...path], message });
+  const issue = (path: readonly string[], message: string): void =>
+    context.addIssue({ code: 'custom', path: [...path], message });
   if (mode === 'files') {
-    if (grpc.tls.certFile === undefined) issue(['tls', 'certFile'], 'required with grpc.tls.mode files (the server certificate chain, PEM)');
-    if (grpc.tls.keyFile === undefined) issue(['tls', 'keyFile'], 'required with grpc.tls.mode files (its private key, PEM)');
+    if (grpc.tls.certFile === undefined)
+      issue(['tls', 'certFile'], 'required with grpc.tls.mode files (the server certificate chain, PEM)');
+    if (grpc.tls.keyFile === undefined)
+      issue(['tls', 'keyFile'], 'required with grpc.tls.mode files (its private key, PEM)');
     if (grpc.tls.clientCertificate === 'require' && grpc.tls.caFile === undefined) {
-      issue(['tls', 'caFile'], 'required with grpc.tls.clientCertificate require (the CAs client certificates must chain to)');
+      issue(
+        ['tls', 'caFile'],
+        'required with grpc.tls.clientCertificate require (the CAs client certificates must chain to)',
+      );
     }
   } else {
     const why = mode === 'dev' ? 'mode dev uses the development certificate' : 'TLS is off';
@@ -152,11 +162,15 @@ function checkGrpcTransportSecurity(grpc: GrpcSection, context: z.RefinementCtx)
     if (grpc.tls.keyFile !== undefined) issue(['tls', 'keyFile'], `only with grpc.tls.mode files (${why})`);
   }
   if (mode === 'dev' && grpc.tls.caFile !== undefined && grpc.tls.clientCertificate === 'none') {
-    issue(['tls', 'caFile'], 'with grpc.tls.mode dev only for grpc.tls.clientCertificate require (the CAs client certificates must chain to)');
+    issue(
+      ['tls', 'caFile'],
+      'with grpc.tls.mode dev only for grpc.tls.clientCertificate require (the CAs client certificates must chain to)',
+    );
   }
   if (mode === 'off') {
     if (grpc.tls.caFile !== undefined) issue(['tls', 'caFile'], 'only with grpc.tls.mode dev or files (TLS is off)');
-    if (grpc.tls.clientCertificate !== 'none') issue(['tls', 'clientCertificate'], 'needs TLS: set grpc.tls.mode to dev or files');
+    if (grpc.tls.clientCertificate !== 'none')
+      issue(['tls', 'clientCertificate'], 'needs TLS: set grpc.tls.mode to dev or files');
     if (!isLoopbackHost(grpc.host) && !grpc.allowPlaintext) {
       issue(
         ['host'],
@@ -216,7 +230,9 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
           keyFile: z.string().min(1, 'must not be empty').optional(),
           caFile: z.string().min(1, 'must not be empty').optional(),
           clientCertificate: z
-            .enum(GRPC_CLIENT_CERTIFICATE_MODES, { error: `must be one of ${GRPC_CLIENT_CERTIFICATE_MODES.join(', ')}` })
+            .enum(GRPC_CLIENT_CERTIFICATE_MODES, {
+              error: `must be one of ${GRPC_CLIENT_CERTIFICATE_MODES.join(', ')}`,
+            })
             .default('none'),
         })
         .prefault({}),
@@ -257,16 +273,29 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
   dns: z
     .strictObject({
       // Omitted: the system's servers (/etc/resolv.conf).
-      servers: z.array(dnsServer).min(1, 'must name at least one server (leave the key out for the system\'s)').optional(),
+      servers: z
+        .array(dnsServer)
+        .min(1, "must name at least one server (leave the key out for the system's)")
+        .optional(),
     })
     .prefault({}),
   mediaRelay: z
     .strictObject({
       // Omitted: no media relay, SDP relayed unchanged.
-      ng: z.string().refine((v) => parseIpPort(v) !== undefined, "must be IPv4:port or [IPv6]:port (rtpengine's --listen-ng)").optional(),
-      timeoutMs: z.number().int('must be an integer').min(10, 'must be 10-60000').max(60_000, 'must be 10-60000').default(500),
+      ng: z
+        .string()
+        .refine((v) => parseIpPort(v) !== undefined, "must be IPv4:port or [IPv6]:port (rtpengine's --listen-ng)")
+        .optional(),
+      timeoutMs: z
+        .number()
+        .int('must be an integer')
+        .min(10, 'must be 10-60000')
+        .max(60_000, 'must be 10-60000')
+        .default(500),
       attempts: z.number().int('must be an integer').min(1, 'must be 1-10').max(10, 'must be 1-10').default(3),
-      onFailure: z.enum(MEDIA_RELAY_FAILURE_ACTIONS, { error: `must be one of ${MEDIA_RELAY_FAILURE_ACTIONS.join(', ')}` }).default('reject'),
+      onFailure: z
+        .enum(MEDIA_RELAY_FAILURE_ACTIONS, { error: `must be one of ${MEDIA_RELAY_FAILURE_ACTIONS.join(', ')}` })
+        .default('reject'),
     })
     .prefault({}),
   routing: z
@@ -290,4 +319,3 @@ export type CoreConfig = z.output<typeof CORE_CONFIG_SCHEMA>;
 
 /** A configuration as written in a file (every key optional). */
 export type CoreConfigInput = z.input<typeof CORE_CONFIG_SCHEMA>;
-

@@ -67,7 +67,14 @@ export class CoreMetrics {
    * message was a visible share of the core's time. Added to
    * `sipSent`/`sipReceived` when they are collected.
    */
-  readonly #messageCounts = new Map<string, { readonly sent: boolean; readonly labels: { face: string; transport: string; method: string; status: string }; count: number }>();
+  readonly #messageCounts = new Map<
+    string,
+    {
+      readonly sent: boolean;
+      readonly labels: { face: string; transport: string; method: string; status: string };
+      count: number;
+    }
+  >();
 
   /** Counts one SIP message sent (`sent`) or received, for `sipbreakout_sip_messages_{sent,received}_total`. */
   countMessage(sent: boolean, face: string, transport: string, method: string, status: string): void {

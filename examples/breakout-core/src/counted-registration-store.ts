@@ -4,7 +4,13 @@
  * cannot be enumerated (the journalled memory store). Counts start from the
  * journal's snapshot and follow every create, delete and expiry.
  */
-import type { DeleteRequest, RegistrationExpired, RegistrationStore, UpsertOutcome, UpsertRequest } from '@sipbreakout/registrar';
+import type {
+  DeleteRequest,
+  RegistrationExpired,
+  RegistrationStore,
+  UpsertOutcome,
+  UpsertRequest,
+} from '@sipbreakout/registrar';
 import { ROUTE_TYPES, type Registration, type RouteType } from '@sipbreakout/routing';
 
 /** Live registrations per route type. */

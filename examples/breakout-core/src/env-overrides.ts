@@ -56,4 +56,3 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIPBREAKOUT_TAS_FAILURE_FORK', key: 'routing.tasFailure.FORK', kind: 'string' },
   { env: 'SIPBREAKOUT_TAS_FAILURE_FALLBACK', key: 'routing.tasFailure.FALLBACK', kind: 'string' },
 ];
-

@@ -11,5 +11,8 @@ export const DEV_CLIENT = 'dev-client';
 
 /** An example client token: `call.routing:write` for {@link DEV_CLIENT}, valid 24 h. */
 export function signExampleToken(key: DevSigningKey, issuer: string, audience: string): Promise<string> {
-  return key.sign({ sub: DEV_CLIENT, client_id: DEV_CLIENT, scope: CALL_ROUTING_WRITE }, { expiresIn: '24h', issuer, audience });
+  return key.sign(
+    { sub: DEV_CLIENT, client_id: DEV_CLIENT, scope: CALL_ROUTING_WRITE },
+    { expiresIn: '24h', issuer, audience },
+  );
 }

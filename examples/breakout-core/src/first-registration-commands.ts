@@ -60,7 +60,8 @@ export function firstRegistrationCommands(target: FirstRegistrationTarget): Firs
     },
   });
   const tls = target.tls;
-  const option = (name: string, value: string | undefined): string[] => (value === undefined ? [] : [`${name} ${shellQuote(value)}`]);
+  const option = (name: string, value: string | undefined): string[] =>
+    value === undefined ? [] : [`${name} ${shellQuote(value)}`];
   const bufCurl = [
     shellQuote(bufExecutable()),
     // Over TLS, ALPN agrees on HTTP/2; in plaintext there is nothing to negotiate with, so it is said up front.

@@ -28,7 +28,10 @@ export function grpcMetricsInterceptor(metrics: CoreMetrics, log: Logger, clock:
         const name = grpcStatusName(status.code);
         metrics.grpcCalls.inc({ method, status: name });
         if (!method.startsWith('/grpc.')) {
-          log.info({ grpcMethod: method, grpcStatus: name, ms: Math.round((clock.now() - started) * 10) / 10 }, 'grpc call');
+          log.info(
+            { grpcMethod: method, grpcStatus: name, ms: Math.round((clock.now() - started) * 10) / 10 },
+            'grpc call',
+          );
         }
         next(status);
       },

@@ -74,7 +74,10 @@ async function readKeyed(key: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw badFile(key, `${key} = ${JSON.stringify(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw badFile(
+      key,
+      `${key} = ${JSON.stringify(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
 }
 
@@ -94,7 +97,9 @@ function issued(child: X509Certificate, parent: X509Certificate): boolean {
 }
 
 function covers(certificate: X509Certificate, name: string): boolean {
-  return isIP(name) === 0 ? certificate.checkHost(name, { subject: 'never' }) !== undefined : certificate.checkIP(name) !== undefined;
+  return isIP(name) === 0
+    ? certificate.checkHost(name, { subject: 'never' }) !== undefined
+    : certificate.checkIP(name) !== undefined;
 }
 
 /** What a certificate names, for people: its subjectAltName entries without their type (IPv6 compressed), else its subject. */
@@ -132,7 +137,11 @@ export function serverNameFor(leaf: X509Certificate, dialHost: string): string |
  * CAs issued a certificate of the chain; the chain's own file when it ends
  * in a self-signed certificate; else none (a public CA: the system's).
  */
-export function trustFor(chain: readonly X509Certificate[], certFile: string, ca: { readonly file: string; readonly certificates: readonly X509Certificate[] } | undefined): string | undefined {
+export function trustFor(
+  chain: readonly X509Certificate[],
+  certFile: string,
+  ca: { readonly file: string; readonly certificates: readonly X509Certificate[] } | undefined,
+): string | undefined {
   if (ca !== undefined && chain.some((c) => ca.certificates.some((root) => issued(c, root)))) return ca.file;
   const last = chain.at(-1);
   if (last !== undefined && issued(last, last)) return certFile;
@@ -163,12 +172,24 @@ export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTls
   const requireClient = tls.clientCertificate === 'require';
   const caFile = tls.caFile === undefined ? undefined : options.resolvePath(tls.caFile);
   const caPem = caFile === undefined ? undefined : await readKeyed('grpc.tls.caFile', caFile);
-  const ca = caFile === undefined || caPem === undefined ? undefined : { file: caFile, certificates: parseCertificates('grpc.tls.caFile', caFile, caPem) };
+  const ca =
+    caFile === undefined || caPem === undefined
+      ? undefined
+      : { file: caFile, certificates: parseCertificates('grpc.tls.caFile', caFile, caPem) };
 
   if (tls.mode === 'dev') {
     const pki = options.devPki;
-    if (pki === undefined) throw new ConfigError('CONFIG_ERR_BAD_VALUE', 'grpc.tls.mode = "dev": needs the development PKI, which this program did not set up', { key: 'grpc.tls.mode' });
-    const dev = await ensureDevGrpcCertificates(pki, { host: grpc.host, client: requireClient && caFile === undefined, now: options.now });
+    if (pki === undefined)
+      throw new ConfigError(
+        'CONFIG_ERR_BAD_VALUE',
+        'grpc.tls.mode = "dev": needs the development PKI, which this program did not set up',
+        { key: 'grpc.tls.mode' },
+      );
+    const dev = await ensureDevGrpcCertificates(pki, {
+      host: grpc.host,
+      client: requireClient && caFile === undefined,
+      now: options.now,
+    });
     const clientCaFile = caFile ?? pki.caFile;
     const leaf = new X509Certificate(dev.server.cert);
     return {
@@ -185,7 +206,12 @@ export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTls
       clientCertificate: tls.clientCertificate,
       clientCaFile: requireClient ? clientCaFile : undefined,
       generated: dev.server.generated || (dev.client?.generated ?? false),
-      client: { caFile: pki.caFile, serverName: undefined, certFile: dev.client?.certFile, keyFile: dev.client?.keyFile },
+      client: {
+        caFile: pki.caFile,
+        serverName: undefined,
+        certFile: dev.client?.certFile,
+        keyFile: dev.client?.keyFile,
+      },
     };
   }
 
@@ -200,9 +226,16 @@ export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTls
   try {
     matches = leaf.checkPrivateKey(createPrivateKey(keyPem));
   } catch (error) {
-    throw badFile('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: not a PEM private key (${(error as Error).message})`);
+    throw badFile(
+      'grpc.tls.keyFile',
+      `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: not a PEM private key (${(error as Error).message})`,
+    );
   }
-  if (!matches) throw badFile('grpc.tls.keyFile', `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: is not the key of the first certificate in grpc.tls.certFile (${certFile})`);
+  if (!matches)
+    throw badFile(
+      'grpc.tls.keyFile',
+      `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: is not the key of the first certificate in grpc.tls.certFile (${certFile})`,
+    );
   return {
     mode: 'files',
     credentials: ServerCredentials.createSsl(
@@ -217,6 +250,11 @@ export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTls
     clientCertificate: tls.clientCertificate,
     clientCaFile: requireClient ? caFile : undefined,
     generated: false,
-    client: { caFile: trustFor(chain, certFile, ca), serverName: serverNameFor(leaf, grpcDialHost(grpc.host)), certFile: undefined, keyFile: undefined },
+    client: {
+      caFile: trustFor(chain, certFile, ca),
+      serverName: serverNameFor(leaf, grpcDialHost(grpc.host)),
+      certFile: undefined,
+      keyFile: undefined,
+    },
   };
 }

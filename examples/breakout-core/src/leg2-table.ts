@@ -47,7 +47,10 @@ export class Leg2Table {
   }
 
   /** The live record of the leg 2 with this Session-ID sent to one of `domains`, and that domain. */
-  find(sessionId: string, domains: readonly string[]): { readonly domain: string; readonly record: Leg2Record } | undefined {
+  find(
+    sessionId: string,
+    domains: readonly string[],
+  ): { readonly domain: string; readonly record: Leg2Record } | undefined {
     const now = this.#clock.now();
     for (const domain of domains) {
       const entry = this.#entries.get(keyOf(sessionId, domain));

@@ -14,7 +14,9 @@ import { startupBanner } from './startup-banner.js';
 
 let file: string | undefined;
 try {
-  ({ values: { config: file } } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, strict: true }));
+  ({
+    values: { config: file },
+  } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, strict: true }));
 } catch (error) {
   process.stderr.write(`sipbreakout: ${(error as Error).message}\nusage: node dist/main.js [--config file.json]\n`);
   process.exit(2);
@@ -40,14 +42,20 @@ try {
   }
   const e = error as NodeJS.ErrnoException;
   log.fatal({ err: e }, 'start failed');
-  process.stderr.write(`sipbreakout: start failed: ${e.message}${e.code === 'EADDRINUSE' ? ' (another process holds that port; change it in the config or with SIPBREAKOUT_… variables)' : ''}\n`);
+  process.stderr.write(
+    `sipbreakout: start failed: ${e.message}${e.code === 'EADDRINUSE' ? ' (another process holds that port; change it in the config or with SIPBREAKOUT_… variables)' : ''}\n`,
+  );
   process.exit(1);
 }
 
 const commands =
   core.auth.example === undefined
     ? undefined
-    : firstRegistrationCommands({ address: core.addresses.grpcDial, tokenFile: core.auth.example.tokenFile, tls: core.addresses.grpcTls?.client });
+    : firstRegistrationCommands({
+        address: core.addresses.grpcDial,
+        tokenFile: core.auth.example.tokenFile,
+        tls: core.addresses.grpcTls?.client,
+      });
 log.info({ ...core.addresses, tokenFile: core.auth.example?.tokenFile, commands }, 'ready');
 process.stderr.write(startupBanner(core, config, commands));
 

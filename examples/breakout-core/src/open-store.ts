@@ -6,7 +6,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { MemoryRegistrationStore, readJournal, RedisRegistrationStore, type RegistrationStore } from '@sipbreakout/registrar';
+import {
+  MemoryRegistrationStore,
+  readJournal,
+  RedisRegistrationStore,
+  type RegistrationStore,
+} from '@sipbreakout/registrar';
 import { isRouteType, type Registration } from '@sipbreakout/routing';
 import { SystemClock, type Clock } from '@sipbreakout/sip-core';
 import type { CoreConfig } from './config-schema.js';
@@ -40,7 +45,11 @@ export interface OpenedStore {
 }
 
 /** Opens the store `config.store` names; `clock` times how long Redis counts are reused. */
-export async function openStore(config: CoreConfig, dataDir: string, clock: Clock = new SystemClock()): Promise<OpenedStore> {
+export async function openStore(
+  config: CoreConfig,
+  dataDir: string,
+  clock: Clock = new SystemClock(),
+): Promise<OpenedStore> {
   const ttlSeconds = config.store.ttlSeconds;
   if (config.store.kind === 'journal') {
     await mkdir(dataDir, { recursive: true });
@@ -74,7 +83,11 @@ export async function openStore(config: CoreConfig, dataDir: string, clock: Cloc
   let cached: { at: number; changes: string | null; counts: RouteTypeCounts } | undefined;
   // After the write, before the API answers, so a scrape on any node after the answer counts afresh.
   // The write is done and durable: a failed increment only leaves counts cached up to REDIS_COUNT_CACHE_MS.
-  const changed = (): Promise<void> => client.incr(REDIS_CHANGES_KEY).then(() => undefined, () => undefined);
+  const changed = (): Promise<void> =>
+    client.incr(REDIS_CHANGES_KEY).then(
+      () => undefined,
+      () => undefined,
+    );
   return {
     store: {
       upsert: async (r) => {

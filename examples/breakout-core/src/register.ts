@@ -82,7 +82,9 @@ const registration: Registration = {
 function hostOf(address: string): string {
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
   if (bracketed !== null) return bracketed[1] ?? '';
-  return address.includes(':') && address.indexOf(':') === address.lastIndexOf(':') ? address.slice(0, address.indexOf(':')) : address;
+  return address.includes(':') && address.indexOf(':') === address.lastIndexOf(':')
+    ? address.slice(0, address.indexOf(':'))
+    : address;
 }
 
 function readOption(name: 'ca-file' | 'cert-file' | 'key-file'): Buffer | undefined {
@@ -95,21 +97,36 @@ function readOption(name: 'ca-file' | 'cert-file' | 'key-file'): Buffer | undefi
   }
 }
 
-if ((values['cert-file'] === undefined) !== (values['key-file'] === undefined)) fail('--cert-file and --key-file go together');
-const useTls = values.tls || values['ca-file'] !== undefined || values['cert-file'] !== undefined || values['server-name'] !== undefined;
+if ((values['cert-file'] === undefined) !== (values['key-file'] === undefined))
+  fail('--cert-file and --key-file go together');
+const useTls =
+  values.tls ||
+  values['ca-file'] !== undefined ||
+  values['cert-file'] !== undefined ||
+  values['server-name'] !== undefined;
 let channelCredentials: ChannelCredentials | undefined;
 let channelOptions: ChannelOptions | undefined;
 if (useTls) {
   // Without --ca-file, grpc-js verifies the server against the system's CAs.
-  channelCredentials = credentials.createSsl(readOption('ca-file') ?? null, readOption('key-file') ?? null, readOption('cert-file') ?? null);
+  channelCredentials = credentials.createSsl(
+    readOption('ca-file') ?? null,
+    readOption('key-file') ?? null,
+    readOption('cert-file') ?? null,
+  );
   const serverName = values['server-name'];
-  if (serverName !== undefined) channelOptions = { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName };
+  if (serverName !== undefined)
+    channelOptions = { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName };
   // grpc-js gives TLS the host dialled as the server name, and Node warns (DEP0123) that an IP address is no
   // SNI name (RFC 6066 §3): noise on stderr of a command people paste. The certificate is still checked for the address.
   else if (isIP(hostOf(values.address)) !== 0) process.noDeprecation = true;
 }
 
-const client = new SipBreakoutClient({ address: values.address, token, credentials: channelCredentials, channelOptions });
+const client = new SipBreakoutClient({
+  address: values.address,
+  token,
+  credentials: channelCredentials,
+  channelOptions,
+});
 try {
   const deadline = Date.now() + 10_000;
   const response = values.delete

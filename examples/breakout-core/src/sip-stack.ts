@@ -55,7 +55,11 @@ export interface SipStack {
   /** The TAS face's TLS transport (unobserved), to open and verify connections toward TASes. */
   readonly tls: TlsTransport;
   /** Where each transport listens, by face. */
-  readonly listening: ReadonlyArray<{ readonly face: FaceName; readonly protocol: TransportProtocol; readonly local: HostPort }>;
+  readonly listening: ReadonlyArray<{
+    readonly face: FaceName;
+    readonly protocol: TransportProtocol;
+    readonly local: HostPort;
+  }>;
   /** Sets who gets new INVITEs. */
   setInviteHandler(handler: (invite: ServerInvite) => void): void;
   /** Closes every transaction and dialog, then every socket. */
@@ -87,8 +91,23 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     },
   );
   const observed = [
-    new ObservedTransport(new UdpTransport({ host: options.mobile.host, port: options.mobile.udpPort, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 }), 'mobile', metrics, log),
-    new ObservedTransport(new TcpTransport({ host: options.mobile.host, port: options.mobile.tcpPort }), 'mobile', metrics, log),
+    new ObservedTransport(
+      new UdpTransport({
+        host: options.mobile.host,
+        port: options.mobile.udpPort,
+        recvBufferSize: 4 << 20,
+        sendBufferSize: 4 << 20,
+      }),
+      'mobile',
+      metrics,
+      log,
+    ),
+    new ObservedTransport(
+      new TcpTransport({ host: options.mobile.host, port: options.mobile.tcpPort }),
+      'mobile',
+      metrics,
+      log,
+    ),
     new ObservedTransport(tlsTransport, 'tas', metrics, log),
   ];
   const transportLayer = new TransportLayer({ transports: observed });

@@ -12,14 +12,25 @@ import type { FirstRegistrationCommands } from './first-registration-commands.js
 export const READY_LINE = 'sipbreakout core ready';
 
 /** How the gRPC API listens: the words after its address, and a line more about TLS. */
-function grpcSecurity(tls: GrpcTlsSummary | undefined, config: CoreConfig): { readonly summary: string; readonly detail: readonly string[] } {
+function grpcSecurity(
+  tls: GrpcTlsSummary | undefined,
+  config: CoreConfig,
+): { readonly summary: string; readonly detail: readonly string[] } {
   if (tls === undefined) {
-    const summary = isLoopbackHost(config.grpc.host) ? 'plaintext, loopback only' : 'plaintext (grpc.allowPlaintext): keep it behind a TLS-terminating proxy';
+    const summary = isLoopbackHost(config.grpc.host)
+      ? 'plaintext, loopback only'
+      : 'plaintext (grpc.allowPlaintext): keep it behind a TLS-terminating proxy';
     return { summary, detail: [] };
   }
   const certificate = `${tls.mode === 'dev' ? 'development certificate' : 'certificate'} ${tls.certFile} for ${tls.names.join(', ')}, valid to ${tls.validTo.slice(0, 10)}`;
-  const trust = tls.client.caFile === undefined ? "clients check it with the system's CAs" : `clients check it with ${tls.client.caFile}`;
-  const clients = tls.clientCertificate === 'require' ? `client certificates required (CA ${tls.clientCaFile ?? 'grpc.tls.caFile'})` : 'no client certificates';
+  const trust =
+    tls.client.caFile === undefined
+      ? "clients check it with the system's CAs"
+      : `clients check it with ${tls.client.caFile}`;
+  const clients =
+    tls.clientCertificate === 'require'
+      ? `client certificates required (CA ${tls.clientCaFile ?? 'grpc.tls.caFile'})`
+      : 'no client certificates';
   return { summary: 'TLS', detail: [`${certificate}; ${trust}; ${clients}`] };
 }
 
@@ -35,16 +46,27 @@ function clientCertificateNote(tls: GrpcTlsSummary | undefined): string[][] {
 }
 
 /** The banner text (several lines, ending with a newline). */
-export function startupBanner(core: RunningCore, config: CoreConfig, commands: FirstRegistrationCommands | undefined): string {
+export function startupBanner(
+  core: RunningCore,
+  config: CoreConfig,
+  commands: FirstRegistrationCommands | undefined,
+): string {
   const a = core.addresses;
   const grpc = grpcSecurity(a.grpcTls, config);
   const rows: BannerRow[] = [
-    { label: 'SIP mobile side', value: `udp ${a.sipMobileUdp}  tcp ${a.sipMobileTcp}  (next hop ${config.sip.mobile.nextHop})` },
+    {
+      label: 'SIP mobile side',
+      value: `udp ${a.sipMobileUdp}  tcp ${a.sipMobileTcp}  (next hop ${config.sip.mobile.nextHop})`,
+    },
     {
       label: 'SIP TAS side',
-      value: `tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`}; TAS located through ${config.dns.servers === undefined ? 'the system\'s DNS servers' : `DNS ${config.dns.servers.join(', ')}`})`,
+      value: `tls ${a.sipTasTls}  (client certificates: ${config.sip.tas.clientCertificate}${a.tasCaFile === undefined ? '' : `; CA ${a.tasCaFile}`}; TAS located through ${config.dns.servers === undefined ? "the system's DNS servers" : `DNS ${config.dns.servers.join(', ')}`})`,
     },
-    { label: 'gRPC API', value: `${a.grpc}  (${grpc.summary}; wgtwo.sipbreakout.v1.SipBreakoutService, reflection, health)`, notes: grpc.detail },
+    {
+      label: 'gRPC API',
+      value: `${a.grpc}  (${grpc.summary}; wgtwo.sipbreakout.v1.SipBreakoutService, reflection, health)`,
+      notes: grpc.detail,
+    },
     { label: 'operations', value: `http://${a.http}/metrics  http://${a.http}/healthz` },
     { label: 'store', value: `${a.store}  (TTL ${config.store.ttlSeconds} s)` },
     { label: 'data folder', value: a.dataDir },
@@ -53,15 +75,23 @@ export function startupBanner(core: RunningCore, config: CoreConfig, commands: F
   const paragraphs =
     example !== undefined && commands !== undefined
       ? [
-          [`Example token (client ${example.client}, scope call.routing:write, valid 24 h; saved in ${example.tokenFile}):`, `  ${example.token}`],
+          [
+            `Example token (client ${example.client}, scope call.routing:write, valid 24 h; saved in ${example.tokenFile}):`,
+            `  ${example.token}`,
+          ],
           ...clientCertificateNote(a.grpcTls),
-          ['First registration with buf curl (a gRPC client we did not write, schema by reflection):', `  ${commands.bufCurl}`],
+          [
+            'First registration with buf curl (a gRPC client we did not write, schema by reflection):',
+            `  ${commands.bufCurl}`,
+          ],
           ['or with our SipBreakoutClient:', `  ${commands.node}`],
         ]
       : [[`Tokens are verified with ${core.auth.keySource}; no example token is printed.`]];
   return formatBanner({
     headline: `${READY_LINE}: SIP faces, gRPC API and operations listener are up.`,
-    about: ['Calls are routed: with no registration to the next hop; LOOP, FORK, FALLBACK and INGRESS through the TAS of the registration (see the README for what is not done yet).'],
+    about: [
+      'Calls are routed: with no registration to the next hop; LOOP, FORK, FALLBACK and INGRESS through the TAS of the registration (see the README for what is not done yet).',
+    ],
     rows,
     paragraphs,
   });

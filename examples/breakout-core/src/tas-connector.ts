@@ -8,7 +8,17 @@
  * configured TAS-failure policy and the metrics.
  */
 import { isIP } from 'node:net';
-import { isDnsError, resolveSipUri, ServerLocator, tryTargets, type Destination, type DnsLookup, type ServerTarget, type TlsTransport, type Uri } from '@sipbreakout/sip-core';
+import {
+  isDnsError,
+  resolveSipUri,
+  ServerLocator,
+  tryTargets,
+  type Destination,
+  type DnsLookup,
+  type ServerTarget,
+  type TlsTransport,
+  type Uri,
+} from '@sipbreakout/sip-core';
 
 /** An RFC 5626 §4.4.1 keep-alive: two CRLFs, which opens (or reuses) the connection without a SIP message. */
 const KEEP_ALIVE = new Uint8Array([13, 10, 13, 10]);
@@ -56,7 +66,12 @@ export class TasConnector {
   resolve(uri: Uri): Destination {
     const destination = resolveSipUri(uri);
     if (destination.protocol !== 'TLS' || isIP(destination.host) !== 0) return destination;
-    return this.#reached.get(`${destination.host.toLowerCase()}:${destination.port}`) ?? { ...destination, serverName: destination.host };
+    return (
+      this.#reached.get(`${destination.host.toLowerCase()}:${destination.port}`) ?? {
+        ...destination,
+        serverName: destination.host,
+      }
+    );
   }
 
   #remember(sipsUri: string, target: ServerTarget): void {
@@ -70,7 +85,8 @@ export class TasConnector {
 
 /** The code of the error, or of the last failure behind `DNS_ERR_TARGETS_EXHAUSTED`. */
 function causeOf(error: unknown): string {
-  if (isDnsError(error, 'DNS_ERR_TARGETS_EXHAUSTED') && error instanceof Error && error.cause !== undefined) return causeOf(error.cause);
+  if (isDnsError(error, 'DNS_ERR_TARGETS_EXHAUSTED') && error instanceof Error && error.cause !== undefined)
+    return causeOf(error.cause);
   if (typeof error === 'object' && error !== null) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string') return code;

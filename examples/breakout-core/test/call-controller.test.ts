@@ -7,7 +7,17 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRegistration, type Registration } from '@sipbreakout/routing';
-import { DialogLayer, ManualClock, MemoryNetwork, parseUri, SipRequest, TransportLayer, type Destination, type ServerInvite, type SipMessage } from '@sipbreakout/sip-core';
+import {
+  DialogLayer,
+  ManualClock,
+  MemoryNetwork,
+  parseUri,
+  SipRequest,
+  TransportLayer,
+  type Destination,
+  type ServerInvite,
+  type SipMessage,
+} from '@sipbreakout/sip-core';
 import { CallController } from '../src/call-controller.js';
 import { DEFAULT_TAS_FAILURE } from '../src/config-schema.js';
 import { CoreMetrics } from '../src/core-metrics.js';
@@ -50,7 +60,13 @@ async function settle(): Promise<void> {
 }
 
 function fallbackRegistration(): Registration {
-  const created = createRegistration({ phoneNumber: BOB, routeType: 'FALLBACK', sipUri: 'sips:tas.example.com', owner: 'test', expiresAt: EPOCH + 3_600_000 });
+  const created = createRegistration({
+    phoneNumber: BOB,
+    routeType: 'FALLBACK',
+    sipUri: 'sips:tas.example.com',
+    owner: 'test',
+    expiresAt: EPOCH + 3_600_000,
+  });
   if (!created.ok) throw new Error(created.error.code);
   return created.registration;
 }
@@ -82,7 +98,8 @@ function setup() {
     bobInvites.push(invite);
     invite.respond(180);
   };
-  tas.layer.onInvite = (invite) => invite.respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from('v=0\r\n') });
+  tas.layer.onInvite = (invite) =>
+    invite.respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from('v=0\r\n') });
   return { clock, alice, core, bob, tas, bobInvites };
 }
 
@@ -131,7 +148,9 @@ describe('CallController: FALLBACK on the injected clock', () => {
     await settle();
     expect(starts(bob)).toEqual(['INVITE', 'CANCEL']);
     const toTas = tas.seen.find((m): m is SipRequest => m.kind === 'request' && m.method === 'INVITE');
-    expect(toTas?.uri.kind === 'sip' ? `${toTas.uri.scheme}:${toTas.uri.user}@${toTas.uri.host}` : undefined).toBe(`sips:${BOB}@tas.example.com`);
+    expect(toTas?.uri.kind === 'sip' ? `${toTas.uri.scheme}:${toTas.uri.user}@${toTas.uri.host}` : undefined).toBe(
+      `sips:${BOB}@tas.example.com`,
+    );
     for (let step = 0; step < 10; step++) {
       clock.advance(10);
       await settle();

@@ -38,8 +38,14 @@ describe('ObservedTransport: connections', () => {
     const text = await metrics.registry.metrics();
     expect(text).toContain('sipbreakout_sip_connections_open{face="mobile",transport="TCP"} 1');
     expect(text).toContain('sipbreakout_sip_connections_opened_total{face="mobile",transport="TCP"} 4');
-    expect(text).toContain('sipbreakout_sip_connections_closed_total{face="mobile",transport="TCP",reason="message_timeout"} 2');
-    expect(text).toContain('sipbreakout_sip_connections_closed_total{face="mobile",transport="TCP",reason="bad_input"} 1');
-    expect(text).toContain('sipbreakout_sip_connections_refused_total{face="mobile",transport="TCP",reason="connection_limit"} 1');
+    expect(text).toContain(
+      'sipbreakout_sip_connections_closed_total{face="mobile",transport="TCP",reason="message_timeout"} 2',
+    );
+    expect(text).toContain(
+      'sipbreakout_sip_connections_closed_total{face="mobile",transport="TCP",reason="bad_input"} 1',
+    );
+    expect(text).toContain(
+      'sipbreakout_sip_connections_refused_total{face="mobile",transport="TCP",reason="connection_limit"} 1',
+    );
   });
 });

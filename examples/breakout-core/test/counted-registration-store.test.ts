@@ -4,7 +4,12 @@ import { ManualClock } from '@sipbreakout/sip-core/clock';
 import { createRegistration } from '@sipbreakout/routing';
 import { CountedRegistrationStore } from '../src/counted-registration-store.js';
 
-const request = { phoneNumber: '+4799990000', routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'dev-client' } as const;
+const request = {
+  phoneNumber: '+4799990000',
+  routeType: 'LOOP',
+  sipUri: 'sips:tas.example.com',
+  owner: 'dev-client',
+} as const;
 
 describe('CountedRegistrationStore', () => {
   it('counts a creation once, not its refresh or replacement, and drops it on delete and on expiry', async () => {
@@ -23,7 +28,13 @@ describe('CountedRegistrationStore', () => {
   });
 
   it('starts from the registrations it is given', () => {
-    const created = createRegistration({ ...request, routeType: 'LOOP_MT', mobileOriginatingPrefix: '', mobileTerminatingPrefix: '', expiresAt: Date.now() + 60_000 });
+    const created = createRegistration({
+      ...request,
+      routeType: 'LOOP_MT',
+      mobileOriginatingPrefix: '',
+      mobileTerminatingPrefix: '',
+      expiresAt: Date.now() + 60_000,
+    });
     if (!created.ok) throw new Error(created.error.code);
     const store = new CountedRegistrationStore(new MemoryRegistrationStore(), [created.registration]);
     expect(store.counts().LOOP_MT).toBe(1);

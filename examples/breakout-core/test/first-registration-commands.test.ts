@@ -6,16 +6,28 @@ const METHOD = '/wgtwo.sipbreakout.v1.SipBreakoutService/UpsertRegistration';
 
 describe('firstRegistrationCommands', () => {
   it('speaks plaintext HTTP/2 when the API has no TLS', () => {
-    const { bufCurl, node } = firstRegistrationCommands({ address: '127.0.0.1:50051', tokenFile: '/data/auth/dev-token.jwt' });
-    expect(bufCurl).toBe(`${bufExecutable()} curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $(cat /data/auth/dev-token.jwt)" -d ${BODY} http://127.0.0.1:50051${METHOD}`);
-    expect(node).toMatch(/^node \S+\/register\.js --address 127\.0\.0\.1:50051 --token-file \/data\/auth\/dev-token\.jwt --number \+4799990000 --sip-uri sips:tas\.example\.com --route-type LOOP$/);
+    const { bufCurl, node } = firstRegistrationCommands({
+      address: '127.0.0.1:50051',
+      tokenFile: '/data/auth/dev-token.jwt',
+    });
+    expect(bufCurl).toBe(
+      `${bufExecutable()} curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $(cat /data/auth/dev-token.jwt)" -d ${BODY} http://127.0.0.1:50051${METHOD}`,
+    );
+    expect(node).toMatch(
+      /^node \S+\/register\.js --address 127\.0\.0\.1:50051 --token-file \/data\/auth\/dev-token\.jwt --number \+4799990000 --sip-uri sips:tas\.example\.com --route-type LOOP$/,
+    );
   });
 
   it('speaks TLS with the CA, server name and client certificate a client needs, quoted for the shell', () => {
     const { bufCurl, node } = firstRegistrationCommands({
       address: '127.0.0.1:50051',
       tokenFile: '/data/auth/dev-token.jwt',
-      tls: { caFile: '/my data/ca.pem', serverName: 'api.core.test', certFile: '/data/tls/grpc-client.pem', keyFile: '/data/tls/grpc-client-key.pem' },
+      tls: {
+        caFile: '/my data/ca.pem',
+        serverName: 'api.core.test',
+        certFile: '/data/tls/grpc-client.pem',
+        keyFile: '/data/tls/grpc-client-key.pem',
+      },
     });
     expect(bufCurl).toBe(
       `${bufExecutable()} curl --protocol grpc --cacert '/my data/ca.pem' --servername api.core.test --cert /data/tls/grpc-client.pem --key /data/tls/grpc-client-key.pem ` +
@@ -26,7 +38,7 @@ describe('firstRegistrationCommands', () => {
     );
   });
 
-  it('trusts the system\'s CAs when there is no CA file to give', () => {
+  it("trusts the system's CAs when there is no CA file to give", () => {
     const { bufCurl, node } = firstRegistrationCommands({
       address: '[::1]:50051',
       tokenFile: 't.jwt',

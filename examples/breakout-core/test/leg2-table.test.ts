@@ -6,7 +6,14 @@ import { DEFAULT_LEG2_RECORD_TTL_MS, Leg2Table } from '../src/leg2-table.js';
 const SESSION = 'ab30317f1a784dc48ff824d0d3715d86';
 
 function record(tasDomain = 'tas.example.com'): Leg2Record {
-  return { sessionId: SESSION, maxForwards: 69, tasDomain, caller: '+4790000001', callee: '+4790000002', seenBy: [tasDomain] };
+  return {
+    sessionId: SESSION,
+    maxForwards: 69,
+    tasDomain,
+    caller: '+4790000001',
+    callee: '+4790000002',
+    seenBy: [tasDomain],
+  };
 }
 
 describe('Leg2Table on a ManualClock', () => {
@@ -14,7 +21,10 @@ describe('Leg2Table on a ManualClock', () => {
     const clock = new ManualClock({ now: 1_000 });
     const table = new Leg2Table({ clock, ttlMs: 60_000 });
     table.record(record());
-    expect(table.find(SESSION.toUpperCase(), ['other.example.com', 'TAS.example.com'])).toEqual({ domain: 'TAS.example.com', record: record() });
+    expect(table.find(SESSION.toUpperCase(), ['other.example.com', 'TAS.example.com'])).toEqual({
+      domain: 'TAS.example.com',
+      record: record(),
+    });
     clock.advance(59_999);
     expect(table.find(SESSION, ['tas.example.com'])?.record).toEqual(record());
     clock.advance(1);

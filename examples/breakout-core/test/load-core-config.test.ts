@@ -35,7 +35,13 @@ describe('loadCoreConfig', () => {
         maxTransactions: 400_000,
       },
       // Plaintext on loopback: `pnpm start` needs nothing more; off loopback it is refused (below).
-      grpc: { host: '127.0.0.1', port: 50051, drainSeconds: 10, allowPlaintext: false, tls: { mode: 'off', clientCertificate: 'none' } },
+      grpc: {
+        host: '127.0.0.1',
+        port: 50051,
+        drainSeconds: 10,
+        allowPlaintext: false,
+        tls: { mode: 'off', clientCertificate: 'none' },
+      },
       http: { host: '127.0.0.1', port: 9090 },
       auth: { issuer: 'urn:sipbreakout:dev', audience: 'sipbreakout' },
       store: { kind: 'journal', redisUrl: 'redis://127.0.0.1:6379', ttlSeconds: 3600 },
@@ -47,9 +53,19 @@ describe('loadCoreConfig', () => {
   });
 
   it('reads a JSON file and keeps the defaults it does not set', () => {
-    const file = withFile({ grpc: { port: 6000 }, store: { kind: 'redis', redisUrl: 'redis://127.0.0.1:7000' }, auth: { clientNumbers: { pbx: ['+4799'] } } });
+    const file = withFile({
+      grpc: { port: 6000 },
+      store: { kind: 'redis', redisUrl: 'redis://127.0.0.1:7000' },
+      auth: { clientNumbers: { pbx: ['+4799'] } },
+    });
     const result = loadCoreConfig({ file, env: {}, cwd });
-    expect(result.ok && result.config.grpc).toEqual({ host: '127.0.0.1', port: 6000, drainSeconds: 10, allowPlaintext: false, tls: { mode: 'off', clientCertificate: 'none' } });
+    expect(result.ok && result.config.grpc).toEqual({
+      host: '127.0.0.1',
+      port: 6000,
+      drainSeconds: 10,
+      allowPlaintext: false,
+      tls: { mode: 'off', clientCertificate: 'none' },
+    });
     expect(result.ok && result.config.store.kind).toBe('redis');
     expect(result.ok && result.config.auth.clientNumbers).toEqual({ pbx: ['+4799'] });
     expect(result.ok && result.file).toBe(file);
@@ -65,7 +81,12 @@ describe('loadCoreConfig', () => {
     const file = withFile({ grpc: { port: 6000 }, sip: { mobile: { udpPort: 5070 } } });
     const result = loadCoreConfig({
       file,
-      env: { SIPBREAKOUT_GRPC_PORT: '0', SIPBREAKOUT_SIP_MOBILE_TCP_PORT: '5072', SIPBREAKOUT_TAS_FAILURE_FALLBACK: 'bypass', SIPBREAKOUT_STORE: 'redis' },
+      env: {
+        SIPBREAKOUT_GRPC_PORT: '0',
+        SIPBREAKOUT_SIP_MOBILE_TCP_PORT: '5072',
+        SIPBREAKOUT_TAS_FAILURE_FALLBACK: 'bypass',
+        SIPBREAKOUT_STORE: 'redis',
+      },
       cwd,
     });
     expect(result.ok).toBe(true);
@@ -81,58 +102,146 @@ describe('loadCoreConfig', () => {
     [{ SIPBREAKOUT_GRPC_PORT: '70000' }, 'SIPBREAKOUT_GRPC_PORT (grpc.port) = 70000: must be 0-65535'],
     [{ SIPBREAKOUT_HTTP_PORT: '-1' }, 'SIPBREAKOUT_HTTP_PORT (http.port) = -1: must be 0-65535'],
     [{ SIPBREAKOUT_STORE: 'postgres' }, 'SIPBREAKOUT_STORE (store.kind) = "postgres": must be journal or redis'],
-    [{ SIPBREAKOUT_LOG_LEVEL: 'loud' }, 'SIPBREAKOUT_LOG_LEVEL (logLevel) = "loud": must be one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      { SIPBREAKOUT_LOG_LEVEL: 'loud' },
+      'SIPBREAKOUT_LOG_LEVEL (logLevel) = "loud": must be one of fatal, error, warn, info, debug, trace, silent',
+    ],
     [{ SIPBREAKOUT_TTL_SECONDS: '0' }, 'SIPBREAKOUT_TTL_SECONDS (store.ttlSeconds) = 0: must be at least 1'],
-    [{ SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS: '1.5' }, 'SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS (routing.fallbackTimeoutSeconds) = "1.5"'],
-    [{ SIPBREAKOUT_TAS_FAILURE_LOOP: 'retry' }, 'SIPBREAKOUT_TAS_FAILURE_LOOP (routing.tasFailure.LOOP) = "retry": must be one of bypass, fail'],
-    [{ SIPBREAKOUT_SIP_TAS_CLIENT_CERTIFICATE: 'maybe' }, 'SIPBREAKOUT_SIP_TAS_CLIENT_CERTIFICATE (sip.tas.clientCertificate) = "maybe": must be one of none, request, require'],
-    [{ SIPBREAKOUT_SIP_MOBILE_NEXT_HOP: 'not a uri' }, 'SIPBREAKOUT_SIP_MOBILE_NEXT_HOP (sip.mobile.nextHop) = "not a uri": must be a sip: or sips: URI'],
+    [
+      { SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS: '1.5' },
+      'SIPBREAKOUT_FALLBACK_TIMEOUT_SECONDS (routing.fallbackTimeoutSeconds) = "1.5"',
+    ],
+    [
+      { SIPBREAKOUT_TAS_FAILURE_LOOP: 'retry' },
+      'SIPBREAKOUT_TAS_FAILURE_LOOP (routing.tasFailure.LOOP) = "retry": must be one of bypass, fail',
+    ],
+    [
+      { SIPBREAKOUT_SIP_TAS_CLIENT_CERTIFICATE: 'maybe' },
+      'SIPBREAKOUT_SIP_TAS_CLIENT_CERTIFICATE (sip.tas.clientCertificate) = "maybe": must be one of none, request, require',
+    ],
+    [
+      { SIPBREAKOUT_SIP_MOBILE_NEXT_HOP: 'not a uri' },
+      'SIPBREAKOUT_SIP_MOBILE_NEXT_HOP (sip.mobile.nextHop) = "not a uri": must be a sip: or sips: URI',
+    ],
     [{ SIPBREAKOUT_SIP_MOBILE_NEXT_HOP: 'tel:+4799990000' }, 'must be a sip: or sips: URI'],
-    [{ SIPBREAKOUT_REDIS_URL: 'http://x' }, 'SIPBREAKOUT_REDIS_URL (store.redisUrl) = "http://x": must be a redis:// or rediss:// URL'],
+    [
+      { SIPBREAKOUT_REDIS_URL: 'http://x' },
+      'SIPBREAKOUT_REDIS_URL (store.redisUrl) = "http://x": must be a redis:// or rediss:// URL',
+    ],
     [{ SIPBREAKOUT_AUTH_JWKS_URL: 'nope' }, 'SIPBREAKOUT_AUTH_JWKS_URL (auth.jwksUrl) = "nope": must be a URL'],
     [{ SIPBREAKOUT_GRPC_PROT: '1' }, 'SIPBREAKOUT_GRPC_PROT: unknown variable'],
-    [{ SIPBREAKOUT_DNS_SERVERS: 'ns.example.com:53' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers.0) = "ns.example.com:53": must be an IP address, IPv4:port or [IPv6]:port'],
+    [
+      { SIPBREAKOUT_DNS_SERVERS: 'ns.example.com:53' },
+      'SIPBREAKOUT_DNS_SERVERS (dns.servers.0) = "ns.example.com:53": must be an IP address, IPv4:port or [IPv6]:port',
+    ],
     [{ SIPBREAKOUT_DNS_SERVERS: '127.0.0.1:70000' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers.0) = "127.0.0.1:70000"'],
     [{ SIPBREAKOUT_DNS_SERVERS: ' , ' }, 'SIPBREAKOUT_DNS_SERVERS (dns.servers) = []: must name at least one server'],
     [{ SIPBREAKOUT_SIP_TAS_CERT_FILE: 'a.pem' }, 'certFile and keyFile go together'],
-    [{ SIPBREAKOUT_MEDIA_RELAY_NG: 'localhost:2223' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = "localhost:2223": must be IPv4:port or [IPv6]:port'],
+    [
+      { SIPBREAKOUT_MEDIA_RELAY_NG: 'localhost:2223' },
+      'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = "localhost:2223": must be IPv4:port or [IPv6]:port',
+    ],
     [{ SIPBREAKOUT_MEDIA_RELAY_NG: '127.0.0.1' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = "127.0.0.1"'],
     [{ SIPBREAKOUT_MEDIA_RELAY_NG: '127.0.0.1:0' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = "127.0.0.1:0"'],
     [{ SIPBREAKOUT_MEDIA_RELAY_NG: '' }, 'SIPBREAKOUT_MEDIA_RELAY_NG (mediaRelay.ng) = ""'],
-    [{ SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS: '5' }, 'SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS (mediaRelay.timeoutMs) = 5: must be 10-60000'],
-    [{ SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS: '0' }, 'SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS (mediaRelay.attempts) = 0: must be 1-10'],
-    [{ SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: 'ignore' }, 'SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE (mediaRelay.onFailure) = "ignore": must be one of reject, passthrough'],
-    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'on' }, 'SIPBREAKOUT_GRPC_TLS_MODE (grpc.tls.mode) = "on": must be one of off, dev, files'],
-    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'request' }, 'SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE (grpc.tls.clientCertificate) = "request": must be one of none, require'],
-    [{ SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'yes' }, 'SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT (grpc.allowPlaintext) = "yes": must be true or false'],
-    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'files' }, 'grpc.tls.certFile missing: required with grpc.tls.mode files'],
-    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'files', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem' }, 'grpc.tls.keyFile missing: required with grpc.tls.mode files'],
     [
-      { SIPBREAKOUT_GRPC_TLS_MODE: 'files', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem', SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' },
+      { SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS: '5' },
+      'SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS (mediaRelay.timeoutMs) = 5: must be 10-60000',
+    ],
+    [
+      { SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS: '0' },
+      'SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS (mediaRelay.attempts) = 0: must be 1-10',
+    ],
+    [
+      { SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: 'ignore' },
+      'SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE (mediaRelay.onFailure) = "ignore": must be one of reject, passthrough',
+    ],
+    [
+      { SIPBREAKOUT_GRPC_TLS_MODE: 'on' },
+      'SIPBREAKOUT_GRPC_TLS_MODE (grpc.tls.mode) = "on": must be one of off, dev, files',
+    ],
+    [
+      { SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'request' },
+      'SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE (grpc.tls.clientCertificate) = "request": must be one of none, require',
+    ],
+    [
+      { SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'yes' },
+      'SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT (grpc.allowPlaintext) = "yes": must be true or false',
+    ],
+    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'files' }, 'grpc.tls.certFile missing: required with grpc.tls.mode files'],
+    [
+      { SIPBREAKOUT_GRPC_TLS_MODE: 'files', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem' },
+      'grpc.tls.keyFile missing: required with grpc.tls.mode files',
+    ],
+    [
+      {
+        SIPBREAKOUT_GRPC_TLS_MODE: 'files',
+        SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem',
+        SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key',
+        SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require',
+      },
       'grpc.tls.caFile missing: required with grpc.tls.clientCertificate require',
     ],
-    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem' }, 'SIPBREAKOUT_GRPC_TLS_CERT_FILE (grpc.tls.certFile) = "a.pem": only with grpc.tls.mode files'],
-    [{ SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key' }, 'SIPBREAKOUT_GRPC_TLS_KEY_FILE (grpc.tls.keyFile) = "a.key": only with grpc.tls.mode files (TLS is off)'],
-    [{ SIPBREAKOUT_GRPC_TLS_CA_FILE: 'ca.pem' }, 'SIPBREAKOUT_GRPC_TLS_CA_FILE (grpc.tls.caFile) = "ca.pem": only with grpc.tls.mode dev or files'],
-    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CA_FILE: 'ca.pem' }, 'SIPBREAKOUT_GRPC_TLS_CA_FILE (grpc.tls.caFile) = "ca.pem": with grpc.tls.mode dev only for grpc.tls.clientCertificate require'],
-    [{ SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' }, 'SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE (grpc.tls.clientCertificate) = "require": needs TLS'],
-    [{ SIPBREAKOUT_GRPC_TLS_MODE: 'files', SIPBREAKOUT_GRPC_TLS_CERT_FILE: '', SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key' }, 'SIPBREAKOUT_GRPC_TLS_CERT_FILE (grpc.tls.certFile) = "": must not be empty'],
+    [
+      { SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CERT_FILE: 'a.pem' },
+      'SIPBREAKOUT_GRPC_TLS_CERT_FILE (grpc.tls.certFile) = "a.pem": only with grpc.tls.mode files',
+    ],
+    [
+      { SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key' },
+      'SIPBREAKOUT_GRPC_TLS_KEY_FILE (grpc.tls.keyFile) = "a.key": only with grpc.tls.mode files (TLS is off)',
+    ],
+    [
+      { SIPBREAKOUT_GRPC_TLS_CA_FILE: 'ca.pem' },
+      'SIPBREAKOUT_GRPC_TLS_CA_FILE (grpc.tls.caFile) = "ca.pem": only with grpc.tls.mode dev or files',
+    ],
+    [
+      { SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CA_FILE: 'ca.pem' },
+      'SIPBREAKOUT_GRPC_TLS_CA_FILE (grpc.tls.caFile) = "ca.pem": with grpc.tls.mode dev only for grpc.tls.clientCertificate require',
+    ],
+    [
+      { SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' },
+      'SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE (grpc.tls.clientCertificate) = "require": needs TLS',
+    ],
+    [
+      {
+        SIPBREAKOUT_GRPC_TLS_MODE: 'files',
+        SIPBREAKOUT_GRPC_TLS_CERT_FILE: '',
+        SIPBREAKOUT_GRPC_TLS_KEY_FILE: 'a.key',
+      },
+      'SIPBREAKOUT_GRPC_TLS_CERT_FILE (grpc.tls.certFile) = "": must not be empty',
+    ],
   ])('refuses the environment %j naming the variable, key and value', (env, expected) => {
     const errors = errorsOf(loadCoreConfig({ env, cwd }));
     expect(errors.join('\n')).toContain(expected);
   });
 
-  it('reads SIPBREAKOUT_MEDIA_RELAY_NG as rtpengine\'s ng address, IPv4 or IPv6', () => {
-    expect(loadCoreConfig({ env: { SIPBREAKOUT_MEDIA_RELAY_NG: '127.0.0.1:2223', SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: 'passthrough' }, cwd })).toMatchObject({
+  it("reads SIPBREAKOUT_MEDIA_RELAY_NG as rtpengine's ng address, IPv4 or IPv6", () => {
+    expect(
+      loadCoreConfig({
+        env: { SIPBREAKOUT_MEDIA_RELAY_NG: '127.0.0.1:2223', SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: 'passthrough' },
+        cwd,
+      }),
+    ).toMatchObject({
       ok: true,
       config: { mediaRelay: { ng: '127.0.0.1:2223', timeoutMs: 500, attempts: 3, onFailure: 'passthrough' } },
     });
-    expect(loadCoreConfig({ env: { SIPBREAKOUT_MEDIA_RELAY_NG: '[::1]:2223' }, cwd })).toMatchObject({ ok: true, config: { mediaRelay: { ng: '[::1]:2223' } } });
+    expect(loadCoreConfig({ env: { SIPBREAKOUT_MEDIA_RELAY_NG: '[::1]:2223' }, cwd })).toMatchObject({
+      ok: true,
+      config: { mediaRelay: { ng: '[::1]:2223' } },
+    });
   });
 
   it('reads the gRPC TLS variables', () => {
-    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd })).toMatchObject({ ok: true, config: { grpc: { tls: { mode: 'dev', clientCertificate: 'none' } } } });
-    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' }, cwd })).toMatchObject({
+    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd })).toMatchObject({
+      ok: true,
+      config: { grpc: { tls: { mode: 'dev', clientCertificate: 'none' } } },
+    });
+    expect(
+      loadCoreConfig({
+        env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' },
+        cwd,
+      }),
+    ).toMatchObject({
       ok: true,
       config: { grpc: { tls: { mode: 'dev', clientCertificate: 'require' } } },
     });
@@ -145,12 +254,29 @@ describe('loadCoreConfig', () => {
     };
     expect(loadCoreConfig({ env: files, cwd })).toMatchObject({
       ok: true,
-      config: { grpc: { allowPlaintext: false, tls: { mode: 'files', certFile: 'grpc.pem', keyFile: 'grpc.key', caFile: 'clients-ca.pem', clientCertificate: 'require' } } },
+      config: {
+        grpc: {
+          allowPlaintext: false,
+          tls: {
+            mode: 'files',
+            certFile: 'grpc.pem',
+            keyFile: 'grpc.key',
+            caFile: 'clients-ca.pem',
+            clientCertificate: 'require',
+          },
+        },
+      },
     });
     // caFile without client certificates: in files mode the printed commands trust it.
     expect(loadCoreConfig({ env: { ...files, SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'none' }, cwd }).ok).toBe(true);
-    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'TRUE' }, cwd })).toMatchObject({ ok: true, config: { grpc: { allowPlaintext: true } } });
-    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'false' }, cwd })).toMatchObject({ ok: true, config: { grpc: { allowPlaintext: false } } });
+    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'TRUE' }, cwd })).toMatchObject({
+      ok: true,
+      config: { grpc: { allowPlaintext: true } },
+    });
+    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'false' }, cwd })).toMatchObject({
+      ok: true,
+      config: { grpc: { allowPlaintext: false } },
+    });
   });
 
   it.each(['0.0.0.0', '::', '[::]', '192.0.2.10', '2001:db8::1', 'core.example.com', 'localhost.example.com'])(
@@ -158,10 +284,16 @@ describe('loadCoreConfig', () => {
     (host) => {
       const errors = errorsOf(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_HOST: host }, cwd }));
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toContain(`SIPBREAKOUT_GRPC_HOST (grpc.host) = ${JSON.stringify(host)}: is not a loopback address and grpc.tls.mode is off`);
+      expect(errors[0]).toContain(
+        `SIPBREAKOUT_GRPC_HOST (grpc.host) = ${JSON.stringify(host)}: is not a loopback address and grpc.tls.mode is off`,
+      );
       expect(errors[0]).toContain('grpc.allowPlaintext');
-      expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_HOST: host, SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'true' }, cwd }).ok).toBe(true);
-      expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_HOST: host, SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd }).ok).toBe(true);
+      expect(
+        loadCoreConfig({ env: { SIPBREAKOUT_GRPC_HOST: host, SIPBREAKOUT_GRPC_ALLOW_PLAINTEXT: 'true' }, cwd }).ok,
+      ).toBe(true);
+      expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_HOST: host, SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd }).ok).toBe(
+        true,
+      );
     },
   );
 
@@ -169,13 +301,18 @@ describe('loadCoreConfig', () => {
     const file = withFile({ grpc: { host: '0.0.0.0' } });
     const errors = errorsOf(loadCoreConfig({ file, env: {}, cwd }));
     expect(errors.join('\n')).toContain(`grpc.host in ${file} = "0.0.0.0": is not a loopback address`);
-    expect(loadCoreConfig({ file: withFile({ grpc: { host: '0.0.0.0', allowPlaintext: true } }), env: {}, cwd }).ok).toBe(true);
+    expect(
+      loadCoreConfig({ file: withFile({ grpc: { host: '0.0.0.0', allowPlaintext: true } }), env: {}, cwd }).ok,
+    ).toBe(true);
     expect(loadCoreConfig({ file, env: { SIPBREAKOUT_GRPC_TLS_MODE: 'dev' }, cwd }).ok).toBe(true);
   });
 
-  it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST'])('keeps plaintext gRPC on the loopback host %s', (host) => {
-    expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_HOST: host }, cwd }).ok).toBe(true);
-  });
+  it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST'])(
+    'keeps plaintext gRPC on the loopback host %s',
+    (host) => {
+      expect(loadCoreConfig({ env: { SIPBREAKOUT_GRPC_HOST: host }, cwd }).ok).toBe(true);
+    },
+  );
 
   it('reads SIPBREAKOUT_DNS_SERVERS as a comma-separated list of host:port', () => {
     const result = loadCoreConfig({ env: { SIPBREAKOUT_DNS_SERVERS: '127.0.0.1:5353, [::1]:53,192.0.2.1' }, cwd });

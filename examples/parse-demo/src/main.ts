@@ -31,8 +31,16 @@ function uriText(uri: Uri): string {
 
 function describe(message: SipMessage): string[] {
   const lines: string[] = [];
-  lines.push(message.kind === 'request' ? `request  ${message.method} ${uriText(message.uri)}` : `response ${message.status} ${message.reason}`);
-  message.via.forEach((via, i) => lines.push(`via[${i}]   ${via.transport} ${via.host}${via.port === undefined ? '' : ':' + via.port} branch=${via.branch ?? '-'}`));
+  lines.push(
+    message.kind === 'request'
+      ? `request  ${message.method} ${uriText(message.uri)}`
+      : `response ${message.status} ${message.reason}`,
+  );
+  message.via.forEach((via, i) =>
+    lines.push(
+      `via[${i}]   ${via.transport} ${via.host}${via.port === undefined ? '' : ':' + via.port} branch=${via.branch ?? '-'}`,
+    ),
+  );
   lines.push(`from     ${message.from.displayName ?? ''} ${uriText(message.from.uri)} tag=${message.from.tag ?? '-'}`);
   lines.push(`to       ${uriText(message.to.uri)} tag=${message.to.tag ?? '-'}`);
   lines.push(`call-id  ${message.callId}`);
@@ -50,7 +58,9 @@ const input = path === undefined ? Buffer.from(SAMPLE, 'utf8') : readFileSync(pa
 const result = parseMessage(input);
 if (!result.ok) {
   const { code, offset, status, message } = result.error;
-  console.error(`rejected: ${code} at byte ${offset ?? '?'}${status === undefined ? '' : ` (answer ${status})`}: ${message}`);
+  console.error(
+    `rejected: ${code} at byte ${offset ?? '?'}${status === undefined ? '' : ` (answer ${status})`}: ${message}`,
+  );
   process.exitCode = 1;
 } else {
   for (const line of describe(result.message)) console.log(line);

@@ -25,7 +25,10 @@ export type B2buaCallEvent =
 /** Hooks of a B2BUA call: rewrite what is sent on each leg. */
 export interface B2buaHooks extends RelayHooks {
   /** The INVITE of an outgoing leg before it is sent: rewrite its Request-URI, header fields, SDP. */
-  readonly outgoingInvite?: (request: SipRequest, context: { readonly incoming: SipRequest; readonly target: LegTarget }) => void;
+  readonly outgoingInvite?: (
+    request: SipRequest,
+    context: { readonly incoming: SipRequest; readonly target: LegTarget },
+  ) => void;
   /**
    * While the call is set up, a provisional or final response of an
    * outgoing leg about to be relayed to the caller, after `relayResponse`,
@@ -36,7 +39,10 @@ export interface B2buaHooks extends RelayHooks {
    * error's `status` (a number 300-699 it carries, else 500), the answered
    * leg an ACK and a BYE, and the call fails.
    */
-  readonly relaySetupResponse?: (content: RelayedContent, context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg }) => void | PromiseLike<void>;
+  readonly relaySetupResponse?: (
+    content: RelayedContent,
+    context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg },
+  ) => void | PromiseLike<void>;
 }
 
 /**

@@ -16,8 +16,24 @@
  * §16.6 step 11). Everything the call sends carries the session's
  * Session-ID (RFC 7989).
  */
-import { DialogError, createResponse, parseRSeq, type ClientInviteEvent, type Dialog, type DialogLayer, type ServerInvite, type SipMessage, type SipResponse } from '@sipbreakout/sip-core';
-import type { B2buaCallEvent, B2buaCallOptions, B2buaCallStateName, B2buaHooks, LegFailurePolicy } from './b2bua-call-types.js';
+import {
+  DialogError,
+  createResponse,
+  parseRSeq,
+  type ClientInviteEvent,
+  type Dialog,
+  type DialogLayer,
+  type ServerInvite,
+  type SipMessage,
+  type SipResponse,
+} from '@sipbreakout/sip-core';
+import type {
+  B2buaCallEvent,
+  B2buaCallOptions,
+  B2buaCallStateName,
+  B2buaHooks,
+  LegFailurePolicy,
+} from './b2bua-call-types.js';
 import { CallerRelay } from './caller-relay.js';
 import { EarlyDialogRelay } from './early-dialog-relay.js';
 import { Leg, type LegTarget } from './leg.js';
@@ -97,7 +113,8 @@ export class B2buaCall {
    */
   #stampSessionIds(): void {
     const caller = this.#callerUuid;
-    if (this.incoming.side.kind === 'incoming') this.incoming.side.invite.sessionId = towardCaller(this.#facing, caller);
+    if (this.incoming.side.kind === 'incoming')
+      this.incoming.side.invite.sessionId = towardCaller(this.#facing, caller);
     for (const leg of this.#legs) {
       if (leg.side.kind === 'outgoing') leg.side.invite.sessionId = towardCallee(caller, leg);
     }
@@ -130,7 +147,12 @@ export class B2buaCall {
 
   /** The outgoing legs still waiting for a final response. */
   get pendingLegs(): readonly Leg[] {
-    return this.#legs.filter((l) => l.side.kind === 'outgoing' && (l.side.invite.state === 'Calling' || l.side.invite.state === 'Proceeding') && !l.side.invite.cancelled);
+    return this.#legs.filter(
+      (l) =>
+        l.side.kind === 'outgoing' &&
+        (l.side.invite.state === 'Calling' || l.side.invite.state === 'Proceeding') &&
+        !l.side.invite.cancelled,
+    );
   }
 
   /**
@@ -145,10 +167,18 @@ export class B2buaCall {
       this.#fail(createResponse(incoming, 483, { reason: 'Too Many Hops' }));
       throw new DialogError('DIALOG_ERR_INVALID_STATE', 'Max-Forwards is 0');
     }
-    const request = createOutgoingInvite(incoming, { ...(target.uri === undefined ? {} : { uri: target.uri }), sessionId: this.sessionId });
+    const request = createOutgoingInvite(incoming, {
+      ...(target.uri === undefined ? {} : { uri: target.uri }),
+      sessionId: this.sessionId,
+    });
     this.#hooks.outgoingInvite?.(request, { incoming, target });
     // The caller's PRACKs are relayed (RFC 3262): no PRACK of our own unless the caller cannot take the response reliably.
-    const invite = this.#layer.invite(request, { destination: target.destination, autoAck: false, prack: 'manual', timerC: this.#timerC });
+    const invite = this.#layer.invite(request, {
+      destination: target.destination,
+      autoAck: false,
+      prack: 'manual',
+      timerC: this.#timerC,
+    });
     const leg = Leg.outgoing(invite, target);
     this.#legs.push(leg);
     this.#stampSessionIds();
@@ -227,7 +257,8 @@ export class B2buaCall {
       leg,
       (outcome) => {
         const callerRSeq = outcome.kind === 'sent' ? parseRSeq(outcome.response.headers.get('RSeq')) : undefined;
-        if (outcome.kind === 'sent') this.#early.relayed(leg, dialog, callerRSeq, callerRSeq === undefined ? undefined : rseq);
+        if (outcome.kind === 'sent')
+          this.#early.relayed(leg, dialog, callerRSeq, callerRSeq === undefined ? undefined : rseq);
         if (callerRSeq === undefined) prackHere();
       },
       rseq !== undefined,
@@ -251,7 +282,8 @@ export class B2buaCall {
       }
       if (outcome.kind === 'hookFailed') {
         const status = statusOfHookError(outcome.error);
-        if (this.incoming.side.kind === 'incoming' && this.incoming.side.invite.state === 'Proceeding') this.incoming.side.invite.respond(status);
+        if (this.incoming.side.kind === 'incoming' && this.incoming.side.invite.state === 'Proceeding')
+          this.incoming.side.invite.respond(status);
         this.#state = 'Failed';
         this.#listener?.({ kind: 'failed', status });
       } else {

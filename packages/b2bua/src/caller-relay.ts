@@ -55,7 +55,13 @@ export class CallerRelay {
    * defers the response (and its hook) until the ones before it are sent;
    * `done` hears how it ended.
    */
-  relay(status: number, response: SipResponse, from: Leg, done?: (outcome: CallerRelayOutcome) => void, reliable = false): void {
+  relay(
+    status: number,
+    response: SipResponse,
+    from: Leg,
+    done?: (outcome: CallerRelayOutcome) => void,
+    reliable = false,
+  ): void {
     const incoming = this.#context.incoming;
     if (incoming.side.kind !== 'incoming') return;
     const serverInvite = incoming.side.invite;
@@ -98,7 +104,11 @@ export class CallerRelay {
       return;
     }
     this.#enqueue(
-      this.#toCaller.then(() => (serverInvite.state === 'Proceeding' ? Promise.resolve(rewrite()).then(send, settle) : { kind: 'callerGone' as const })),
+      this.#toCaller.then(() =>
+        serverInvite.state === 'Proceeding'
+          ? Promise.resolve(rewrite()).then(send, settle)
+          : { kind: 'callerGone' as const },
+      ),
       done,
     );
   }

@@ -9,7 +9,15 @@
  * RSeq and CSeq; a PRACK of a response the callee did not send reliably is
  * answered here.
  */
-import { isDialogError, parseRAck, type Dialog, type IncomingRequest, type SipMessage, type SipRequest, type SipResponse } from '@sipbreakout/sip-core';
+import {
+  isDialogError,
+  parseRAck,
+  type Dialog,
+  type IncomingRequest,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from '@sipbreakout/sip-core';
 import type { Leg } from './leg.js';
 import type { RelayHooks } from './leg-pair.js';
 import { afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
@@ -138,7 +146,12 @@ export class EarlyDialogRelay {
     incoming: IncomingRequest,
     from: Leg,
     to: Leg,
-    send: (options: { headers: Array<readonly [string, string]>; body?: Uint8Array; maxForwards: number; onFinal: (response: SipResponse) => void }) => Promise<SipResponse>,
+    send: (options: {
+      headers: Array<readonly [string, string]>;
+      body?: Uint8Array;
+      maxForwards: number;
+      onFinal: (response: SipResponse) => void;
+    }) => Promise<SipResponse>,
   ): void {
     const request: SipRequest = incoming.request;
     const hooks = this.#context.hooks();
@@ -170,7 +183,12 @@ export class EarlyDialogRelay {
       () => {
         if (incoming.answered) return;
         try {
-          void send({ headers: content.headers, ...(content.body === undefined ? {} : { body: content.body }), maxForwards: nextMaxForwards(request), onFinal });
+          void send({
+            headers: content.headers,
+            ...(content.body === undefined ? {} : { body: content.body }),
+            maxForwards: nextMaxForwards(request),
+            onFinal,
+          });
         } catch (e) {
           incoming.respond(isDialogError(e, 'DIALOG_ERR_TERMINATED') ? 481 : 500);
         }

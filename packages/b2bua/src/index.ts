@@ -26,7 +26,13 @@ export type { PairEnd, PairOptions, RelayHooks } from './leg-pair.js';
 export { EarlyDialogRelay } from './early-dialog-relay.js';
 export type { EarlyRelayContext } from './early-dialog-relay.js';
 export { B2buaCall } from './b2bua-call.js';
-export type { B2buaCallEvent, B2buaCallOptions, B2buaCallStateName, B2buaHooks, LegFailurePolicy } from './b2bua-call-types.js';
+export type {
+  B2buaCallEvent,
+  B2buaCallOptions,
+  B2buaCallStateName,
+  B2buaHooks,
+  LegFailurePolicy,
+} from './b2bua-call-types.js';
 export { parallelFork } from './parallel-fork.js';
 export { DEFAULT_FALLBACK_STATUSES, sequentialFallback } from './sequential-fallback.js';
 export type { SequentialFallbackOptions } from './sequential-fallback.js';

@@ -10,7 +10,16 @@
  * leg carries the session's Session-ID (RFC 7989 §7), and a relayed
  * re-INVITE runs Timer C (RFC 3261 §16.6 step 11).
  */
-import { DialogError, isDialogError, type Dialog, type DialogTerminationCause, type IncomingRequest, type SipMessage, type SipRequest, type SipResponse } from '@sipbreakout/sip-core';
+import {
+  DialogError,
+  isDialogError,
+  type Dialog,
+  type DialogTerminationCause,
+  type IncomingRequest,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from '@sipbreakout/sip-core';
 import type { Leg } from './leg.js';
 import { type RelayedContent, afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
 import { onPairedLeg } from './session-id-policy.js';
@@ -18,9 +27,15 @@ import { onPairedLeg } from './session-id-policy.js';
 /** Hooks that rewrite what crosses from one leg to the other. */
 export interface RelayHooks {
   /** A request about to be sent on `to` (ACK, BYE, re-INVITE, UPDATE, INFO…): rewrite headers or SDP. */
-  readonly relayRequest?: (content: RelayedContent, context: { readonly request: SipRequest; readonly from: Leg; readonly to: Leg }) => void;
+  readonly relayRequest?: (
+    content: RelayedContent,
+    context: { readonly request: SipRequest; readonly from: Leg; readonly to: Leg },
+  ) => void;
   /** A response about to be sent on `to`: rewrite its reason, headers or SDP. */
-  readonly relayResponse?: (content: RelayedContent, context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg }) => void;
+  readonly relayResponse?: (
+    content: RelayedContent,
+    context: { readonly response: SipResponse; readonly from: Leg; readonly to: Leg },
+  ) => void;
   /**
    * A request within a dialog (re-INVITE, UPDATE, INFO, PRACK, the
    * end-to-end ACK; in the early dialog too) or a response to one, about to
@@ -35,7 +50,12 @@ export interface RelayHooks {
    */
   readonly relayInDialog?: (
     content: RelayedContent,
-    context: { readonly message: SipRequest | SipResponse; readonly request: SipRequest; readonly from: Leg; readonly to: Leg },
+    context: {
+      readonly message: SipRequest | SipResponse;
+      readonly request: SipRequest;
+      readonly from: Leg;
+      readonly to: Leg;
+    },
   ) => void | PromiseLike<void>;
 }
 
@@ -96,7 +116,10 @@ export class LegPair {
     this.a = a;
     this.b = b;
     this.#options = options;
-    this.#acks = new Map([[a, new Map()], [b, new Map()]]);
+    this.#acks = new Map([
+      [a, new Map()],
+      [b, new Map()],
+    ]);
     for (const p of options.pendingAcks ?? []) this.#acks.get(p.on)?.set(p.seq, p.otherSeq);
     this.#stamp();
     this.#listen(a, b);
@@ -120,7 +143,10 @@ export class LegPair {
    * once known, else the null UUID).
    */
   #stamp(): void {
-    for (const [leg, other] of [[this.a, this.b], [this.b, this.a]] as const) {
+    for (const [leg, other] of [
+      [this.a, this.b],
+      [this.b, this.a],
+    ] as const) {
       const d = leg.dialog;
       if (d !== undefined) d.sessionId = onPairedLeg(leg, other);
     }
@@ -143,7 +169,8 @@ export class LegPair {
     const other = by === this.a ? this.b : this.a;
     const otherDialog = dialogOf(other);
     // An INVITE 2xx of the other leg still waiting for our ACK is ACKed first, so its UAS stops retransmitting.
-    for (const [, otherSeq] of this.#acks.get(by) ?? []) if (!otherDialog.hasAcked(otherSeq) && otherDialog.state.role === 'UAC') otherDialog.ack(otherSeq);
+    for (const [, otherSeq] of this.#acks.get(by) ?? [])
+      if (!otherDialog.hasAcked(otherSeq) && otherDialog.state.role === 'UAC') otherDialog.ack(otherSeq);
     if (!otherDialog.terminated) void otherDialog.bye().catch(() => undefined);
     this.#answerRelaying();
     this.#options.onEnd?.({ by, cause });
@@ -207,7 +234,10 @@ export class LegPair {
       const back = relayedContent(response);
       if (!incoming.answered) options.relayResponse?.(back, { response, from: to, to: from });
       afterHook(
-        () => (incoming.answered ? undefined : options.relayInDialog?.(back, { message: response, request, from: to, to: from })),
+        () =>
+          incoming.answered
+            ? undefined
+            : options.relayInDialog?.(back, { message: response, request, from: to, to: from }),
         () => deliver(response, back),
         (error) => {
           relaying.delete(incoming);
@@ -224,13 +254,17 @@ export class LegPair {
         maxForwards: nextMaxForwards(request),
         // The ACK of a re-INVITE's 2xx is relayed end to end: it may carry the answer.
         deferAck: isInvite,
-        ...(isInvite && options.timerC !== undefined ? { timerC: options.timerC, onTimerC: () => (timedOut = true) } : {}),
+        ...(isInvite && options.timerC !== undefined
+          ? { timerC: options.timerC, onTimerC: () => (timedOut = true) }
+          : {}),
         onFinal,
       });
     } catch (e) {
       relaying.delete(incoming);
       // §14.1: the other leg has an INVITE pending: 491; a dialog gone: 481.
-      incoming.respond(isDialogError(e, 'DIALOG_ERR_REQUEST_PENDING') ? 491 : isDialogError(e, 'DIALOG_ERR_TERMINATED') ? 481 : 500);
+      incoming.respond(
+        isDialogError(e, 'DIALOG_ERR_REQUEST_PENDING') ? 491 : isDialogError(e, 'DIALOG_ERR_TERMINATED') ? 481 : 500,
+      );
     }
   }
 
@@ -244,7 +278,11 @@ export class LegPair {
     const content = relayedContent(ack);
     options.relayRequest?.(content, { request: ack, from, to });
     // §13.2.2.4: the other leg's ACK, end to end, with the body of this one (the answer in a late offer); as it stands when its rewrite failed.
-    const sendAck = (): void => void dialogOf(to).ack(otherSeq, { headers: content.headers, ...(content.body === undefined ? {} : { body: content.body }) });
+    const sendAck = (): void =>
+      void dialogOf(to).ack(otherSeq, {
+        headers: content.headers,
+        ...(content.body === undefined ? {} : { body: content.body }),
+      });
     afterHook(() => options.relayInDialog?.(content, { message: ack, request: ack, from, to }), sendAck, sendAck);
   }
 

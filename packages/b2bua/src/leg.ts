@@ -3,7 +3,16 @@
  * dialog it set up. Each leg is a UA of its own (RFC 3261 §6, "back-to-back
  * user agent"): its own Via, Call-ID, tags, Contact and CSeq.
  */
-import { createSessionUuid, type ClientInvite, type Destination, type Dialog, type ServerInvite, type SipMessage, type SipRequest, type Uri } from '@sipbreakout/sip-core';
+import {
+  createSessionUuid,
+  type ClientInvite,
+  type Destination,
+  type Dialog,
+  type ServerInvite,
+  type SipMessage,
+  type SipRequest,
+  type Uri,
+} from '@sipbreakout/sip-core';
 import { senderSessionUuid } from './session-id-policy.js';
 
 /** Where an outgoing leg goes. */

@@ -5,16 +5,44 @@
  * outgoing leg, Max-Forwards minus one, Session-ID (RFC 7989), and the
  * choice of the final response when every leg failed.
  */
-import { DialogError, NULL_SESSION_UUID, SipRequest, createTag, parseUri, serializeNameAddress, type SipMessage, type SipResponse, type Uri } from '@sipbreakout/sip-core';
+import {
+  DialogError,
+  NULL_SESSION_UUID,
+  SipRequest,
+  createTag,
+  parseUri,
+  serializeNameAddress,
+  type SipMessage,
+  type SipResponse,
+  type Uri,
+} from '@sipbreakout/sip-core';
 
 /**
  * Header fields that belong to one leg's dialog or transaction, or that the
  * stack writes itself: never copied to the other leg.
  */
 export const LEG_LOCAL_HEADERS: ReadonlySet<string> = new Set([
-  'via', 'route', 'record-route', 'contact', 'call-id', 'cseq', 'from', 'to', 'max-forwards', 'content-length',
-  'authorization', 'proxy-authorization', 'www-authenticate', 'proxy-authenticate', 'allow', 'supported', 'require',
-  'proxy-require', 'rseq', 'rack', 'timestamp',
+  'via',
+  'route',
+  'record-route',
+  'contact',
+  'call-id',
+  'cseq',
+  'from',
+  'to',
+  'max-forwards',
+  'content-length',
+  'authorization',
+  'proxy-authorization',
+  'www-authenticate',
+  'proxy-authenticate',
+  'allow',
+  'supported',
+  'require',
+  'proxy-require',
+  'rseq',
+  'rack',
+  'timestamp',
 ]);
 
 /**
@@ -28,7 +56,10 @@ export const LEG_LOCAL_HEADERS: ReadonlySet<string> = new Set([
 export const END_TO_END_OPTION_TAGS: ReadonlySet<string> = new Set(['100rel', 'precondition']);
 
 /** The `Supported` and `Require` header fields of `message` with only the tags in `keep` (none when no tag is left). */
-export function relayedOptionTags(message: SipMessage, keep: ReadonlySet<string> = END_TO_END_OPTION_TAGS): Array<readonly [string, string]> {
+export function relayedOptionTags(
+  message: SipMessage,
+  keep: ReadonlySet<string> = END_TO_END_OPTION_TAGS,
+): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
   for (const name of ['Supported', 'Require'] as const) {
     const tags: string[] = [];
@@ -65,7 +96,10 @@ export function endToEndHeaders(message: SipMessage): Array<readonly [string, st
 
 /** The content of `message` to relay: its end-to-end header fields and body. */
 export function relayedContent(message: SipMessage): RelayedContent {
-  const content: RelayedContent = { headers: endToEndHeaders(message), body: message.body.length > 0 ? message.body : undefined };
+  const content: RelayedContent = {
+    headers: endToEndHeaders(message),
+    body: message.body.length > 0 ? message.body : undefined,
+  };
   if (message.kind === 'response') content.reason = message.reason;
   return content;
 }
@@ -138,7 +172,8 @@ export function createOutgoingInvite(incoming: SipRequest, options: OutgoingInvi
     ['CSeq', '1 INVITE'],
   ];
   headers.push(...endToEndHeaders(incoming), ...relayedOptionTags(incoming));
-  if (!incoming.headers.has('Session-ID')) headers.push(['Session-ID', `${options.sessionId};remote=${NULL_SESSION_UUID}`]);
+  if (!incoming.headers.has('Session-ID'))
+    headers.push(['Session-ID', `${options.sessionId};remote=${NULL_SESSION_UUID}`]);
   return new SipRequest({ method: 'INVITE', uri, headers, body: incoming.body });
 }
 

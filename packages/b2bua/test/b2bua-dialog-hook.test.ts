@@ -9,7 +9,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientInvite, Dialog, ServerInvite } from '@sipbreakout/sip-core';
 import type { RelayHooks } from '../src/leg-pair.js';
-import { SDP_A, SDP_B, answerWith, audioPortOf, b2bua, newInvite, requests, starts, withAudioPort, world, type World } from './harness.js';
+import {
+  SDP_A,
+  SDP_B,
+  answerWith,
+  audioPortOf,
+  b2bua,
+  newInvite,
+  requests,
+  starts,
+  withAudioPort,
+  world,
+  type World,
+} from './harness.js';
 
 const sdp: Array<readonly [string, string]> = [['Content-Type', 'application/sdp']];
 
@@ -30,11 +42,18 @@ const after = (w: World, ms: number, fail?: unknown): Promise<void> =>
  * (`m=audio 4000` → `m=audio 6000`); it logs what it saw as `what
  * from→to`, and fails on what `fail` names with the error it returns.
  */
-function slowRewriter(w: World, seen: string[], fail: (what: string) => unknown = () => undefined): RelayHooks['relayInDialog'] {
+function slowRewriter(
+  w: World,
+  seen: string[],
+  fail: (what: string) => unknown = () => undefined,
+): RelayHooks['relayInDialog'] {
   return (content, { message, from, to }) => {
     const what = message.kind === 'request' ? message.method : `${message.status}/${message.cseq.method}`;
     seen.push(`${what} ${from.name}→${to.name}`);
-    if (content.body !== undefined) content.body = Buffer.from(withAudioPort(Buffer.from(content.body).toString('utf8'), (old) => 6000 + (old % 1000)));
+    if (content.body !== undefined)
+      content.body = Buffer.from(
+        withAudioPort(Buffer.from(content.body).toString('utf8'), (old) => 6000 + (old % 1000)),
+      );
     return after(w, 50, fail(what));
   };
 }
@@ -56,7 +75,9 @@ describe('LegPair: relayInDialog that returns a promise', () => {
     const { w, bob, bobInvites, call } = setup((world) => ({ relayInDialog: slowRewriter(world, seen) }));
     await run(w, 500);
     const bobDialog = bobInvites[0]!.dialog!;
-    bobDialog.onEvent((e) => e.kind === 'request' && e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }));
+    bobDialog.onEvent(
+      (e) => e.kind === 'request' && e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }),
+    );
     const aliceDialog = call.dialog!;
     const reinvite = aliceDialog.request('INVITE', { deferAck: true });
     await run(w, 40);
@@ -77,9 +98,13 @@ describe('LegPair: relayInDialog that returns a promise', () => {
     expect(seen).toEqual(['ACK incoming→bob', 'INVITE incoming→bob', '200/INVITE bob→incoming', 'ACK incoming→bob']);
   });
 
-  it('answers a request whose hook failed with the error\'s status, and relays nothing', async () => {
+  it("answers a request whose hook failed with the error's status, and relays nothing", async () => {
     const seen: string[] = [];
-    const { w, bob, call } = setup((world) => ({ relayInDialog: slowRewriter(world, seen, (what) => (what === 'UPDATE' ? Object.assign(new Error('relay down'), { status: 503 }) : undefined)) }));
+    const { w, bob, call } = setup((world) => ({
+      relayInDialog: slowRewriter(world, seen, (what) =>
+        what === 'UPDATE' ? Object.assign(new Error('relay down'), { status: 503 }) : undefined,
+      ),
+    }));
     await run(w, 500);
     const update = call.dialog!.request('UPDATE', { headers: sdp, body: Buffer.from(SDP_A) });
     await run(w, 300);
@@ -89,9 +114,13 @@ describe('LegPair: relayInDialog that returns a promise', () => {
 
   it('answers 500 when the hook fails on the 2xx of a re-INVITE, and still ACKs that 2xx on its leg (§13.2.2.4)', async () => {
     const seen: string[] = [];
-    const { w, bob, bobInvites, call } = setup((world) => ({ relayInDialog: slowRewriter(world, seen, (what) => (what === '200/INVITE' ? new Error('no status') : undefined)) }));
+    const { w, bob, bobInvites, call } = setup((world) => ({
+      relayInDialog: slowRewriter(world, seen, (what) => (what === '200/INVITE' ? new Error('no status') : undefined)),
+    }));
     await run(w, 500);
-    bobInvites[0]!.dialog!.onEvent((e) => e.kind === 'request' && e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }));
+    bobInvites[0]!.dialog!.onEvent(
+      (e) => e.kind === 'request' && e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }),
+    );
     const reinvite = call.dialog!.request('INVITE', { headers: sdp, body: Buffer.from(SDP_A) });
     await run(w, 500);
     expect((await reinvite).status).toBe(500);
@@ -103,7 +132,10 @@ describe('LegPair: relayInDialog that returns a promise', () => {
     const seen: string[] = [];
     const { w, bob, bobInvites, call } = setup((world) => ({ relayInDialog: slowRewriter(world, seen) }));
     await run(w, 500);
-    const info = call.dialog!.request('INFO', { headers: [['Content-Type', 'application/dtmf-relay']], body: Buffer.from('Signal=1\r\n') });
+    const info = call.dialog!.request('INFO', {
+      headers: [['Content-Type', 'application/dtmf-relay']],
+      body: Buffer.from('Signal=1\r\n'),
+    });
     await run(w, 15);
     // Bob hangs up while the core's hook holds Alice's INFO.
     const bye = bobInvites[0]!.dialog!.bye();
@@ -117,12 +149,20 @@ describe('LegPair: relayInDialog that returns a promise', () => {
 describe('EarlyDialogRelay: relayInDialog that returns a promise', () => {
   it('holds an UPDATE in the early dialog and its response for the hook, and relays what it rewrote', async () => {
     const seen: string[] = [];
-    const { w, bob, bobInvites, call } = setup((world) => ({ relayInDialog: slowRewriter(world, seen) }), [[183, 0], [200, 2_000]]);
+    const { w, bob, bobInvites, call } = setup(
+      (world) => ({ relayInDialog: slowRewriter(world, seen) }),
+      [
+        [183, 0],
+        [200, 2_000],
+      ],
+    );
     let early: Dialog | undefined;
     call.onEvent((e) => e.kind === 'provisional' && (early = e.dialog));
     await run(w, 200);
     const bobInvite: ServerInvite = bobInvites[0]!;
-    bobInvite.dialog!.onEvent((e) => e.kind === 'request' && e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }));
+    bobInvite.dialog!.onEvent(
+      (e) => e.kind === 'request' && e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }),
+    );
     const update = early!.request('UPDATE', { headers: sdp, body: Buffer.from(SDP_A) });
     await run(w, 400);
     const answer = await update;

@@ -29,7 +29,10 @@ function setup() {
   core.layer.onInvite = (invite) => {
     const user = new UserState();
     const call = new B2buaCall(core.layer, invite, {
-      hooks: { outgoingInvite: (request) => user.log.push(request.method), relayResponse: (c) => user.log.push(String(c.reason)) },
+      hooks: {
+        outgoingInvite: (request) => user.log.push(request.method),
+        relayResponse: (c) => user.log.push(String(c.reason)),
+      },
     });
     call.onEvent((e) => user.log.push(e.kind));
     call.addLeg({ destination: bob.destination });
@@ -50,7 +53,14 @@ async function collected(refs: ReadonlyArray<{ call: WeakRef<B2buaCall>; user: W
 describe('a finished B2BUA call is released while its transactions linger', () => {
   it('answered then ended by a BYE', async () => {
     const { w, alice, core, bob, refs } = setup();
-    answerWith(bob, [[180, 0], [200, 20]], w.clock);
+    answerWith(
+      bob,
+      [
+        [180, 0],
+        [200, 20],
+      ],
+      w.clock,
+    );
     const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     w.run(500);
     expect(outgoing.state).toBe('Answered');
@@ -63,7 +73,14 @@ describe('a finished B2BUA call is released while its transactions linger', () =
 
   it('rejected by the callee', async () => {
     const { w, alice, core, bob, refs } = setup();
-    answerWith(bob, [[180, 0], [486, 20]], w.clock);
+    answerWith(
+      bob,
+      [
+        [180, 0],
+        [486, 20],
+      ],
+      w.clock,
+    );
     const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     w.run(500);
     expect(outgoing.state).toBe('Rejected');
@@ -84,7 +101,14 @@ describe('a finished B2BUA call is released while its transactions linger', () =
 
   it('after the call, a retransmitted 2xx still gets its ACK and a 2xx of another fork an ACK and a BYE (§13.2.2.4)', async () => {
     const { w, alice, core, bob, refs } = setup();
-    answerWith(bob, [[180, 0], [200, 20]], w.clock);
+    answerWith(
+      bob,
+      [
+        [180, 0],
+        [200, 20],
+      ],
+      w.clock,
+    );
     const outgoing = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     w.run(500);
     void outgoing.dialog!.bye();
@@ -97,14 +121,18 @@ describe('a finished B2BUA call is released while its transactions linger', () =
     w.run(100);
     expect(starts(bob).filter((s) => s === 'ACK').length).toBe(acksBefore + 1);
     // A 2xx from a dialog the INVITE never saw (another fork's To tag): ACKed, then BYEd.
-    const forked = serializeMessage(ok).toString().replace(/(\r\nTo:[^\r]*;tag=)[^;\r]*/i, '$1other-fork');
+    const forked = serializeMessage(ok)
+      .toString()
+      .replace(/(\r\nTo:[^\r]*;tag=)[^;\r]*/i, '$1other-fork');
     await bob.transport.send(Buffer.from(forked, 'latin1'), core.destination);
     w.run(100);
-    const toFork = bob.seen.filter((m) => m.kind === 'request' && m.to.tag === 'other-fork').map((m) => (m.kind === 'request' ? m.method : ''));
+    const toFork = bob.seen
+      .filter((m) => m.kind === 'request' && m.to.tag === 'other-fork')
+      .map((m) => (m.kind === 'request' ? m.method : ''));
     expect(toFork).toEqual(['ACK', 'BYE']);
   });
 
-  it('a CANCEL after the final response gets 200 with the INVITE\'s To tag and changes nothing (§9.2)', async () => {
+  it("a CANCEL after the final response gets 200 with the INVITE's To tag and changes nothing (§9.2)", async () => {
     const { w, alice, core, bob } = setup();
     answerWith(bob, [[486, 20]], w.clock);
     const invite = newInvite(alice, core);
@@ -113,7 +141,13 @@ describe('a finished B2BUA call is released while its transactions linger', () =
     expect(outgoing.state).toBe('Rejected');
     const rejected = alice.seen.find((m) => m.kind === 'response' && m.status === 486)!;
     // A CANCEL of the same INVITE (same branch), as a late or retransmitted one would come.
-    const cancel = serializeMessage(outgoing.request).toString().replace(/^INVITE /, 'CANCEL ').replace(/CSeq: 1 INVITE/i, 'CSeq: 1 CANCEL').replace(/\r\n\r\n[\s\S]*$/, '\r\n\r\n').replace(/Content-Length: \d+/i, 'Content-Length: 0').replace(/\r\nContent-Type:[^\r]*/i, '');
+    const cancel = serializeMessage(outgoing.request)
+      .toString()
+      .replace(/^INVITE /, 'CANCEL ')
+      .replace(/CSeq: 1 INVITE/i, 'CSeq: 1 CANCEL')
+      .replace(/\r\n\r\n[\s\S]*$/, '\r\n\r\n')
+      .replace(/Content-Length: \d+/i, 'Content-Length: 0')
+      .replace(/\r\nContent-Type:[^\r]*/i, '');
     await alice.transport.send(Buffer.from(cancel, 'latin1'), core.destination);
     w.run(100);
     const answer = alice.seen.find((m) => m.kind === 'response' && m.cseq.method === 'CANCEL');
@@ -146,7 +180,9 @@ describe('a finished B2BUA call is released while its transactions linger', () =
       invite.respond(183, { reliable: true });
       w.clock.setTimer(100, () => invite.respond(200));
     };
-    const outgoing = alice.layer.invite(newInvite(alice, core, 'bob', [['Supported', '100rel']]), { destination: core.destination });
+    const outgoing = alice.layer.invite(newInvite(alice, core, 'bob', [['Supported', '100rel']]), {
+      destination: core.destination,
+    });
     w.run(500);
     expect(outgoing.state).toBe('Answered');
     expect(starts(bob)).toContain('PRACK');

@@ -36,20 +36,41 @@ function fromCore(agent: Agent): string[] {
 }
 
 /** Alice and Bob speak through the core in a call, then: re-INVITE from Alice, UPDATE from Bob, INFO from Alice, BYE from Bob. */
-async function wholeCall(w: ReturnType<typeof world>, alice: Agent, bob: Agent, bobInvites: ServerInvite[], call: ClientInvite) {
+async function wholeCall(
+  w: ReturnType<typeof world>,
+  alice: Agent,
+  bob: Agent,
+  bobInvites: ServerInvite[],
+  call: ClientInvite,
+) {
   w.run(500);
   expect(call.state).toBe('Answered');
   const aliceDialog = call.dialog!;
   const bobDialog = bobInvites[0]!.dialog!;
-  bobDialog.onEvent((e) => e.kind === 'request' && e.request.respond(200, e.request.request.method === 'INVITE' ? { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) } : {}));
+  bobDialog.onEvent(
+    (e) =>
+      e.kind === 'request' &&
+      e.request.respond(
+        200,
+        e.request.request.method === 'INVITE'
+          ? { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) }
+          : {},
+      ),
+  );
   aliceDialog.onEvent((e) => e.kind === 'request' && e.request.respond(200));
-  const re = aliceDialog.request('INVITE', { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_A) });
+  const re = aliceDialog.request('INVITE', {
+    headers: [['Content-Type', 'application/sdp']],
+    body: Buffer.from(SDP_A),
+  });
   w.run(500);
   expect((await re).status).toBe(200);
   const update = bobDialog.request('UPDATE');
   w.run(500);
   expect((await update).status).toBe(200);
-  const info = aliceDialog.request('INFO', { headers: [['Content-Type', 'application/dtmf-relay']], body: Buffer.from('Signal=1\r\n') });
+  const info = aliceDialog.request('INFO', {
+    headers: [['Content-Type', 'application/dtmf-relay']],
+    body: Buffer.from('Signal=1\r\n'),
+  });
   w.run(500);
   expect((await info).status).toBe(200);
   const bye = bobDialog.bye();
@@ -62,7 +83,14 @@ async function wholeCall(w: ReturnType<typeof world>, alice: Agent, bob: Agent, 
 describe('B2BUA: Session-ID on every message (RFC 7989)', () => {
   it('writes UUIDs standing for endpoints that send none, the same on every message of the call (§7)', async () => {
     const { w, alice, core, bob } = setup();
-    const bobInvites = answerWith(bob, [[180, 0], [200, 20]], w.clock);
+    const bobInvites = answerWith(
+      bob,
+      [
+        [180, 0],
+        [200, 20],
+      ],
+      w.clock,
+    );
     const calls = b2bua(core, (c) => c.addLeg({ destination: bob.destination }));
     const call = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     await wholeCall(w, alice, bob, bobInvites, call);
@@ -72,7 +100,14 @@ describe('B2BUA: Session-ID on every message (RFC 7989)', () => {
     expect(x).toMatch(/^[0-9a-f]{32}$/);
     expect(y).toMatch(/^[0-9a-f]{32}$/);
     expect(y).not.toBe(x);
-    expect(fromCore(alice)).toEqual([`180/INVITE ${y} ${x}`, `200/INVITE ${y} ${x}`, `200/INVITE ${y} ${x}`, `UPDATE ${y} ${x}`, `200/INFO ${y} ${x}`, `BYE ${y} ${x}`]);
+    expect(fromCore(alice)).toEqual([
+      `180/INVITE ${y} ${x}`,
+      `200/INVITE ${y} ${x}`,
+      `200/INVITE ${y} ${x}`,
+      `UPDATE ${y} ${x}`,
+      `200/INFO ${y} ${x}`,
+      `BYE ${y} ${x}`,
+    ]);
     // Toward Bob: the null UUID for him in the INVITE (not known yet), then the one standing for him.
     expect(fromCore(bob)).toEqual([
       `INVITE ${x} ${NULL_SESSION_UUID}`,
@@ -85,7 +120,7 @@ describe('B2BUA: Session-ID on every message (RFC 7989)', () => {
     ]);
   });
 
-  it('relays the endpoints\' own values unchanged and writes theirs on what the core says for them (§7)', async () => {
+  it("relays the endpoints' own values unchanged and writes theirs on what the core says for them (§7)", async () => {
     const { w, alice, core, bob } = setup();
     // Bob's UA writes B (and Alice's UUID once known) on everything; Alice's writes A.
     const bobInvites: ServerInvite[] = [];
@@ -93,14 +128,34 @@ describe('B2BUA: Session-ID on every message (RFC 7989)', () => {
       bobInvites.push(invite);
       invite.sessionId = { local: B, remote: invite.request.sessionId?.local ?? NULL_SESSION_UUID };
       w.clock.setTimer(0, () => invite.respond(180));
-      w.clock.setTimer(20, () => invite.respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) }));
+      w.clock.setTimer(20, () =>
+        invite.respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) }),
+      );
     };
     b2bua(core, (c) => c.addLeg({ destination: bob.destination }));
-    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Session-ID', `${A};remote=${NULL_SESSION_UUID}`]]), { destination: core.destination });
+    const call = alice.layer.invite(
+      newInvite(alice, core, 'bob', [['Session-ID', `${A};remote=${NULL_SESSION_UUID}`]]),
+      { destination: core.destination },
+    );
     call.sessionId = { local: A, remote: B };
     await wholeCall(w, alice, bob, bobInvites, call);
-    expect(fromCore(alice)).toEqual([`180/INVITE ${B} ${A}`, `200/INVITE ${B} ${A}`, `200/INVITE ${B} ${A}`, `UPDATE ${B} ${A}`, `200/INFO ${B} ${A}`, `BYE ${B} ${A}`]);
-    expect(fromCore(bob)).toEqual([`INVITE ${A} ${NULL_SESSION_UUID}`, `ACK ${A} ${B}`, `INVITE ${A} ${B}`, `ACK ${A} ${B}`, `200/UPDATE ${A} ${B}`, `INFO ${A} ${B}`, `200/BYE ${A} ${B}`]);
+    expect(fromCore(alice)).toEqual([
+      `180/INVITE ${B} ${A}`,
+      `200/INVITE ${B} ${A}`,
+      `200/INVITE ${B} ${A}`,
+      `UPDATE ${B} ${A}`,
+      `200/INFO ${B} ${A}`,
+      `BYE ${B} ${A}`,
+    ]);
+    expect(fromCore(bob)).toEqual([
+      `INVITE ${A} ${NULL_SESSION_UUID}`,
+      `ACK ${A} ${B}`,
+      `INVITE ${A} ${B}`,
+      `ACK ${A} ${B}`,
+      `200/UPDATE ${A} ${B}`,
+      `INFO ${A} ${B}`,
+      `200/BYE ${A} ${B}`,
+    ]);
   });
 
   it('learns a UUID an endpoint gives itself later and writes it from then on (§6)', async () => {
@@ -125,7 +180,7 @@ describe('B2BUA: Session-ID on every message (RFC 7989)', () => {
     expect(sid(alice.seen.find((m) => m.kind === 'response' && m.cseq.method === 'BYE')!)).toBe(`${B2} ${x}`);
   });
 
-  it('gives the CANCEL the INVITE\'s value, and the 487 and the CANCEL\'s 200 to the caller the call\'s (§6)', () => {
+  it("gives the CANCEL the INVITE's value, and the 487 and the CANCEL's 200 to the caller the call's (§6)", () => {
     const { w, alice, core, bob } = setup();
     answerWith(bob, [[180, 0]], w.clock);
     const calls = b2bua(core, (c) => c.addLeg({ destination: bob.destination }));
@@ -155,7 +210,9 @@ describe('B2BUA: Session-ID on every message (RFC 7989)', () => {
     const { w, alice, core, bob } = setup();
     answerWith(bob, [[200, 0]], w.clock);
     const calls = b2bua(core, (c) => c.addLeg({ destination: bob.destination }));
-    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Session-ID', 'not-a-uuid']]), { destination: core.destination });
+    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Session-ID', 'not-a-uuid']]), {
+      destination: core.destination,
+    });
     w.run(500);
     expect(call.state).toBe('Answered');
     expect(calls[0]!.sessionId).toMatch(/^[0-9a-f]{32}$/);

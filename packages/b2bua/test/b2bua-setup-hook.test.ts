@@ -7,7 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { B2buaCallEvent } from '../src/b2bua-call-types.js';
-import { SDP_B, answerWith, audioPortOf, b2bua, bodyOf, newInvite, requests, starts, withAudioPort, world, type World } from './harness.js';
+import {
+  SDP_B,
+  answerWith,
+  audioPortOf,
+  b2bua,
+  bodyOf,
+  newInvite,
+  requests,
+  starts,
+  withAudioPort,
+  world,
+  type World,
+} from './harness.js';
 
 /** Advances the manual clock in 5 ms steps, letting promise callbacks run between steps. */
 async function run(w: World, ms: number): Promise<void> {
@@ -33,7 +45,14 @@ describe('B2buaCall: relaySetupResponse that returns a promise', () => {
   it('holds each response until its hook resolved, keeps their order, and relays the rewritten SDP', async () => {
     const { w, alice, core, bob } = setup();
     // Bob rings at once and answers 10 ms later; the 180's hook takes 100 ms, the 200's 20 ms.
-    answerWith(bob, [[180, 0], [200, 10]], w.clock);
+    answerWith(
+      bob,
+      [
+        [180, 0],
+        [200, 10],
+      ],
+      w.clock,
+    );
     const seen: string[] = [];
     const events: string[] = [];
     const calls = b2bua(core, (call) => call.addLeg({ destination: bob.destination, name: 'bob' }), {
@@ -61,7 +80,7 @@ describe('B2buaCall: relaySetupResponse that returns a promise', () => {
     expect(starts(bob)).toEqual(['INVITE', 'ACK']);
   });
 
-  it('answers the caller with the error\'s status when the hook fails on the 2xx, and ends the answered leg with ACK and BYE', async () => {
+  it("answers the caller with the error's status when the hook fails on the 2xx, and ends the answered leg with ACK and BYE", async () => {
     const { w, alice, core, bob } = setup();
     answerWith(bob, [[200, 0]], w.clock);
     const events: string[] = [];
@@ -81,10 +100,19 @@ describe('B2buaCall: relaySetupResponse that returns a promise', () => {
     expect(events).toEqual(['legStarted', 'failed 503']);
   });
 
-  it('answers 500 when the failed hook\'s error carries no status, and leaves out a provisional response whose hook failed', async () => {
+  it("answers 500 when the failed hook's error carries no status, and leaves out a provisional response whose hook failed", async () => {
     const { w, alice, core, bob } = setup();
-    answerWith(bob, [[183, 0], [200, 50]], w.clock);
-    b2bua(core, (call) => call.addLeg({ destination: bob.destination }), { relaySetupResponse: () => after(w, 5, new Error('no status')) });
+    answerWith(
+      bob,
+      [
+        [183, 0],
+        [200, 50],
+      ],
+      w.clock,
+    );
+    b2bua(core, (call) => call.addLeg({ destination: bob.destination }), {
+      relaySetupResponse: () => after(w, 5, new Error('no status')),
+    });
     alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     await run(w, 500);
     expect(starts(alice)).toEqual(['500/INVITE']);
@@ -94,7 +122,9 @@ describe('B2buaCall: relaySetupResponse that returns a promise', () => {
   it('relays a final failure as it stands when its hook fails', async () => {
     const { w, alice, core, bob } = setup();
     answerWith(bob, [[486, 0]], w.clock);
-    b2bua(core, (call) => call.addLeg({ destination: bob.destination }), { relaySetupResponse: () => after(w, 5, new Error('x')) });
+    b2bua(core, (call) => call.addLeg({ destination: bob.destination }), {
+      relaySetupResponse: () => after(w, 5, new Error('x')),
+    });
     alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     await run(w, 500);
     expect(starts(alice)).toEqual(['486/INVITE']);
@@ -125,7 +155,9 @@ describe('B2buaCall: relaySetupResponse that returns a promise', () => {
   it('hangUp while the 2xx waits for its hook ends the call once the answer is relayed', async () => {
     const { w, alice, core, bob } = setup();
     answerWith(bob, [[200, 0]], w.clock);
-    const calls = b2bua(core, (call) => call.addLeg({ destination: bob.destination }), { relaySetupResponse: () => after(w, 100) });
+    const calls = b2bua(core, (call) => call.addLeg({ destination: bob.destination }), {
+      relaySetupResponse: () => after(w, 100),
+    });
     alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     await run(w, 60);
     calls[0]?.hangUp();

@@ -7,7 +7,14 @@
  * PRACK itself only where one side cannot do it reliably.
  */
 import { describe, expect, it } from 'vitest';
-import { NULL_SESSION_UUID, parseRSeq, type ClientInviteEvent, type Dialog, type ServerInvite, type SipResponse } from '@sipbreakout/sip-core';
+import {
+  NULL_SESSION_UUID,
+  parseRSeq,
+  type ClientInviteEvent,
+  type Dialog,
+  type ServerInvite,
+  type SipResponse,
+} from '@sipbreakout/sip-core';
 import { SDP_A, SDP_B, type Agent, type World, b2bua, bodyOf, newInvite, requests, starts, world } from './harness.js';
 
 const sdp: Array<readonly [string, string]> = [['Content-Type', 'application/sdp']];
@@ -30,13 +37,24 @@ async function run(w: World, ms: number): Promise<void> {
 }
 
 /** A callee that sends `status` (reliably or not, SDP or not) at once and answers 200 `answerAfter` ms later; its INVITEs. */
-function ringing(agent: Agent, w: World, status: number, options: { reliable?: boolean; body?: boolean; answerAfter?: number } = {}): ServerInvite[] {
+function ringing(
+  agent: Agent,
+  w: World,
+  status: number,
+  options: { reliable?: boolean; body?: boolean; answerAfter?: number } = {},
+): ServerInvite[] {
   const got: ServerInvite[] = [];
   agent.layer.onInvite = (invite) => {
     got.push(invite);
-    invite.respond(status, { ...(options.reliable === true ? { reliable: true } : {}), ...(options.body === true ? { headers: sdp, body: Buffer.from(SDP_B) } : {}) });
+    invite.respond(status, {
+      ...(options.reliable === true ? { reliable: true } : {}),
+      ...(options.body === true ? { headers: sdp, body: Buffer.from(SDP_B) } : {}),
+    });
     if (options.answerAfter !== undefined) {
-      w.clock.setTimer(options.answerAfter, () => invite.state === 'Proceeding' && invite.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }));
+      w.clock.setTimer(
+        options.answerAfter,
+        () => invite.state === 'Proceeding' && invite.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }),
+      );
     }
   };
   return got;
@@ -48,7 +66,7 @@ function responseTo(agent: Agent, method: string): SipResponse | undefined {
 }
 
 describe('B2buaCall: UPDATE and INFO in the early dialog', () => {
-  it('relays the caller\'s UPDATE to the callee\'s early dialog and the callee\'s INFO to the caller\'s, with their responses (RFC 3311 §5.1)', async () => {
+  it("relays the caller's UPDATE to the callee's early dialog and the callee's INFO to the caller's, with their responses (RFC 3311 §5.1)", async () => {
     const { w, alice, core, bob } = setup();
     const bobInvites = ringing(bob, w, 183, { body: true, answerAfter: 3_000 });
     b2bua(core, (c) => c.addLeg({ destination: bob.destination }));
@@ -58,8 +76,14 @@ describe('B2buaCall: UPDATE and INFO in the early dialog', () => {
     w.run(200);
     expect(aliceEarly?.state.name).toBe('Early');
     const bobEarly = bobInvites[0]!.dialog!;
-    bobEarly.onEvent((e) => e.kind === 'request' && e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B.replace('5000', '5002')) }));
-    aliceEarly!.onEvent((e) => e.kind === 'request' && e.request.respond(e.request.request.method === 'INFO' ? 200 : 500));
+    bobEarly.onEvent(
+      (e) =>
+        e.kind === 'request' &&
+        e.request.respond(200, { headers: sdp, body: Buffer.from(SDP_B.replace('5000', '5002')) }),
+    );
+    aliceEarly!.onEvent(
+      (e) => e.kind === 'request' && e.request.respond(e.request.request.method === 'INFO' ? 200 : 500),
+    );
 
     const update = aliceEarly!.request('UPDATE', { headers: sdp, body: Buffer.from(SDP_A.replace('4000', '4002')) });
     w.run(200);
@@ -78,7 +102,10 @@ describe('B2buaCall: UPDATE and INFO in the early dialog', () => {
     expect(atBob.sessionId).toMatchObject({ local: x, remote: y });
     expect(responseTo(alice, 'UPDATE')?.sessionId).toMatchObject({ local: y, remote: x });
 
-    const info = bobEarly.request('INFO', { headers: [['Content-Type', 'application/dtmf-relay']], body: Buffer.from('Signal=7\r\n') });
+    const info = bobEarly.request('INFO', {
+      headers: [['Content-Type', 'application/dtmf-relay']],
+      body: Buffer.from('Signal=7\r\n'),
+    });
     w.run(200);
     expect((await info).status).toBe(200);
     const atAlice = requests(alice, 'INFO')[0]!;
@@ -96,7 +123,7 @@ describe('B2buaCall: UPDATE and INFO in the early dialog', () => {
     expect(bobEarly.terminated).toBe(true);
   });
 
-  it('sends the caller\'s UPDATE to the early dialog of the provisional response it got last', async () => {
+  it("sends the caller's UPDATE to the early dialog of the provisional response it got last", async () => {
     const { w, alice, core, bob, tas } = setup();
     ringing(tas, w, 180);
     const bobInvites: ServerInvite[] = [];
@@ -123,14 +150,16 @@ describe('B2buaCall: UPDATE and INFO in the early dialog', () => {
     expect(requests(tas, 'UPDATE')).toHaveLength(0);
   });
 
-  it('relays a callee\'s request that comes while its provisional response still waits for its hook, behind it', async () => {
+  it("relays a callee's request that comes while its provisional response still waits for its hook, behind it", async () => {
     const { w, alice, core, bob } = setup();
     const bobInvites = ringing(bob, w, 183, { body: true });
     b2bua(core, (c) => c.addLeg({ destination: bob.destination }), {
       relaySetupResponse: () => new Promise<void>((resolve) => w.clock.setTimer(100, resolve)),
     });
     const call = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
-    call.onEvent((e) => e.kind === 'provisional' && e.dialog?.onEvent((d) => d.kind === 'request' && d.request.respond(200)));
+    call.onEvent(
+      (e) => e.kind === 'provisional' && e.dialog?.onEvent((d) => d.kind === 'request' && d.request.respond(200)),
+    );
     await run(w, 30);
     // Bob's UPDATE reaches the core before his 183 reaches Alice.
     const update = bobInvites[0]!.dialog!.request('UPDATE', { headers: sdp, body: Buffer.from(SDP_B) });
@@ -141,7 +170,7 @@ describe('B2buaCall: UPDATE and INFO in the early dialog', () => {
 });
 
 describe('B2buaCall: reliable provisional responses and PRACK end to end (RFC 3262)', () => {
-  it('relays the reliable 183 reliably with an RSeq of its own, and the caller\'s PRACK with its body to the callee, RAck mapped', async () => {
+  it("relays the reliable 183 reliably with an RSeq of its own, and the caller's PRACK with its body to the callee, RAck mapped", async () => {
     const { w, alice, core, bob } = setup();
     const bobInvites: ServerInvite[] = [];
     bob.layer.onInvite = (invite) => {
@@ -154,7 +183,10 @@ describe('B2buaCall: reliable provisional responses and PRACK end to end (RFC 32
       });
     };
     b2bua(core, (c) => c.addLeg({ destination: bob.destination }));
-    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Supported', '100rel, timer']]), { destination: core.destination, prack: 'manual' });
+    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Supported', '100rel, timer']]), {
+      destination: core.destination,
+      prack: 'manual',
+    });
     const pracks: Array<Promise<SipResponse>> = [];
     call.onEvent((e) => {
       if (e.kind === 'provisional' && e.dialog !== undefined && e.rseq !== undefined) {
@@ -185,13 +217,16 @@ describe('B2buaCall: reliable provisional responses and PRACK end to end (RFC 32
     expect(call.state).toBe('Answered');
   });
 
-  it('PRACKs the callee\'s reliable response itself when it cannot reach the caller reliably (its hook dropped it)', async () => {
+  it("PRACKs the callee's reliable response itself when it cannot reach the caller reliably (its hook dropped it)", async () => {
     const { w, alice, core, bob } = setup();
     ringing(bob, w, 183, { reliable: true, body: true, answerAfter: 300 });
     b2bua(core, (c) => c.addLeg({ destination: bob.destination }), {
-      relaySetupResponse: (_content, { response }) => (response.status === 183 ? Promise.reject(new Error('media relay down')) : undefined),
+      relaySetupResponse: (_content, { response }) =>
+        response.status === 183 ? Promise.reject(new Error('media relay down')) : undefined,
     });
-    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Supported', '100rel']]), { destination: core.destination });
+    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Supported', '100rel']]), {
+      destination: core.destination,
+    });
     await run(w, 1_000);
     expect(starts(alice).filter((s) => s !== '100/INVITE')).toEqual(['200/INVITE']);
     expect(requests(bob, 'PRACK')).toHaveLength(1);
@@ -203,8 +238,12 @@ describe('B2buaCall: reliable provisional responses and PRACK end to end (RFC 32
     const { w, alice, core, bob } = setup();
     ringing(bob, w, 180, { answerAfter: 500 });
     // The callee is not asked for reliability (a peer that ignores Require would do the same).
-    b2bua(core, (c) => c.addLeg({ destination: bob.destination }), { outgoingInvite: (request) => void request.headers.delete('Require') });
-    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Require', '100rel']]), { destination: core.destination });
+    b2bua(core, (c) => c.addLeg({ destination: bob.destination }), {
+      outgoingInvite: (request) => void request.headers.delete('Require'),
+    });
+    const call = alice.layer.invite(newInvite(alice, core, 'bob', [['Require', '100rel']]), {
+      destination: core.destination,
+    });
     w.run(1_000);
     const ringingAtAlice = alice.seen.find((m): m is SipResponse => m.kind === 'response' && m.status === 180)!;
     expect(ringingAtAlice.headers.get('Require')).toBe('100rel');

@@ -35,7 +35,8 @@ export function audioPortOf(m: SipMessage): number | undefined {
 /** `sdp` with the port of every audio stream moved to `port` (or to what `port` makes of the old one), written by sdp-transform. */
 export function withAudioPort(sdp: string, port: number | ((old: number) => number)): string {
   const session = sdpTransform.parse(sdp);
-  for (const media of session.media) if (media.type === 'audio') media.port = typeof port === 'number' ? port : port(media.port);
+  for (const media of session.media)
+    if (media.type === 'audio') media.port = typeof port === 'number' ? port : port(media.port);
   return sdpTransform.write(session);
 }
 

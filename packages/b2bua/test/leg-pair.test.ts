@@ -24,13 +24,17 @@ function established() {
   return { w, alice, core, bob, ended, aliceDialog: call.dialog!, bobDialog: bobInvites[0]!.dialog! };
 }
 
-const open = (agent: { layer: { transactions: { size: { client: number; server: number } } } }): number => agent.layer.transactions.size.client + agent.layer.transactions.size.server;
+const open = (agent: { layer: { transactions: { size: { client: number; server: number } } } }): number =>
+  agent.layer.transactions.size.client + agent.layer.transactions.size.server;
 
 describe('LegPair: a relayed request and the end of the call', () => {
   it('relays a 481 to a relayed INFO before ending the call: the caller gets 481, then BYE (§12.2.1.2)', async () => {
     const { w, alice, bob, ended, aliceDialog, bobDialog } = established();
     bobDialog.onEvent((e) => e.kind === 'request' && e.request.respond(481));
-    const info = aliceDialog.request('INFO', { headers: [['Content-Type', 'application/dtmf-relay']], body: Buffer.from('Signal=5\r\nDuration=160\r\n') });
+    const info = aliceDialog.request('INFO', {
+      headers: [['Content-Type', 'application/dtmf-relay']],
+      body: Buffer.from('Signal=5\r\nDuration=160\r\n'),
+    });
     w.run(500);
     expect((await info).status).toBe(481);
     expect(starts(alice)).toEqual(['200/INVITE', '481/INFO', 'BYE']);
@@ -39,11 +43,14 @@ describe('LegPair: a relayed request and the end of the call', () => {
     expect(ended).toEqual(['outgoing:Gone']);
   });
 
-  it('answers the caller\'s re-INVITE 487 when she hangs up before the callee answers it (§15.1.2); nothing stays open', async () => {
+  it("answers the caller's re-INVITE 487 when she hangs up before the callee answers it (§15.1.2); nothing stays open", async () => {
     const { w, alice, bob, core, aliceDialog, bobDialog } = established();
     // Bob does not answer the re-INVITE himself: his dialog answers it 487 when the core's BYE comes.
     bobDialog.onEvent(() => undefined);
-    const reinvite = aliceDialog.request('INVITE', { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_A) });
+    const reinvite = aliceDialog.request('INVITE', {
+      headers: [['Content-Type', 'application/sdp']],
+      body: Buffer.from(SDP_A),
+    });
     w.run(100);
     const bye = aliceDialog.bye();
     w.run(500);
@@ -55,11 +62,14 @@ describe('LegPair: a relayed request and the end of the call', () => {
     expect(open(core)).toBe(0);
   });
 
-  it('answers 487 to the callee\'s re-INVITE the caller has not answered when the caller hangs up (§15.1.2)', async () => {
+  it("answers 487 to the callee's re-INVITE the caller has not answered when the caller hangs up (§15.1.2)", async () => {
     const { w, alice, bob, core, aliceDialog, bobDialog } = established();
     const atAlice: IncomingRequest[] = [];
     aliceDialog.onEvent((e) => e.kind === 'request' && atAlice.push(e.request));
-    const reinvite = bobDialog.request('INVITE', { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) });
+    const reinvite = bobDialog.request('INVITE', {
+      headers: [['Content-Type', 'application/sdp']],
+      body: Buffer.from(SDP_B),
+    });
     w.run(100);
     void aliceDialog.bye();
     w.run(500);
@@ -75,13 +85,19 @@ describe('LegPair: a relayed request and the end of the call', () => {
     expect(open(core)).toBe(0);
   });
 
-  it('ACKs a 2xx to a relayed re-INVITE that crosses the caller\'s BYE, so the callee stops retransmitting it (§13.2.2.4)', async () => {
+  it("ACKs a 2xx to a relayed re-INVITE that crosses the caller's BYE, so the callee stops retransmitting it (§13.2.2.4)", async () => {
     const { w, alice, bob, core, aliceDialog, bobDialog } = established();
     // The re-INVITE reaches Bob 20 ms after Alice sends it; he answers 15 ms later, while her BYE (sent at 25 ms) is on its way.
     bobDialog.onEvent((e) => {
-      if (e.kind === 'request') w.clock.setTimer(15, () => e.request.respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) }));
+      if (e.kind === 'request')
+        w.clock.setTimer(15, () =>
+          e.request.respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) }),
+        );
     });
-    const reinvite = aliceDialog.request('INVITE', { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_A) });
+    const reinvite = aliceDialog.request('INVITE', {
+      headers: [['Content-Type', 'application/sdp']],
+      body: Buffer.from(SDP_A),
+    });
     w.run(25);
     void aliceDialog.bye();
     w.run(5000);

@@ -24,13 +24,21 @@ Content-Length: 0
 
 describe('what a B2BUA copies between legs', () => {
   it('builds an outgoing INVITE with its own Call-ID, From tag, CSeq 1, Max-Forwards one less and a Session-ID', () => {
-    const out = createOutgoingInvite(invite, { sessionId: '0123456789abcdef0123456789abcdef', uri: 'sip:+0047112334455@tas.example.com' });
+    const out = createOutgoingInvite(invite, {
+      sessionId: '0123456789abcdef0123456789abcdef',
+      uri: 'sip:+0047112334455@tas.example.com',
+    });
     expect(out.callId).not.toBe('c1');
     expect(out.from.tag).not.toBe('a1');
     expect(out.from.displayName).toBe('A');
     expect(out.cseq).toMatchObject({ seq: 1, method: 'INVITE' });
     expect(out.maxForwards).toBe(69);
-    expect(out.headers.has('Via') || out.headers.has('Record-Route') || out.headers.has('Contact') || out.headers.has('Route')).toBe(false);
+    expect(
+      out.headers.has('Via') ||
+        out.headers.has('Record-Route') ||
+        out.headers.has('Contact') ||
+        out.headers.has('Route'),
+    ).toBe(false);
     expect(out.sessionId?.local).toBe('0123456789abcdef0123456789abcdef');
     expect(serializeUri(out.uri)).toBe('sip:+0047112334455@tas.example.com');
     expect(nextMaxForwards(out)).toBe(68);

@@ -37,10 +37,11 @@ describe('B2buaCall: Timer C of the outgoing legs', () => {
     expect(calls[0]?.state).toBe('Failed');
   });
 
-  it('takes its value from the call\'s options', () => {
+  it("takes its value from the call's options", () => {
     const { w, alice, core, bob } = setup();
     answerWith(bob, [[180, 0]], w.clock);
-    core.layer.onInvite = (invite) => new B2buaCall(core.layer, invite, { timerC: 30_000 }).addLeg({ destination: bob.destination });
+    core.layer.onInvite = (invite) =>
+      new B2buaCall(core.layer, invite, { timerC: 30_000 }).addLeg({ destination: bob.destination });
     const call = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     w.run(31_000);
     expect(call.finalResponse?.status).toBe(408);
@@ -52,7 +53,11 @@ describe('B2buaCall: Timer C of the outgoing legs', () => {
     answerWith(tas, [[200, 10]], w.clock);
     core.layer.onInvite = (invite) => {
       const c = new B2buaCall(core.layer, invite, { timerC: 20_000 });
-      sequentialFallback(c, { clock: w.clock, targets: [{ destination: bob.destination }, { destination: tas.destination }], timeoutMs: 300_000 });
+      sequentialFallback(c, {
+        clock: w.clock,
+        targets: [{ destination: bob.destination }, { destination: tas.destination }],
+        timeoutMs: 300_000,
+      });
     };
     const call = alice.layer.invite(newInvite(alice, core), { destination: core.destination });
     w.run(21_000);
@@ -66,7 +71,8 @@ describe('LegPair: Timer C of a relayed re-INVITE', () => {
   function established(timerC = 30_000) {
     const s = setup();
     const bobInvites = answerWith(s.bob, [[200, 0]], s.w.clock);
-    s.core.layer.onInvite = (invite) => new B2buaCall(s.core.layer, invite, { timerC }).addLeg({ destination: s.bob.destination });
+    s.core.layer.onInvite = (invite) =>
+      new B2buaCall(s.core.layer, invite, { timerC }).addLeg({ destination: s.bob.destination });
     const call = s.alice.layer.invite(newInvite(s.alice, s.core), { destination: s.core.destination });
     s.w.run(500);
     return { ...s, aliceDialog: call.dialog!, bobDialog: bobInvites[0]!.dialog! };
@@ -82,7 +88,10 @@ describe('LegPair: Timer C of a relayed re-INVITE', () => {
         e.request.respond(180);
       } else e.request.respond(200);
     });
-    const reinvite = aliceDialog.request('INVITE', { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_A) });
+    const reinvite = aliceDialog.request('INVITE', {
+      headers: [['Content-Type', 'application/sdp']],
+      body: Buffer.from(SDP_A),
+    });
     w.run(29_000);
     expect(requests(bob, 'CANCEL')).toHaveLength(0);
     w.run(2_000);
@@ -95,11 +104,17 @@ describe('LegPair: Timer C of a relayed re-INVITE', () => {
     // Bob ends his re-INVITE as a UA does on that CANCEL: the 487 is ACKed hop by hop and goes no further.
     atBob[0]!.respond(487);
     w.run(1_000);
-    expect(starts(alice).filter((s) => s.endsWith('/INVITE') && !s.startsWith('1'))).toEqual(['200/INVITE', '500/INVITE']);
+    expect(starts(alice).filter((s) => s.endsWith('/INVITE') && !s.startsWith('1'))).toEqual([
+      '200/INVITE',
+      '500/INVITE',
+    ]);
     expect(aliceDialog.state.name).toBe('Confirmed');
     expect(bobDialog.state.name).toBe('Confirmed');
     // The call goes on: an INFO is relayed, and a BYE ends both legs.
-    const info = aliceDialog.request('INFO', { headers: [['Content-Type', 'application/dtmf-relay']], body: Buffer.from('Signal=1\r\n') });
+    const info = aliceDialog.request('INFO', {
+      headers: [['Content-Type', 'application/dtmf-relay']],
+      body: Buffer.from('Signal=1\r\n'),
+    });
     w.run(500);
     expect((await info).status).toBe(200);
     const bye = aliceDialog.bye();
@@ -117,7 +132,10 @@ describe('LegPair: Timer C of a relayed re-INVITE', () => {
         e.request.respond(183);
       }
     });
-    const reinvite = aliceDialog.request('INVITE', { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_A) });
+    const reinvite = aliceDialog.request('INVITE', {
+      headers: [['Content-Type', 'application/sdp']],
+      body: Buffer.from(SDP_A),
+    });
     w.run(11_000);
     expect((await reinvite).status).toBe(500);
     atBob[0]!.respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(SDP_B) });

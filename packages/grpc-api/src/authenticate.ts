@@ -5,7 +5,11 @@ import type { Principal, TokenVerifier } from './token-verifier.js';
 /** The outcome of {@link authenticate}: who calls, or the gRPC status to fail the call with. */
 export type AuthVerdict =
   | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly status: status.UNAUTHENTICATED | status.PERMISSION_DENIED; readonly details: string };
+  | {
+      readonly ok: false;
+      readonly status: status.UNAUTHENTICATED | status.PERMISSION_DENIED;
+      readonly details: string;
+    };
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9_.~+/-]+=*)$/i;
 
@@ -28,7 +32,8 @@ export async function authenticate(
   const verdict = await verifier.verify(token);
   if (!verdict.ok) return unauthenticated(`invalid token: ${verdict.reason}`);
   const required = scopesForPath(path);
-  if (required === undefined) return { ok: false, status: status.PERMISSION_DENIED, details: `no scope table entry for ${path}` };
+  if (required === undefined)
+    return { ok: false, status: status.PERMISSION_DENIED, details: `no scope table entry for ${path}` };
   const missing = required.filter((scope) => !verdict.principal.scopes.has(scope));
   if (missing.length > 0) {
     return { ok: false, status: status.PERMISSION_DENIED, details: `token lacks scope ${missing.join(' ')}` };

@@ -22,7 +22,8 @@ export function allowNumbersByPrefix(table: Readonly<Record<string, readonly str
   const prefixes = new Map<string, readonly string[]>();
   for (const [client, list] of Object.entries(table)) {
     for (const prefix of list) {
-      if (!/^\+[0-9]{1,15}$/.test(prefix)) throw new RangeError(`bad number prefix for ${client}: ${JSON.stringify(prefix)}`);
+      if (!/^\+[0-9]{1,15}$/.test(prefix))
+        throw new RangeError(`bad number prefix for ${client}: ${JSON.stringify(prefix)}`);
     }
     prefixes.set(client, list);
   }

@@ -34,8 +34,21 @@ export interface DescriptorSet {
 
 // descriptor.proto's FieldDescriptorProto.Type and .Label numbers.
 const SCALAR_TYPES: Readonly<Record<string, number>> = {
-  double: 1, float: 2, int64: 3, uint64: 4, int32: 5, fixed64: 6, fixed32: 7, bool: 8,
-  string: 9, bytes: 12, uint32: 13, sfixed32: 15, sfixed64: 16, sint32: 17, sint64: 18,
+  double: 1,
+  float: 2,
+  int64: 3,
+  uint64: 4,
+  int32: 5,
+  fixed64: 6,
+  fixed32: 7,
+  bool: 8,
+  string: 9,
+  bytes: 12,
+  uint32: 13,
+  sfixed32: 15,
+  sfixed64: 16,
+  sint32: 17,
+  sint64: 18,
 };
 const TYPE_MESSAGE = 11;
 const TYPE_ENUM = 14;
@@ -83,13 +96,22 @@ export function loadProtoRoot(): protobuf.Root {
  * `grpcurl` cannot link.
  */
 export function buildDescriptorSet(root: protobuf.Root = loadProtoRoot()): DescriptorSet {
-  const byFile = new Map<string, { package: string; messages: object[]; enums: object[]; services: object[]; deps: Set<string> }>();
+  const byFile = new Map<
+    string,
+    { package: string; messages: object[]; enums: object[]; services: object[]; deps: Set<string> }
+  >();
   const fileOf = (object: protobuf.ReflectionObject): string => fileName(object);
   const entry = (object: protobuf.ReflectionObject): NonNullable<ReturnType<typeof byFile.get>> => {
     const name = fileOf(object);
     let found = byFile.get(name);
     if (found === undefined) {
-      found = { package: object.parent === null ? '' : object.parent.fullName.slice(1), messages: [], enums: [], services: [], deps: new Set() };
+      found = {
+        package: object.parent === null ? '' : object.parent.fullName.slice(1),
+        messages: [],
+        enums: [],
+        services: [],
+        deps: new Set(),
+      };
       byFile.set(name, found);
     }
     return found;
@@ -130,11 +152,28 @@ export function buildDescriptorSet(root: protobuf.Root = loadProtoRoot()): Descr
 // protobufjs loads the well-known types from bundled JSON, without a file
 // name: give them their canonical one.
 const WELL_KNOWN_FILES: Readonly<Record<string, string>> = {
-  Any: 'any', Api: 'api', Method: 'api', Mixin: 'api', Duration: 'duration', Empty: 'empty',
-  FieldMask: 'field_mask', SourceContext: 'source_context', Struct: 'struct', Value: 'struct',
-  ListValue: 'struct', NullValue: 'struct', Timestamp: 'timestamp', DoubleValue: 'wrappers',
-  FloatValue: 'wrappers', Int64Value: 'wrappers', UInt64Value: 'wrappers', Int32Value: 'wrappers',
-  UInt32Value: 'wrappers', BoolValue: 'wrappers', StringValue: 'wrappers', BytesValue: 'wrappers',
+  Any: 'any',
+  Api: 'api',
+  Method: 'api',
+  Mixin: 'api',
+  Duration: 'duration',
+  Empty: 'empty',
+  FieldMask: 'field_mask',
+  SourceContext: 'source_context',
+  Struct: 'struct',
+  Value: 'struct',
+  ListValue: 'struct',
+  NullValue: 'struct',
+  Timestamp: 'timestamp',
+  DoubleValue: 'wrappers',
+  FloatValue: 'wrappers',
+  Int64Value: 'wrappers',
+  UInt64Value: 'wrappers',
+  Int32Value: 'wrappers',
+  UInt32Value: 'wrappers',
+  BoolValue: 'wrappers',
+  StringValue: 'wrappers',
+  BytesValue: 'wrappers',
 };
 
 function fileName(object: protobuf.ReflectionObject): string {
@@ -180,7 +219,9 @@ function messageDescriptor(type: protobuf.Type, depend: Depend): object {
         jsonName: lowerCamel(field.name),
       };
     }),
-    nestedType: type.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type).map((n) => messageDescriptor(n, depend)),
+    nestedType: type.nestedArray
+      .filter((n): n is protobuf.Type => n instanceof protobuf.Type)
+      .map((n) => messageDescriptor(n, depend)),
     enumType: type.nestedArray.filter((n): n is protobuf.Enum => n instanceof protobuf.Enum).map(enumDescriptor),
   };
 }

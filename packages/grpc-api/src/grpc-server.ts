@@ -62,10 +62,14 @@ export async function startSipBreakoutServer(options: SipBreakoutServerOptions):
   const service = new SipBreakoutService(options);
   const verifier = options.verifier;
 
-  const unary = <Req, Res>(
-    path: string,
-    handle: (principal: Parameters<SipBreakoutService['upsertRegistration']>[0], request: Req) => Promise<ServiceOutcome<Res>>,
-  ) =>
+  const unary =
+    <Req, Res>(
+      path: string,
+      handle: (
+        principal: Parameters<SipBreakoutService['upsertRegistration']>[0],
+        request: Req,
+      ) => Promise<ServiceOutcome<Res>>,
+    ) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
       void (async () => {
         const auth = await authenticate(call.metadata.get('authorization'), path, verifier);

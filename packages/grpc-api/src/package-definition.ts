@@ -47,14 +47,18 @@ export function loadSipBreakoutPackage(): SipBreakoutPackage {
   if (loaded !== undefined) return loaded;
   const definition = loadSync(SIP_BREAKOUT_PROTO, PROTO_LOADER_OPTIONS);
   const entry = definition[SERVICE_NAME];
-  if (entry === undefined || !isServiceDefinition(entry)) throw new ApiError('API_ERR_SERVICE_NOT_FOUND', `${SERVICE_NAME} is not in ${SIP_BREAKOUT_PROTO}`);
+  if (entry === undefined || !isServiceDefinition(entry))
+    throw new ApiError('API_ERR_SERVICE_NOT_FOUND', `${SERVICE_NAME} is not in ${SIP_BREAKOUT_PROTO}`);
   const descriptors = buildDescriptorSet();
   const complete = descriptors.encodedFiles.map((file) => Buffer.from(file));
   const reflectionPackage: PackageDefinition = {};
   for (const [name, value] of Object.entries(definition)) {
     // Message and enum entries carry `format` and `fileDescriptorProtos`; services do not.
     if (isTypeDefinition(value)) {
-      const patched: MessageTypeDefinition<object, object> | EnumTypeDefinition = { ...value, fileDescriptorProtos: complete };
+      const patched: MessageTypeDefinition<object, object> | EnumTypeDefinition = {
+        ...value,
+        fileDescriptorProtos: complete,
+      };
       reflectionPackage[name] = patched;
     } else {
       reflectionPackage[name] = value;

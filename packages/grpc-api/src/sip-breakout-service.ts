@@ -114,7 +114,10 @@ export class SipBreakoutService {
 type ReadOutcome =
   | { readonly kind: 'read'; readonly registration: RequestedRegistration }
   | { readonly kind: 'refused'; readonly refusal: ApiRefusal }
-  | { readonly kind: 'denied'; readonly outcome: { readonly ok: false; readonly status: status; readonly details: string } };
+  | {
+      readonly kind: 'denied';
+      readonly outcome: { readonly ok: false; readonly status: status; readonly details: string };
+    };
 
 function refused(refusal: ApiRefusal): ReadOutcome {
   return { kind: 'refused', refusal };

@@ -68,7 +68,19 @@ export type TokenVerdict =
   | { readonly ok: true; readonly principal: Principal }
   | { readonly ok: false; readonly reason: string };
 
-const DEFAULT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const DEFAULT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 
 interface CachedPrincipal {
   readonly principal: Principal;
@@ -158,7 +170,8 @@ export function principalOf(payload: JWTPayload): TokenVerdict {
     return { ok: true, principal: { kind: 'user', phoneNumber: subject, client: named, scopes } };
   }
   const client = named ?? subject;
-  if (client === undefined || client === '') return { ok: false, reason: 'token names no client (client_id, azp or sub)' };
+  if (client === undefined || client === '')
+    return { ok: false, reason: 'token names no client (client_id, azp or sub)' };
   return { ok: true, principal: { kind: 'client', client, scopes } };
 }
 

@@ -84,7 +84,13 @@ describe('API_REFUSALS', () => {
   });
 
   it('knows no other code', () => {
-    for (const other of ['REG_ERR_STORE_FAILED', 'ROUTE_ERR_TOO_MANY_HOPS', 'API_ERR_NO_RESPONSE', 'toString', undefined]) {
+    for (const other of [
+      'REG_ERR_STORE_FAILED',
+      'ROUTE_ERR_TOO_MANY_HOPS',
+      'API_ERR_NO_RESPONSE',
+      'toString',
+      undefined,
+    ]) {
       expect(isApiRefusalCode(other)).toBe(false);
     }
   });

@@ -6,7 +6,11 @@ import { SERVICE_NAME, SipBreakoutClient } from '../src/index.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const LOOP = {
-  registration: { sipUri: 'sips:tas.example.com', routeType: 'ROUTE_TYPE_LOOP' as const, phoneNumber: { e164: '+4799990000' } },
+  registration: {
+    sipUri: 'sips:tas.example.com',
+    routeType: 'ROUTE_TYPE_LOOP' as const,
+    phoneNumber: { e164: '+4799990000' },
+  },
 };
 
 function healthCheck(address: string, serviceName: string): Promise<string> {
@@ -38,7 +42,9 @@ describe('startSipBreakoutServer with SipBreakoutClient', () => {
     t = await startTestServer();
     const client = new SipBreakoutClient({ address: t.address, token: await t.tokens.client() });
     expect(await client.upsertRegistration(LOOP)).toEqual({
-      statusCode: 'STATUS_CODE_OK', errorMessage: '', timeToLive: { seconds: 3600, nanos: 0 },
+      statusCode: 'STATUS_CODE_OK',
+      errorMessage: '',
+      timeToLive: { seconds: 3600, nanos: 0 },
     });
     expect(await client.deleteRegistration(LOOP)).toEqual({ statusCode: 'STATUS_CODE_OK', errorMessage: '' });
     client.close();

@@ -17,7 +17,12 @@ const GOOD: Registration = { sipUri: 'sips:tas.example.com', routeType: 'ROUTE_T
 describe('readRegistration', () => {
   const table: readonly (readonly [string, Registration, string, ApiRefusalCode])[] = [
     ['a phone number that is not E.164', GOOD, '4799990000', 'ROUTE_ERR_BAD_NUMBER'],
-    ['an unspecified route type', { ...GOOD, routeType: 'ROUTE_TYPE_UNSPECIFIED' }, '+4799990000', 'API_ERR_UNSPECIFIED_ROUTE_TYPE'],
+    [
+      'an unspecified route type',
+      { ...GOOD, routeType: 'ROUTE_TYPE_UNSPECIFIED' },
+      '+4799990000',
+      'API_ERR_UNSPECIFIED_ROUTE_TYPE',
+    ],
     ['a missing route type', { sipUri: GOOD.sipUri ?? '' }, '+4799990000', 'API_ERR_UNSPECIFIED_ROUTE_TYPE'],
     ['a sip: URI', { ...GOOD, sipUri: 'sip:tas.example.com' }, '+4799990000', 'ROUTE_ERR_NOT_SIPS'],
     ['a tel: URI', { ...GOOD, sipUri: 'tel:+4799990000' }, '+4799990000', 'ROUTE_ERR_NOT_SIPS'],
@@ -44,8 +49,11 @@ describe('readRegistration', () => {
     expect(readRegistration({ ...GOOD, sipUri: 'sips:tas.example.com:5061;transport=tls' }, '+4799990000')).toEqual({
       ok: true,
       registration: {
-        phoneNumber: '+4799990000', routeType: 'LOOP', sipUri: 'sips:tas.example.com:5061;transport=tls',
-        mobileOriginatingPrefix: '', mobileTerminatingPrefix: '',
+        phoneNumber: '+4799990000',
+        routeType: 'LOOP',
+        sipUri: 'sips:tas.example.com:5061;transport=tls',
+        mobileOriginatingPrefix: '',
+        mobileTerminatingPrefix: '',
       },
     });
   });
@@ -54,8 +62,12 @@ describe('readRegistration', () => {
 describe('route types', () => {
   it('maps every proto route type but UNSPECIFIED both ways, by name and number', () => {
     for (const [name, number, domain] of [
-      ['ROUTE_TYPE_LOOP', 1, 'LOOP'], ['ROUTE_TYPE_FORK', 2, 'FORK'], ['ROUTE_TYPE_FALLBACK', 3, 'FALLBACK'],
-      ['ROUTE_TYPE_LOOP_MO', 4, 'LOOP_MO'], ['ROUTE_TYPE_LOOP_MT', 5, 'LOOP_MT'], ['ROUTE_TYPE_INGRESS', 6, 'INGRESS'],
+      ['ROUTE_TYPE_LOOP', 1, 'LOOP'],
+      ['ROUTE_TYPE_FORK', 2, 'FORK'],
+      ['ROUTE_TYPE_FALLBACK', 3, 'FALLBACK'],
+      ['ROUTE_TYPE_LOOP_MO', 4, 'LOOP_MO'],
+      ['ROUTE_TYPE_LOOP_MT', 5, 'LOOP_MT'],
+      ['ROUTE_TYPE_INGRESS', 6, 'INGRESS'],
     ] as const) {
       expect(routeTypeFromProto(name)).toBe(domain);
       expect(routeTypeFromProto(number)).toBe(domain);
@@ -80,18 +92,23 @@ describe('refusalFromStoreError', () => {
   it('answers with the code of the rule that refused, from routing to the gRPC answer', () => {
     const refused = routingError('ROUTE_ERR_NOT_SIPS', '"sip:tas.example.com"');
     const error = new RegistrarError('REG_ERR_INVALID_REGISTRATION', refused.detail, { routingError: refused });
-    expect(refusalFromStoreError(error)).toEqual({ code: 'ROUTE_ERR_NOT_SIPS', message: 'Secure SIP domain name required: "sip:tas.example.com"' });
+    expect(refusalFromStoreError(error)).toEqual({
+      code: 'ROUTE_ERR_NOT_SIPS',
+      message: 'Secure SIP domain name required: "sip:tas.example.com"',
+    });
     const conflict = new RegistrarError('REG_ERR_CONFLICT', 'conflicts with +4799990000 LOOP sips:tas.example.com');
     expect(refusalFromStoreError(conflict)).toEqual({
       code: 'REG_ERR_CONFLICT',
       message: 'Conflicts with an existing registration: conflicts with +4799990000 LOOP sips:tas.example.com',
     });
-    expect(refusalFromStoreError(new RegistrarError('REG_ERR_STORE_FULL', '100000 registrations'))?.message).toBe('Registration limit reached');
+    expect(refusalFromStoreError(new RegistrarError('REG_ERR_STORE_FULL', '100000 registrations'))?.message).toBe(
+      'Registration limit reached',
+    );
   });
 });
 
 describe('checkSipUri', () => {
-  it('answers a sip: URI with the product documents\' wording', () => {
+  it("answers a sip: URI with the product documents' wording", () => {
     expect(checkSipUri('sip:tas.example.com')?.message).toMatch(/^Secure SIP domain name required/);
   });
 });

@@ -13,7 +13,13 @@ export type { NgAddress, NgClientOptions, NgDictionary, NgReply, NgSdpReply, NgS
 export { SDP_TOWARD_MOBILE, SDP_TOWARD_TAS } from './sdp-profiles.js';
 export type { SdpProfile } from './sdp-profiles.js';
 export { MediaRelay } from './sdp-hooks.js';
-export type { CallMediaRelay, MediaRelayCommand, MediaRelayFailureAction, MediaRelayLog, MediaRelayOptions } from './sdp-hooks.js';
+export type {
+  CallMediaRelay,
+  MediaRelayCommand,
+  MediaRelayFailureAction,
+  MediaRelayLog,
+  MediaRelayOptions,
+} from './sdp-hooks.js';
 export type {
   MediaCallHooks,
   MediaInDialogContext,

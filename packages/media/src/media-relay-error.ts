@@ -12,7 +12,10 @@ export const MEDIA_RELAY_ERROR_CODES = {
   MEDIA_RELAY_ERR_BENCODE_SYNTAX: { message: 'a byte that cannot start or continue a bencoded value', status: 503 },
   MEDIA_RELAY_ERR_BENCODE_INTEGER: { message: 'an integer beyond 2^53', status: 503 },
   MEDIA_RELAY_ERR_BENCODE_TOO_DEEP: { message: 'lists and dictionaries nested deeper than the limit', status: 503 },
-  MEDIA_RELAY_ERR_BENCODE_VALUE: { message: 'a value bencode cannot carry (not a safe integer, string, bytes, list or dictionary)', status: 503 },
+  MEDIA_RELAY_ERR_BENCODE_VALUE: {
+    message: 'a value bencode cannot carry (not a safe integer, string, bytes, list or dictionary)',
+    status: 503,
+  },
   MEDIA_RELAY_ERR_BAD_REPLY: { message: 'the reply is not "cookie dictionary" with a result', status: 503 },
   MEDIA_RELAY_ERR_REFUSED: { message: 'rtpengine answered result "error" (or "load limit")', status: 503 },
   MEDIA_RELAY_ERR_TIMEOUT: { message: 'no reply within the timeout, after every retransmission', status: 503 },
@@ -36,7 +39,11 @@ export class MediaRelayError extends MEDIA_RELAY_ERRORS.Error {
   readonly offset: number | undefined;
   readonly reason: string | undefined;
 
-  constructor(code: MediaRelayErrorCode, message?: string, options: { readonly offset?: number; readonly reason?: string; readonly cause?: unknown } = {}) {
+  constructor(
+    code: MediaRelayErrorCode,
+    message?: string,
+    options: { readonly offset?: number; readonly reason?: string; readonly cause?: unknown } = {},
+  ) {
     super(code, message, options);
     this.offset = options.offset;
     this.reason = options.reason;

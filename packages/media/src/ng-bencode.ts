@@ -31,7 +31,9 @@ export type NgValue =
 export type NgReplyValue = string | Uint8Array | number | NgReplyValue[] | Map<string, NgReplyValue>;
 
 /** The outcome of {@link parseNgValue}: a value, or what is wrong. */
-export type NgValueParseResult = { readonly ok: true; readonly value: NgReplyValue } | { readonly ok: false; readonly error: MediaRelayError };
+export type NgValueParseResult =
+  | { readonly ok: true; readonly value: NgReplyValue }
+  | { readonly ok: false; readonly error: MediaRelayError };
 
 /** Options of {@link parseNgValue}. */
 export interface NgValueParseOptions {
@@ -88,7 +90,8 @@ function check(value: unknown, depth: number): void {
     return;
   }
   const proto: unknown = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
-  if (proto !== Object.prototype && proto !== null) refuse('only plain objects, Maps, arrays, Uint8Arrays, text and safe integers are bencoded');
+  if (proto !== Object.prototype && proto !== null)
+    refuse('only plain objects, Maps, arrays, Uint8Arrays, text and safe integers are bencoded');
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     // Keys whose value is undefined are left out, as optional keys of a request are.
     if (item === undefined) continue;
@@ -116,8 +119,14 @@ export function parseNgValue(bytes: Uint8Array, options: NgValueParseOptions = {
     raw = bencode.decode(bytes);
   } catch (error) {
     // A RangeError is the decoder's recursion running out of stack: lists or dictionaries nested beyond any limit.
-    const code: MediaRelayErrorCode = error instanceof RangeError ? 'MEDIA_RELAY_ERR_BENCODE_TOO_DEEP' : 'MEDIA_RELAY_ERR_BENCODE_SYNTAX';
-    return { ok: false, error: new MediaRelayError(code, `not bencode: ${error instanceof Error ? error.message : String(error)}`, { cause: error }) };
+    const code: MediaRelayErrorCode =
+      error instanceof RangeError ? 'MEDIA_RELAY_ERR_BENCODE_TOO_DEEP' : 'MEDIA_RELAY_ERR_BENCODE_SYNTAX';
+    return {
+      ok: false,
+      error: new MediaRelayError(code, `not bencode: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      }),
+    };
   }
   try {
     if (raw === null || raw === undefined) throw new Failure('MEDIA_RELAY_ERR_BENCODE_TRUNCATED', 'no value');
@@ -135,7 +144,8 @@ function read(raw: unknown, depth: number, maxDepth: number): NgReplyValue {
     return raw;
   }
   if (raw instanceof Uint8Array) return textOf(raw) ?? raw;
-  if (typeof raw !== 'object' || raw === null) throw new Failure('MEDIA_RELAY_ERR_BENCODE_SYNTAX', `a ${typeof raw} is not a bencoded value`);
+  if (typeof raw !== 'object' || raw === null)
+    throw new Failure('MEDIA_RELAY_ERR_BENCODE_SYNTAX', `a ${typeof raw} is not a bencoded value`);
   if (depth >= maxDepth) throw new Failure('MEDIA_RELAY_ERR_BENCODE_TOO_DEEP', `nested deeper than ${maxDepth}`);
   if (Array.isArray(raw)) return (raw as readonly unknown[]).map((item) => read(item, depth + 1, maxDepth));
   const dictionary = new Map<string, NgReplyValue>();

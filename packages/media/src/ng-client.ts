@@ -96,13 +96,19 @@ export class NgClient {
     this.#attempts = Math.max(1, options.attempts ?? NG_DEFAULTS.attempts);
     this.#clock = options.clock ?? new SystemClock();
     socket.on('message', (data) => this.#onMessage(data));
-    socket.on('error', (error) => this.#failAll(new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', error.message, { cause: error })));
+    socket.on('error', (error) =>
+      this.#failAll(new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', error.message, { cause: error })),
+    );
   }
 
   /** Opens a client: a UDP socket on an ephemeral port of the address's family. */
   static async open(options: NgClientOptions): Promise<NgClient> {
     const family = isIP(options.address.host);
-    if (family === 0) throw new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', `rtpengine's ng address must be an IP address, not ${options.address.host}`);
+    if (family === 0)
+      throw new MediaRelayError(
+        'MEDIA_RELAY_ERR_SOCKET',
+        `rtpengine's ng address must be an IP address, not ${options.address.host}`,
+      );
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -134,7 +140,10 @@ export class NgClient {
    * `MEDIA_RELAY_ERR_REQUEST_TOO_LARGE`, `MEDIA_RELAY_ERR_CLOSED`,
    * `MEDIA_RELAY_ERR_SOCKET` or `MEDIA_RELAY_ERR_ABORTED`.
    */
-  request(dictionary: NgDictionary & { readonly command: string }, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<NgReply> {
+  request(
+    dictionary: NgDictionary & { readonly command: string },
+    options: { readonly signal?: AbortSignal | undefined } = {},
+  ): Promise<NgReply> {
     if (this.#closed) return Promise.reject(new MediaRelayError('MEDIA_RELAY_ERR_CLOSED'));
     const signal = options.signal;
     if (signal?.aborted === true) return Promise.reject(new MediaRelayError('MEDIA_RELAY_ERR_ABORTED'));
@@ -147,12 +156,28 @@ export class NgClient {
     }
     const head = Buffer.from(`${cookie} `, 'ascii');
     if (head.length + body.length > MAX_DATAGRAM) {
-      return Promise.reject(new MediaRelayError('MEDIA_RELAY_ERR_REQUEST_TOO_LARGE', `${dictionary.command} of ${head.length + body.length} bytes`));
+      return Promise.reject(
+        new MediaRelayError(
+          'MEDIA_RELAY_ERR_REQUEST_TOO_LARGE',
+          `${dictionary.command} of ${head.length + body.length} bytes`,
+        ),
+      );
     }
     const datagram = Buffer.concat([head, body]);
     return new Promise<NgReply>((resolve, reject) => {
-      const onAbort = signal === undefined ? undefined : (): void => this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_ABORTED'));
-      const pending: Pending = { datagram, resolve, reject, attemptsLeft: this.#attempts, timer: undefined, onAbort, signal };
+      const onAbort =
+        signal === undefined
+          ? undefined
+          : (): void => this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_ABORTED'));
+      const pending: Pending = {
+        datagram,
+        resolve,
+        reject,
+        attemptsLeft: this.#attempts,
+        timer: undefined,
+        onAbort,
+        signal,
+      };
       if (this.#pending.size === 0) this.#socket.ref();
       this.#pending.set(cookie, pending);
       if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
@@ -163,27 +188,61 @@ export class NgClient {
   /** `ping`: resolves when rtpengine answers `pong`. */
   async ping(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     const reply = await this.request({ command: 'ping' }, options);
-    if (reply.result !== 'pong') throw new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', `ping answered "${reply.result}", not "pong"`);
+    if (reply.result !== 'pong')
+      throw new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', `ping answered "${reply.result}", not "pong"`);
   }
 
   /** `offer`: the SDP of the side `fromTag` rewritten for the other side. */
   async offer(request: NgSdpRequest): Promise<NgSdpReply> {
-    return sdpOf(await this.request({ ...request.options, command: 'offer', 'call-id': request.callId, 'from-tag': request.fromTag, sdp: request.sdp }, { signal: request.signal }));
+    return sdpOf(
+      await this.request(
+        {
+          ...request.options,
+          command: 'offer',
+          'call-id': request.callId,
+          'from-tag': request.fromTag,
+          sdp: request.sdp,
+        },
+        { signal: request.signal },
+      ),
+    );
   }
 
   /** `answer`: the SDP answered by the side `toTag`, rewritten for the offerer `fromTag`. */
   async answer(request: NgSdpRequest & { readonly toTag: string }): Promise<NgSdpReply> {
     return sdpOf(
       await this.request(
-        { ...request.options, command: 'answer', 'call-id': request.callId, 'from-tag': request.fromTag, 'to-tag': request.toTag, sdp: request.sdp },
+        {
+          ...request.options,
+          command: 'answer',
+          'call-id': request.callId,
+          'from-tag': request.fromTag,
+          'to-tag': request.toTag,
+          sdp: request.sdp,
+        },
         { signal: request.signal },
       ),
     );
   }
 
   /** `delete`: ends the media session of `callId` (rtpengine replies `ok` with a warning for a call it does not know). */
-  delete(request: { readonly callId: string; readonly fromTag: string; readonly toTag?: string; readonly options?: NgDictionary; readonly signal?: AbortSignal }): Promise<NgReply> {
-    return this.request({ ...request.options, command: 'delete', 'call-id': request.callId, 'from-tag': request.fromTag, 'to-tag': request.toTag }, { signal: request.signal });
+  delete(request: {
+    readonly callId: string;
+    readonly fromTag: string;
+    readonly toTag?: string;
+    readonly options?: NgDictionary;
+    readonly signal?: AbortSignal;
+  }): Promise<NgReply> {
+    return this.request(
+      {
+        ...request.options,
+        command: 'delete',
+        'call-id': request.callId,
+        'from-tag': request.fromTag,
+        'to-tag': request.toTag,
+      },
+      { signal: request.signal },
+    );
   }
 
   /** Fails every pending request with `MEDIA_RELAY_ERR_CLOSED` and closes the socket. Idempotent. */
@@ -197,13 +256,21 @@ export class NgClient {
   #send(cookie: string, pending: Pending): void {
     pending.attemptsLeft--;
     this.#socket.send(pending.datagram, this.#address.port, this.#address.host, (error) => {
-      if (error !== null && error !== undefined) this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', error.message, { cause: error }));
+      if (error !== null && error !== undefined)
+        this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', error.message, { cause: error }));
     });
     pending.timer = this.#clock.setTimer(this.#timeoutMs, () => {
       pending.timer = undefined;
       if (this.#pending.get(cookie) !== pending) return;
       if (pending.attemptsLeft > 0) this.#send(cookie, pending);
-      else this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_TIMEOUT', `no reply from rtpengine at ${this.address} after ${this.#attempts} attempts of ${this.#timeoutMs} ms`));
+      else
+        this.#settle(
+          cookie,
+          new MediaRelayError(
+            'MEDIA_RELAY_ERR_TIMEOUT',
+            `no reply from rtpengine at ${this.address} after ${this.#attempts} attempts of ${this.#timeoutMs} ms`,
+          ),
+        );
     });
   }
 
@@ -214,11 +281,19 @@ export class NgClient {
     const cookie = data.subarray(0, space).toString('latin1');
     if (!this.#pending.has(cookie)) return; // a late reply to a request already settled, or a duplicate
     const parsed = parseNgValue(data.subarray(space + 1));
-    if (!parsed.ok) return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', `reply not bencoded: ${parsed.error.message}`, { cause: parsed.error }));
+    if (!parsed.ok)
+      return this.#settle(
+        cookie,
+        new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', `reply not bencoded: ${parsed.error.message}`, {
+          cause: parsed.error,
+        }),
+      );
     const dictionary = parsed.value;
-    if (!(dictionary instanceof Map)) return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', 'reply is not a dictionary'));
+    if (!(dictionary instanceof Map))
+      return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', 'reply is not a dictionary'));
     const result = dictionary.get('result');
-    if (typeof result !== 'string') return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', 'reply without a text "result"'));
+    if (typeof result !== 'string')
+      return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', 'reply without a text "result"'));
     if (result === 'ok' || result === 'pong') {
       const warning = dictionary.get('warning');
       return this.#settle(cookie, { result, warning: typeof warning === 'string' ? warning : undefined, dictionary });
@@ -226,7 +301,10 @@ export class NgClient {
     if (result === 'error' || result === 'load limit') {
       const reason = dictionary.get('error-reason') ?? dictionary.get('message');
       const text = typeof reason === 'string' ? reason : result;
-      return this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_REFUSED', `rtpengine refused: ${text}`, { reason: text }));
+      return this.#settle(
+        cookie,
+        new MediaRelayError('MEDIA_RELAY_ERR_REFUSED', `rtpengine refused: ${text}`, { reason: text }),
+      );
     }
     this.#settle(cookie, new MediaRelayError('MEDIA_RELAY_ERR_BAD_REPLY', `unknown result "${result}"`));
   }

@@ -98,7 +98,12 @@ const reverse = (profile: SdpProfile): SdpProfile => (profile === SDP_TOWARD_TAS
 
 /** Whether a message's body is an SDP (`application/sdp`, RFC 3264). */
 function isSdp(contentType: string | undefined, body: Uint8Array | undefined): body is Uint8Array {
-  return body !== undefined && body.length > 0 && contentType !== undefined && /^\s*application\/sdp\s*(;|$)/i.test(contentType);
+  return (
+    body !== undefined &&
+    body.length > 0 &&
+    contentType !== undefined &&
+    /^\s*application\/sdp\s*(;|$)/i.test(contentType)
+  );
 }
 
 function contentTypeOf(headers: ReadonlyArray<readonly [string, string]>): string | undefined {
@@ -127,7 +132,11 @@ export class MediaRelay {
    * The relay of the call that `incoming` starts; `fromTas`: it came in on
    * the TAS face (a leg 3, an INGRESS call).
    */
-  forCall(context: { readonly incoming: SipRequest; readonly fromTas: boolean; readonly log: MediaRelayLog }): CallMediaRelay {
+  forCall(context: {
+    readonly incoming: SipRequest;
+    readonly fromTas: boolean;
+    readonly log: MediaRelayLog;
+  }): CallMediaRelay {
     const { client, onFailure, count } = this.#o;
     const towardTas = this.#o.towardTas ?? isTlsTarget;
     const { incoming, fromTas, log } = context;
@@ -160,10 +169,18 @@ export class MediaRelay {
       try {
         const reply = await client.offer({ callId, fromTag, sdp, options: profile.offer });
         count('offer', 'ok');
-        const session: Session = { callId, fromTag, profile, offer: reply.sdp, calleeTag: undefined, pendingOffer: undefined };
+        const session: Session = {
+          callId,
+          fromTag,
+          profile,
+          offer: reply.sdp,
+          calleeTag: undefined,
+          pendingOffer: undefined,
+        };
         if (released) remove(session);
         else sessions.set(target, session);
-        if (reply.warning !== undefined) log.info({ mediaCallId: callId, warning: reply.warning }, 'media relay: offer warning');
+        if (reply.warning !== undefined)
+          log.info({ mediaCallId: callId, warning: reply.warning }, 'media relay: offer warning');
         return true;
       } catch (error) {
         count('offer', codeOf(error));
@@ -191,13 +208,23 @@ export class MediaRelay {
           return (async () => {
             await before;
             try {
-              const reply = await client.answer({ callId: session.callId, fromTag: session.fromTag, toTag, sdp, options: session.profile.answer });
+              const reply = await client.answer({
+                callId: session.callId,
+                fromTag: session.fromTag,
+                toTag,
+                sdp,
+                options: session.profile.answer,
+              });
               count('answer', 'ok');
               content.body = reply.sdp;
             } catch (error) {
               count('answer', codeOf(error));
-              log.warn({ err: error, mediaCallId: session.callId, status: ctx.response.status, onFailure }, 'media relay: answer failed');
-              if (onFailure === 'reject') throw isMediaRelayError(error) ? error : new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', String(error));
+              log.warn(
+                { err: error, mediaCallId: session.callId, status: ctx.response.status, onFailure },
+                'media relay: answer failed',
+              );
+              if (onFailure === 'reject')
+                throw isMediaRelayError(error) ? error : new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', String(error));
             }
           })();
         },
@@ -214,10 +241,18 @@ export class MediaRelay {
             return before;
           }
           // An SDP in a provisional response is not the answer that counts (RFC 3261 §13.2.1): left as it is.
-          if ((message.kind === 'response' && message.status < 200) || !isSdp(contentTypeOf(content.headers), content.body)) return before;
+          if (
+            (message.kind === 'response' && message.status < 200) ||
+            !isSdp(contentTypeOf(content.headers), content.body)
+          )
+            return before;
           const sdp = content.body;
           const callerTag = session.fromTag;
-          const calleeTag = session.calleeTag ?? outgoing.dialog?.id.remoteTag ?? (side === 'callee' ? message.from.tag : undefined) ?? 'callee';
+          const calleeTag =
+            session.calleeTag ??
+            outgoing.dialog?.id.remoteTag ??
+            (side === 'callee' ? message.from.tag : undefined) ??
+            'callee';
           const tagOf = (s: 'caller' | 'callee'): string => (s === 'caller' ? callerTag : calleeTag);
           const answering = session.pendingOffer !== undefined && session.pendingOffer !== side;
           const offerer = answering ? (session.pendingOffer as 'caller' | 'callee') : side;
@@ -230,14 +265,29 @@ export class MediaRelay {
             await before;
             try {
               const reply = answering
-                ? await client.answer({ callId: session.callId, fromTag: tagOf(offerer), toTag: tagOf(other), sdp, options: profile.answer })
-                : await client.offer({ callId: session.callId, fromTag: tagOf(offerer), sdp, options: { ...profile.offer, 'to-tag': tagOf(other) } });
+                ? await client.answer({
+                    callId: session.callId,
+                    fromTag: tagOf(offerer),
+                    toTag: tagOf(other),
+                    sdp,
+                    options: profile.answer,
+                  })
+                : await client.offer({
+                    callId: session.callId,
+                    fromTag: tagOf(offerer),
+                    sdp,
+                    options: { ...profile.offer, 'to-tag': tagOf(other) },
+                  });
               count(command, 'ok');
               content.body = reply.sdp;
             } catch (error) {
               count(command, codeOf(error));
-              log.warn({ err: error, mediaCallId: session.callId, command, onFailure }, 'media relay: in-dialog SDP failed');
-              if (onFailure === 'reject') throw isMediaRelayError(error) ? error : new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', String(error));
+              log.warn(
+                { err: error, mediaCallId: session.callId, command, onFailure },
+                'media relay: in-dialog SDP failed',
+              );
+              if (onFailure === 'reject')
+                throw isMediaRelayError(error) ? error : new MediaRelayError('MEDIA_RELAY_ERR_SOCKET', String(error));
             }
           })();
         },

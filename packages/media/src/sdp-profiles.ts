@@ -61,6 +61,12 @@ export const SDP_TOWARD_TAS: SdpProfile = {
  * a=rtcp-mux.
  */
 export const SDP_TOWARD_MOBILE: SdpProfile = {
-  offer: { ICE: 'remove', 'transport-protocol': 'RTP/AVP', 'rtcp-mux': ['demux'], flags: ['trust-address'], ...ADDRESSING },
+  offer: {
+    ICE: 'remove',
+    'transport-protocol': 'RTP/AVP',
+    'rtcp-mux': ['demux'],
+    flags: ['trust-address'],
+    ...ADDRESSING,
+  },
   answer: { ICE: 'force', flags: ['trust-address'], ...ADDRESSING },
 };

@@ -12,7 +12,9 @@ const latin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
  * is read as hex, as a key that is not UTF-8 is) and without a leading BOM
  * (its text decoder drops it). rtpengine's keys are plain ASCII.
  */
-const key = fc.string({ unit: 'grapheme', maxLength: 8 }).filter((k) => k !== '__proto__' && !k.includes('\ufffd') && !k.startsWith('\ufeff'));
+const key = fc
+  .string({ unit: 'grapheme', maxLength: 8 })
+  .filter((k) => k !== '__proto__' && !k.includes('\ufffd') && !k.startsWith('\ufeff'));
 
 /** Values as the parser gives them back: byte strings as text when UTF-8, dictionaries as Maps. */
 const replyValue: fc.Arbitrary<NgReplyValue> = fc.letrec<{ value: NgReplyValue }>((tie) => ({
@@ -23,7 +25,9 @@ const replyValue: fc.Arbitrary<NgReplyValue> = fc.letrec<{ value: NgReplyValue }
     fc.uint8Array({ maxLength: 12 }).map((b) => Uint8Array.from([0xff, ...b])),
     fc.maxSafeInteger(),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.uniqueArray(fc.tuple(key, tie('value')), { maxLength: 4, selector: (e) => e[0] }).map((entries) => new Map(entries)),
+    fc
+      .uniqueArray(fc.tuple(key, tie('value')), { maxLength: 4, selector: (e) => e[0] })
+      .map((entries) => new Map(entries)),
   ),
 })).value;
 
@@ -37,9 +41,22 @@ describe('ng bencode (the bencode package)', () => {
     ['le', []],
     ['l4:spami1ee', ['spam', 1]],
     ['de', new Map()],
-    ['d7:command4:ping6:result4:ponge', new Map<string, NgReplyValue>([['command', 'ping'], ['result', 'pong']])],
+    [
+      'd7:command4:ping6:result4:ponge',
+      new Map<string, NgReplyValue>([
+        ['command', 'ping'],
+        ['result', 'pong'],
+      ]),
+    ],
     // rtpengine does not sort the keys of its replies: read in any order, written sorted (BEP 3).
-    ['d6:result4:pong7:command4:pinge', new Map<string, NgReplyValue>([['result', 'pong'], ['command', 'ping']]), 'd7:command4:ping6:result4:ponge'],
+    [
+      'd6:result4:pong7:command4:pinge',
+      new Map<string, NgReplyValue>([
+        ['result', 'pong'],
+        ['command', 'ping'],
+      ]),
+      'd7:command4:ping6:result4:ponge',
+    ],
     ['i9007199254740991e', Number.MAX_SAFE_INTEGER],
   ])('reads %s', (wire, value, written = wire) => {
     const parsed = parseNgValue(bytes(wire));
@@ -48,17 +65,24 @@ describe('ng bencode (the bencode package)', () => {
   });
 
   it('writes plain objects with their keys sorted, leaving out undefined values, and text as UTF-8', () => {
-    expect(latin1(serializeNgValue({ command: 'offer', 'call-id': 'c1', flags: ['trust-address'], sdp: 'v=0\r\n' }))).toBe('d7:call-id2:c17:command5:offer5:flagsl13:trust-addresse3:sdp5:v=0\r\ne');
+    expect(
+      latin1(serializeNgValue({ command: 'offer', 'call-id': 'c1', flags: ['trust-address'], sdp: 'v=0\r\n' })),
+    ).toBe('d7:call-id2:c17:command5:offer5:flagsl13:trust-addresse3:sdp5:v=0\r\ne');
     expect(latin1(serializeNgValue({ a: 1, b: undefined }))).toBe('d1:ai1ee');
     expect(serializeNgValue('é')).toEqual(Uint8Array.from([0x32, 0x3a, 0xc3, 0xa9]));
     // Bytes (an SDP body) are written as they are, not as text.
-    expect(serializeNgValue({ sdp: Uint8Array.from([0x76, 0x3d, 0xff]) })).toEqual(Uint8Array.from([...bytes('d3:sdp3:v='), 0xff, 0x65]));
+    expect(serializeNgValue({ sdp: Uint8Array.from([0x76, 0x3d, 0xff]) })).toEqual(
+      Uint8Array.from([...bytes('d3:sdp3:v='), 0xff, 0x65]),
+    );
     // -0 is written as 0, never as the invalid "i-0e".
     expect(latin1(serializeNgValue(-0))).toBe('i0e');
   });
 
   it('keeps bytes that are not UTF-8 as bytes, and a leading BOM as text', () => {
-    expect(parseNgValue(Uint8Array.from([0x32, 0x3a, 0xff, 0x00]))).toEqual({ ok: true, value: Uint8Array.from([0xff, 0x00]) });
+    expect(parseNgValue(Uint8Array.from([0x32, 0x3a, 0xff, 0x00]))).toEqual({
+      ok: true,
+      value: Uint8Array.from([0xff, 0x00]),
+    });
     expect(parseNgValue(Uint8Array.from([0x33, 0x3a, 0xef, 0xbb, 0xbf]))).toEqual({ ok: true, value: '\ufeff' });
   });
 

@@ -11,7 +11,9 @@ import { parseNgValue, serializeNgValue, type NgValue } from '../src/ng-bencode.
 import { NgClient } from '../src/ng-client.js';
 
 /** A UDP listener on loopback that hands each datagram (cookie, dictionary) to `reply`. */
-async function fakeRtpengine(reply: (cookie: string, request: unknown, send: (data: Buffer) => void) => void): Promise<{ port: number; received: string[]; close(): Promise<void>; next(): Promise<string> }> {
+async function fakeRtpengine(
+  reply: (cookie: string, request: unknown, send: (data: Buffer) => void) => void,
+): Promise<{ port: number; received: string[]; close(): Promise<void>; next(): Promise<string> }> {
   const socket = dgram.createSocket('udp4');
   const received: string[] = [];
   let waiter: ((cookie: string) => void) | undefined;
@@ -33,13 +35,19 @@ async function fakeRtpengine(reply: (cookie: string, request: unknown, send: (da
   };
 }
 
-const reply = (cookie: string, value: NgValue): Buffer => Buffer.concat([Buffer.from(`${cookie} `), serializeNgValue(value)]);
+const reply = (cookie: string, value: NgValue): Buffer =>
+  Buffer.concat([Buffer.from(`${cookie} `), serializeNgValue(value)]);
 
 describe('NgClient timeouts and bad replies', () => {
   it('sends a request `attempts` times with the same cookie, one timeout apart, then fails with MEDIA_RELAY_ERR_TIMEOUT', async () => {
     const silent = await fakeRtpengine(() => undefined);
     const clock = new ManualClock();
-    const client = await NgClient.open({ address: { host: '127.0.0.1', port: silent.port }, timeoutMs: 200, attempts: 3, clock });
+    const client = await NgClient.open({
+      address: { host: '127.0.0.1', port: silent.port },
+      timeoutMs: 200,
+      attempts: 3,
+      clock,
+    });
     try {
       const first = silent.next();
       const outcome = client.ping().catch((e: unknown) => e);
@@ -72,7 +80,12 @@ describe('NgClient timeouts and bad replies', () => {
       send(reply(cookie, { result: 'pong' }));
     });
     const clock = new ManualClock();
-    const client = await NgClient.open({ address: { host: '127.0.0.1', port: lossy.port }, timeoutMs: 100, attempts: 2, clock });
+    const client = await NgClient.open({
+      address: { host: '127.0.0.1', port: lossy.port },
+      timeoutMs: 100,
+      attempts: 2,
+      clock,
+    });
     try {
       const first = lossy.next();
       const ping = client.ping();
@@ -111,8 +124,15 @@ describe('NgClient timeouts and bad replies', () => {
     });
     const client = await NgClient.open({ address: { host: '127.0.0.1', port: odd.port } });
     try {
-      expect(isMediaRelayError(await client.offer({ callId: 'c', fromTag: 'f', sdp: 'v=0\r\n' }).catch((e: unknown) => e), 'MEDIA_RELAY_ERR_BAD_REPLY')).toBe(true);
-      const busy = await client.answer({ callId: 'c', fromTag: 'f', toTag: 't', sdp: 'v=0\r\n' }).catch((e: unknown) => e);
+      expect(
+        isMediaRelayError(
+          await client.offer({ callId: 'c', fromTag: 'f', sdp: 'v=0\r\n' }).catch((e: unknown) => e),
+          'MEDIA_RELAY_ERR_BAD_REPLY',
+        ),
+      ).toBe(true);
+      const busy = await client
+        .answer({ callId: 'c', fromTag: 'f', toTag: 't', sdp: 'v=0\r\n' })
+        .catch((e: unknown) => e);
       expect(isMediaRelayError(busy, 'MEDIA_RELAY_ERR_REFUSED')).toBe(true);
       expect((busy as { reason?: string }).reason).toBe('too busy');
     } finally {
@@ -146,7 +166,14 @@ describe('NgClient timeouts and bad replies', () => {
     const echo = await fakeRtpengine((cookie, request, send) => {
       requested = request;
       const sdp = request instanceof Map ? request.get('sdp') : undefined;
-      send(reply(cookie, { result: 'ok', warning: 'déjà vu', sdp: typeof sdp === 'string' || sdp instanceof Uint8Array ? sdp : '', 'call-id': 'c' }));
+      send(
+        reply(cookie, {
+          result: 'ok',
+          warning: 'déjà vu',
+          sdp: typeof sdp === 'string' || sdp instanceof Uint8Array ? sdp : '',
+          'call-id': 'c',
+        }),
+      );
     });
     const client = await NgClient.open({ address: { host: '127.0.0.1', port: echo.port } });
     try {
@@ -179,6 +206,11 @@ describe('NgClient timeouts and bad replies', () => {
     } finally {
       await client.close();
     }
-    expect(isMediaRelayError(await NgClient.open({ address: { host: 'rtpengine.invalid', port: 2223 } }).catch((e: unknown) => e), 'MEDIA_RELAY_ERR_SOCKET')).toBe(true);
+    expect(
+      isMediaRelayError(
+        await NgClient.open({ address: { host: 'rtpengine.invalid', port: 2223 } }).catch((e: unknown) => e),
+        'MEDIA_RELAY_ERR_SOCKET',
+      ),
+    ).toBe(true);
   });
 });

@@ -10,7 +10,12 @@ import type { MediaCallHooks, MediaLeg, MediaLegTarget, MediaRelayedContent } fr
 import { isMediaRelayError, MediaRelayError } from '../src/media-relay-error.js';
 import type { NgDictionary, NgSdpReply } from '../src/ng-client.js';
 import { SDP_TOWARD_MOBILE, SDP_TOWARD_TAS } from '../src/sdp-profiles.js';
-import { MediaRelay, type MediaRelayCommand, type MediaRelayFailureAction, type MediaRelayLog } from '../src/sdp-hooks.js';
+import {
+  MediaRelay,
+  type MediaRelayCommand,
+  type MediaRelayFailureAction,
+  type MediaRelayLog,
+} from '../src/sdp-hooks.js';
 import { plainOffer, sdpBody, webRtcAnswer } from './support/sdp-fixtures.js';
 
 const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
@@ -47,9 +52,28 @@ function fakeClient(fail: Partial<Record<MediaRelayCommand, boolean>> = {}) {
     },
     client: {
       offer: (r: { callId: string; fromTag: string; sdp: Uint8Array | string; options?: NgDictionary }) =>
-        reply('offer', { command: 'offer', callId: r.callId, fromTag: r.fromTag, sdp: typeof r.sdp === 'string' ? r.sdp : text(r.sdp), options: r.options }),
-      answer: (r: { callId: string; fromTag: string; toTag: string; sdp: Uint8Array | string; options?: NgDictionary }) =>
-        reply('answer', { command: 'answer', callId: r.callId, fromTag: r.fromTag, toTag: r.toTag, sdp: typeof r.sdp === 'string' ? r.sdp : text(r.sdp), options: r.options }),
+        reply('offer', {
+          command: 'offer',
+          callId: r.callId,
+          fromTag: r.fromTag,
+          sdp: typeof r.sdp === 'string' ? r.sdp : text(r.sdp),
+          options: r.options,
+        }),
+      answer: (r: {
+        callId: string;
+        fromTag: string;
+        toTag: string;
+        sdp: Uint8Array | string;
+        options?: NgDictionary;
+      }) =>
+        reply('answer', {
+          command: 'answer',
+          callId: r.callId,
+          fromTag: r.fromTag,
+          toTag: r.toTag,
+          sdp: typeof r.sdp === 'string' ? r.sdp : text(r.sdp),
+          options: r.options,
+        }),
       delete: async (r: { callId: string; fromTag: string }) => {
         sent.push({ command: 'delete', callId: r.callId, fromTag: r.fromTag });
         if (fail.delete === true) throw new MediaRelayError('MEDIA_RELAY_ERR_TIMEOUT');
@@ -83,25 +107,44 @@ const invite = (body: string | null = OFFER): SipRequest =>
 
 /** A response to `to` with To tag `tag`, with an SDP body or none. */
 function response(to: SipRequest, status: number, tag: string, body?: string): SipResponse {
-  return createResponse(to, status, { toTag: tag, headers: body === undefined ? [] : [['Content-Type', 'application/sdp']], body: body === undefined ? undefined : bytes(body) });
+  return createResponse(to, status, {
+    toTag: tag,
+    headers: body === undefined ? [] : [['Content-Type', 'application/sdp']],
+    body: body === undefined ? undefined : bytes(body),
+  });
 }
 
 /** The content the B2BUA relays for `message`. */
 function contentOf(message: SipRequest | SipResponse): MediaRelayedContent {
   const headers: Array<readonly [string, string]> = [];
-  for (let i = 0; i < message.headers.names.length; i++) headers.push([message.headers.names[i] as string, message.headers.values[i] as string]);
+  for (let i = 0; i < message.headers.names.length; i++)
+    headers.push([message.headers.names[i] as string, message.headers.values[i] as string]);
   return { headers, body: message.body.length > 0 ? message.body : undefined };
 }
 
 const TAS: MediaLegTarget & { readonly name: string } = { destination: { protocol: 'TLS' }, name: 'tas' };
 const PHONE: MediaLegTarget & { readonly name: string } = { destination: { protocol: 'UDP' }, name: 'phone' };
-const outgoing = (target: MediaLegTarget, remoteTag?: string): MediaLeg => ({ side: { kind: 'outgoing', target }, dialog: remoteTag === undefined ? undefined : { id: { remoteTag } } });
+const outgoing = (target: MediaLegTarget, remoteTag?: string): MediaLeg => ({
+  side: { kind: 'outgoing', target },
+  dialog: remoteTag === undefined ? undefined : { id: { remoteTag } },
+});
 const INCOMING: MediaLeg = { side: { kind: 'incoming' }, dialog: { id: { remoteTag: 'alice' } } };
 
-function relayOf(options: { onFailure?: MediaRelayFailureAction; fail?: Partial<Record<MediaRelayCommand, boolean>>; fromTas?: boolean; incoming?: SipRequest } = {}) {
+function relayOf(
+  options: {
+    onFailure?: MediaRelayFailureAction;
+    fail?: Partial<Record<MediaRelayCommand, boolean>>;
+    fromTas?: boolean;
+    incoming?: SipRequest;
+  } = {},
+) {
   const fake = fakeClient(options.fail);
   const counted: Array<[MediaRelayCommand, string]> = [];
-  const relay = new MediaRelay({ client: fake.client, onFailure: options.onFailure ?? 'reject', count: (command, outcome) => counted.push([command, outcome]) });
+  const relay = new MediaRelay({
+    client: fake.client,
+    onFailure: options.onFailure ?? 'reject',
+    count: (command, outcome) => counted.push([command, outcome]),
+  });
   const incoming = options.incoming ?? invite();
   const call = relay.forCall({ incoming, fromTas: options.fromTas ?? false, log: quiet });
   return { fake, counted, call, incoming };
@@ -111,11 +154,16 @@ describe('MediaRelay', () => {
   it('offers toward a TAS from the mobile side in WebRTC style, one media session per leg; a leg to the mobile side is not touched', async () => {
     const { fake, counted, call, incoming } = relayOf();
     expect(await call.prepare([TAS, PHONE])).toBe(true);
-    expect(fake.sent).toEqual([{ command: 'offer', callId: 'call-1~1', fromTag: 'alice', sdp: OFFER, options: SDP_TOWARD_TAS.offer }]);
+    expect(fake.sent).toEqual([
+      { command: 'offer', callId: 'call-1~1', fromTag: 'alice', sdp: OFFER, options: SDP_TOWARD_TAS.offer },
+    ]);
     expect(counted).toEqual([['offer', 'ok']]);
 
     const ownHook: string[] = [];
-    const hooks = call.wrap<MediaCallHooks>({ outgoingInvite: (_r: SipRequest, ctx: { readonly target: MediaLegTarget }) => void ownHook.push((ctx.target as { name?: string }).name ?? '') });
+    const hooks = call.wrap<MediaCallHooks>({
+      outgoingInvite: (_r: SipRequest, ctx: { readonly target: MediaLegTarget }) =>
+        void ownHook.push((ctx.target as { name?: string }).name ?? ''),
+    });
     const toTas = invite();
     hooks.outgoingInvite?.(toTas, { target: TAS });
     expect(text(toTas.body)).toBe('offer 1');
@@ -133,7 +181,9 @@ describe('MediaRelay', () => {
     const fromTas = invite(ANSWER);
     const { fake, call } = relayOf({ fromTas: true, incoming: fromTas });
     expect(await call.prepare([PHONE, TAS])).toBe(true);
-    expect(fake.sent).toEqual([{ command: 'offer', callId: 'call-1~1', fromTag: 'alice', sdp: ANSWER, options: SDP_TOWARD_MOBILE.offer }]);
+    expect(fake.sent).toEqual([
+      { command: 'offer', callId: 'call-1~1', fromTag: 'alice', sdp: ANSWER, options: SDP_TOWARD_MOBILE.offer },
+    ]);
   });
 
   it('sends nothing for an INVITE without SDP (a delayed offer)', async () => {
@@ -142,7 +192,7 @@ describe('MediaRelay', () => {
     expect(fake.sent).toEqual([]);
   });
 
-  it('sends the answer of the TAS leg through rtpengine with its To tag, after the call\'s own hook; other responses pass as they are', async () => {
+  it("sends the answer of the TAS leg through rtpengine with its To tag, after the call's own hook; other responses pass as they are", async () => {
     const { fake, counted, call } = relayOf();
     await call.prepare([TAS]);
     const order: string[] = [];
@@ -156,9 +206,19 @@ describe('MediaRelay', () => {
     await hooks.relaySetupResponse?.(content, { response: ok, from: outgoing(TAS) });
     order.push('relayed');
     expect(order).toEqual(['own hook', 'relayed']);
-    expect(fake.sent[1]).toEqual({ command: 'answer', callId: 'call-1~1', fromTag: 'alice', toTag: 'tas-tag', sdp: ANSWER, options: SDP_TOWARD_TAS.answer });
+    expect(fake.sent[1]).toEqual({
+      command: 'answer',
+      callId: 'call-1~1',
+      fromTag: 'alice',
+      toTag: 'tas-tag',
+      sdp: ANSWER,
+      options: SDP_TOWARD_TAS.answer,
+    });
     expect(text(content.body)).toBe('answer 2');
-    expect(counted).toEqual([['offer', 'ok'], ['answer', 'ok']]);
+    expect(counted).toEqual([
+      ['offer', 'ok'],
+      ['answer', 'ok'],
+    ]);
 
     // Without SDP, or from the phone's leg (no media session): untouched, nothing sent.
     const ringing = response(invite(), 180, 'tas-tag');
@@ -173,14 +233,17 @@ describe('MediaRelay', () => {
   it.each<[MediaRelayFailureAction, boolean]>([
     ['reject', false],
     ['passthrough', true],
-  ])('a failed offer with onFailure %s: prepare resolves %s, counted with its code, the INVITE keeps its SDP', async (onFailure, resolves) => {
-    const { counted, call } = relayOf({ onFailure, fail: { offer: true } });
-    expect(await call.prepare([TAS])).toBe(resolves);
-    expect(counted).toEqual([['offer', 'MEDIA_RELAY_ERR_TIMEOUT']]);
-    const toTas = invite();
-    call.wrap<MediaCallHooks>({}).outgoingInvite?.(toTas, { target: TAS });
-    expect(text(toTas.body)).toBe(OFFER);
-  });
+  ])(
+    'a failed offer with onFailure %s: prepare resolves %s, counted with its code, the INVITE keeps its SDP',
+    async (onFailure, resolves) => {
+      const { counted, call } = relayOf({ onFailure, fail: { offer: true } });
+      expect(await call.prepare([TAS])).toBe(resolves);
+      expect(counted).toEqual([['offer', 'MEDIA_RELAY_ERR_TIMEOUT']]);
+      const toTas = invite();
+      call.wrap<MediaCallHooks>({}).outgoingInvite?.(toTas, { target: TAS });
+      expect(text(toTas.body)).toBe(OFFER);
+    },
+  );
 
   it('a failed answer with onFailure reject rejects with the error (status 503); with passthrough the answer goes on unchanged', async () => {
     for (const onFailure of ['reject', 'passthrough'] as const) {
@@ -188,11 +251,16 @@ describe('MediaRelay', () => {
       await call.prepare([TAS]);
       const ok = response(invite(), 200, 'tas-tag', ANSWER);
       const content = contentOf(ok);
-      const outcome = await Promise.resolve(call.wrap<MediaCallHooks>({}).relaySetupResponse?.(content, { response: ok, from: outgoing(TAS) })).then(
+      const outcome = await Promise.resolve(
+        call.wrap<MediaCallHooks>({}).relaySetupResponse?.(content, { response: ok, from: outgoing(TAS) }),
+      ).then(
         () => 'resolved',
         (error: unknown) => error,
       );
-      expect(counted).toEqual([['offer', 'ok'], ['answer', 'MEDIA_RELAY_ERR_TIMEOUT']]);
+      expect(counted).toEqual([
+        ['offer', 'ok'],
+        ['answer', 'MEDIA_RELAY_ERR_TIMEOUT'],
+      ]);
       if (onFailure === 'reject') {
         expect(isMediaRelayError(outcome, 'MEDIA_RELAY_ERR_TIMEOUT')).toBe(true);
         expect((outcome as MediaRelayError).status).toBe(503);
@@ -209,7 +277,9 @@ describe('MediaRelay', () => {
     call.release();
     call.release();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(fake.sent.filter((s) => s.command === 'delete')).toEqual([{ command: 'delete', callId: 'call-1~1', fromTag: 'alice' }]);
+    expect(fake.sent.filter((s) => s.command === 'delete')).toEqual([
+      { command: 'delete', callId: 'call-1~1', fromTag: 'alice' },
+    ]);
     expect(counted).toContainEqual(['delete', 'ok']);
 
     const late = relayOf();
@@ -222,7 +292,7 @@ describe('MediaRelay', () => {
     expect(late.fake.sent.map((s) => s.command)).toEqual(['offer', 'delete']);
   });
 
-  it('within the dialog: the caller\'s re-offer goes with the session\'s profile and its answer back; the callee\'s re-offer with the other profile', async () => {
+  it("within the dialog: the caller's re-offer goes with the session's profile and its answer back; the callee's re-offer with the other profile", async () => {
     const { fake, call } = relayOf();
     await call.prepare([TAS]);
     const hooks = call.wrap<MediaCallHooks>({});
@@ -231,10 +301,20 @@ describe('MediaRelay', () => {
     const tasLeg = outgoing(TAS, 'tas-tag');
 
     // Alice's hold re-INVITE toward the TAS: an offer from the caller's side.
-    const reInvite = request('INVITE sip:core SIP/2.0', 'Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-2\r\nFrom: <sip:a@x>;tag=alice\r\nTo: <sip:b@x>;tag=core\r\nCall-ID: call-1\r\nCSeq: 2 INVITE\r\n', OFFER);
+    const reInvite = request(
+      'INVITE sip:core SIP/2.0',
+      'Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-2\r\nFrom: <sip:a@x>;tag=alice\r\nTo: <sip:b@x>;tag=core\r\nCall-ID: call-1\r\nCSeq: 2 INVITE\r\n',
+      OFFER,
+    );
     const reOffer = contentOf(reInvite);
     await hooks.relayInDialog?.(reOffer, { message: reInvite, from: INCOMING, to: tasLeg });
-    expect(fake.sent[2]).toEqual({ command: 'offer', callId: 'call-1~1', fromTag: 'alice', sdp: OFFER, options: { ...SDP_TOWARD_TAS.offer, 'to-tag': 'tas-tag' } });
+    expect(fake.sent[2]).toEqual({
+      command: 'offer',
+      callId: 'call-1~1',
+      fromTag: 'alice',
+      sdp: OFFER,
+      options: { ...SDP_TOWARD_TAS.offer, 'to-tag': 'tas-tag' },
+    });
     expect(text(reOffer.body)).toBe('offer 3');
 
     // A provisional response with SDP is not the answer: untouched.
@@ -246,24 +326,45 @@ describe('MediaRelay', () => {
     const reOk = response(reInvite, 200, 'tas-tag', ANSWER);
     const reAnswer = contentOf(reOk);
     await hooks.relayInDialog?.(reAnswer, { message: reOk, from: tasLeg, to: INCOMING });
-    expect(fake.sent[3]).toEqual({ command: 'answer', callId: 'call-1~1', fromTag: 'alice', toTag: 'tas-tag', sdp: ANSWER, options: SDP_TOWARD_TAS.answer });
+    expect(fake.sent[3]).toEqual({
+      command: 'answer',
+      callId: 'call-1~1',
+      fromTag: 'alice',
+      toTag: 'tas-tag',
+      sdp: ANSWER,
+      options: SDP_TOWARD_TAS.answer,
+    });
     expect(text(reAnswer.body)).toBe('answer 4');
 
     // The TAS re-offers: from the callee's side, toward the mobile side.
-    const tasReInvite = request('INVITE sip:core SIP/2.0', 'Via: SIP/2.0/TLS tas;branch=z9hG4bK-3\r\nFrom: <sip:b@x>;tag=tas-tag\r\nTo: <sip:a@x>;tag=core\r\nCall-ID: leg-2\r\nCSeq: 1 INVITE\r\n', ANSWER);
+    const tasReInvite = request(
+      'INVITE sip:core SIP/2.0',
+      'Via: SIP/2.0/TLS tas;branch=z9hG4bK-3\r\nFrom: <sip:b@x>;tag=tas-tag\r\nTo: <sip:a@x>;tag=core\r\nCall-ID: leg-2\r\nCSeq: 1 INVITE\r\n',
+      ANSWER,
+    );
     await hooks.relayInDialog?.(contentOf(tasReInvite), { message: tasReInvite, from: tasLeg, to: INCOMING });
-    expect(fake.sent[4]).toEqual({ command: 'offer', callId: 'call-1~1', fromTag: 'tas-tag', sdp: ANSWER, options: { ...SDP_TOWARD_MOBILE.offer, 'to-tag': 'alice' } });
+    expect(fake.sent[4]).toEqual({
+      command: 'offer',
+      callId: 'call-1~1',
+      fromTag: 'tas-tag',
+      sdp: ANSWER,
+      options: { ...SDP_TOWARD_MOBILE.offer, 'to-tag': 'alice' },
+    });
 
     // Alice refuses it (488): no answer is awaited any more; her next SDP is an offer of her own.
     const refused = response(tasReInvite, 488, 'alice');
     await hooks.relayInDialog?.(contentOf(refused), { message: refused, from: INCOMING, to: tasLeg });
-    const again = request('UPDATE sip:core SIP/2.0', 'Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-4\r\nFrom: <sip:a@x>;tag=alice\r\nTo: <sip:b@x>;tag=core\r\nCall-ID: call-1\r\nCSeq: 3 UPDATE\r\n', OFFER);
+    const again = request(
+      'UPDATE sip:core SIP/2.0',
+      'Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-4\r\nFrom: <sip:a@x>;tag=alice\r\nTo: <sip:b@x>;tag=core\r\nCall-ID: call-1\r\nCSeq: 3 UPDATE\r\n',
+      OFFER,
+    );
     await hooks.relayInDialog?.(contentOf(again), { message: again, from: INCOMING, to: tasLeg });
     expect(fake.sent[5]?.command).toBe('offer');
     expect(fake.sent[5]?.options).toEqual({ ...SDP_TOWARD_TAS.offer, 'to-tag': 'tas-tag' });
   });
 
-  it('hands back the call\'s own hooks with their own type, contexts richer than the relay reads included', () => {
+  it("hands back the call's own hooks with their own type, contexts richer than the relay reads included", () => {
     /** Hooks as a B2BUA declares them: properties, contexts with more than the relay reads. */
     interface RichTarget extends MediaLegTarget {
       readonly name: string;
@@ -272,9 +373,18 @@ describe('MediaRelay', () => {
       readonly name: string;
     }
     interface RichHooks {
-      readonly outgoingInvite?: (request: SipRequest, context: { readonly incoming: SipRequest; readonly target: RichTarget }) => void;
-      readonly relayRequest?: (content: MediaRelayedContent, context: { readonly request: SipRequest; readonly from: RichLeg; readonly to: RichLeg }) => void;
-      readonly relaySetupResponse?: (content: MediaRelayedContent, context: { readonly response: SipResponse; readonly from: RichLeg; readonly to: RichLeg }) => void | PromiseLike<void>;
+      readonly outgoingInvite?: (
+        request: SipRequest,
+        context: { readonly incoming: SipRequest; readonly target: RichTarget },
+      ) => void;
+      readonly relayRequest?: (
+        content: MediaRelayedContent,
+        context: { readonly request: SipRequest; readonly from: RichLeg; readonly to: RichLeg },
+      ) => void;
+      readonly relaySetupResponse?: (
+        content: MediaRelayedContent,
+        context: { readonly response: SipResponse; readonly from: RichLeg; readonly to: RichLeg },
+      ) => void | PromiseLike<void>;
     }
     const seen: string[] = [];
     const own: RichHooks = {

@@ -14,14 +14,33 @@ const media: fc.Arbitrary<MediaDescription> = fc
   .record({
     port: fc.integer({ min: 1, max: 65_535 }),
     protocol: fc.constantFrom('RTP/AVP', 'UDP/TLS/RTP/SAVPF', 'RTP/SAVP'),
-    codecs: fc.uniqueArray(fc.constantFrom<[number, string]>([0, 'PCMU'], [8, 'PCMA'], [9, 'G722'], [101, 'telephone-event']), { minLength: 2, selector: (c) => c[0] }),
-    direction: fc.option(fc.constantFrom('sendrecv' as const, 'sendonly' as const, 'recvonly' as const, 'inactive' as const), { nil: undefined }),
+    codecs: fc.uniqueArray(
+      fc.constantFrom<[number, string]>([0, 'PCMU'], [8, 'PCMA'], [9, 'G722'], [101, 'telephone-event']),
+      { minLength: 2, selector: (c) => c[0] },
+    ),
+    direction: fc.option(
+      fc.constantFrom('sendrecv' as const, 'sendonly' as const, 'recvonly' as const, 'inactive' as const),
+      { nil: undefined },
+    ),
     ice: fc.option(fc.record({ iceUfrag: token, icePwd: token }), { nil: undefined }),
     setup: fc.option(fc.constantFrom('actpass', 'active', 'passive'), { nil: undefined }),
-    fingerprint: fc.option(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 32, maxLength: 32 }).map((b) => b.map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join(':')), { nil: undefined }),
+    fingerprint: fc.option(
+      fc
+        .array(fc.integer({ min: 0, max: 255 }), { minLength: 32, maxLength: 32 })
+        .map((b) => b.map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join(':')),
+      { nil: undefined },
+    ),
     rtcpMux: fc.boolean(),
     mid: fc.option(token, { nil: undefined }),
-    candidate: fc.option(fc.record({ foundation: token, ip: ipv4, port: fc.integer({ min: 1, max: 65_535 }), priority: fc.integer({ min: 1, max: 2 ** 31 - 1 }) }), { nil: undefined }),
+    candidate: fc.option(
+      fc.record({
+        foundation: token,
+        ip: ipv4,
+        port: fc.integer({ min: 1, max: 65_535 }),
+        priority: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      }),
+      { nil: undefined },
+    ),
   })
   .map((m) => {
     const section: MediaDescription = {
@@ -38,12 +57,19 @@ const media: fc.Arbitrary<MediaDescription> = fc
     if (m.setup !== undefined) section.setup = m.setup;
     if (m.fingerprint !== undefined) section.fingerprint = { type: 'sha-256', hash: m.fingerprint };
     if (m.rtcpMux) section.rtcpMux = 'rtcp-mux';
-    if (m.candidate !== undefined) section.candidates = [{ ...m.candidate, component: 1, transport: 'UDP', type: 'host' }];
+    if (m.candidate !== undefined)
+      section.candidates = [{ ...m.candidate, component: 1, transport: 'UDP', type: 'host' }];
     return section;
   });
 
 const session: fc.Arbitrary<SessionDescription> = fc
-  .record({ username: token, sessionId: fc.nat(), sessionVersion: fc.nat(), address: ipv4, media: fc.array(media, { minLength: 1, maxLength: 3 }) })
+  .record({
+    username: token,
+    sessionId: fc.nat(),
+    sessionVersion: fc.nat(),
+    address: ipv4,
+    media: fc.array(media, { minLength: 1, maxLength: 3 }),
+  })
   .map(({ username, sessionId, sessionVersion, address, media: sections }) => ({
     version: 0,
     origin: { username, sessionId, sessionVersion, netType: 'IN', ipVer: 4, address },
@@ -56,22 +82,32 @@ const session: fc.Arbitrary<SessionDescription> = fc
 describe('parseSdp / serializeSdp (sdp-transform)', () => {
   it('writes a session as an SDP body, CRLF line ends, and reads it back', () => {
     const body = text(serializeSdp(plainOffer()));
-    expect(body.startsWith('v=0\r\no=alice 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 8 101\r\n')).toBe(true);
+    expect(
+      body.startsWith(
+        'v=0\r\no=alice 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 8 101\r\n',
+      ),
+    ).toBe(true);
     expect(body.endsWith('\r\n')).toBe(true);
     expect(parseSdp(body)).toEqual(plainOffer());
     const answer = serializeSdp(webRtcAnswer());
     expect(serializeSdp(parseSdp(answer))).toEqual(answer);
   });
 
-  it('reads a value made of digits only as a number, whatever its type says (a=mid:1, a candidate\'s foundation)', () => {
+  it("reads a value made of digits only as a number, whatever its type says (a=mid:1, a candidate's foundation)", () => {
     const audio = parseSdp(serializeSdp(webRtcAnswer())).media[0];
     expect(audio?.mid).toBe(1);
     expect(audio?.candidates?.[0]?.foundation).toBe(1);
-    expect({ ...audio, mid: String(audio?.mid), candidates: audio?.candidates?.map((c) => ({ ...c, foundation: String(c.foundation) })) }).toEqual(webRtcAnswer().media[0]);
+    expect({
+      ...audio,
+      mid: String(audio?.mid),
+      candidates: audio?.candidates?.map((c) => ({ ...c, foundation: String(c.foundation) })),
+    }).toEqual(webRtcAnswer().media[0]);
   });
 
   it('reads bytes as UTF-8, and lines that end in LF alone (RFC 8866 §5)', () => {
-    const lf = new TextEncoder().encode('v=0\no=- 1 1 IN IP4 192.0.2.1\ns=Café\nt=0 0\nm=audio 4000 RTP/AVP 0\na=sendonly\n');
+    const lf = new TextEncoder().encode(
+      'v=0\no=- 1 1 IN IP4 192.0.2.1\ns=Café\nt=0 0\nm=audio 4000 RTP/AVP 0\na=sendonly\n',
+    );
     const parsed = parseSdp(lf);
     expect(parsed.name).toBe('Café');
     expect(parsed.media).toHaveLength(1);

@@ -34,20 +34,39 @@ export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--notify-keyspace-events', 'Ex'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--notify-keyspace-events',
+      'Ex',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const spawnError = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`redis-server could not be started (is it installed?): ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`redis-server could not be started (is it installed?): ${error.message}`)),
+    );
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${String(code)}: ${output}`)));
   });
   spawnError.catch(() => undefined);
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({
+      host: '127.0.0.1',
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     try {
       await Promise.race([probe.connect().then(() => probe.ping()), spawnError]);

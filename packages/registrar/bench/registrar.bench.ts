@@ -7,7 +7,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryRegistrationStore, RedisRegistrationStore, type RegistrationStore, type UpsertRequest } from '../src/index.js';
+import {
+  MemoryRegistrationStore,
+  RedisRegistrationStore,
+  type RegistrationStore,
+  type UpsertRequest,
+} from '../src/index.js';
 import { startRedisServer } from './redis-server.js';
 
 const quick = process.argv.includes('--quick');
@@ -39,7 +44,11 @@ function request(i: number): UpsertRequest {
 }
 
 /** Runs `operation(i)` with `concurrency` in flight until `max` calls or the time limit. */
-async function measure(max: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<{ count: number; perSecond: number }> {
+async function measure(
+  max: number,
+  concurrency: number,
+  operation: (i: number) => Promise<unknown>,
+): Promise<{ count: number; perSecond: number }> {
   let next = 0;
   const started = performance.now();
   const deadline = started + TIME_LIMIT_MS;
@@ -51,12 +60,24 @@ async function measure(max: number, concurrency: number, operation: (i: number) 
   return { count: next, perSecond: next / seconds };
 }
 
-async function throughput(name: string, store: RegistrationStore, upserts: number, concurrency: number, note: string): Promise<void> {
+async function throughput(
+  name: string,
+  store: RegistrationStore,
+  upserts: number,
+  concurrency: number,
+  note: string,
+): Promise<void> {
   const written = await measure(upserts, concurrency, (i) => store.upsert(request(i)));
   rows.push({ store: name, operation: 'upsert', count: written.count, perSecond: written.perSecond, note });
   const loaded = written.count;
   const read = await measure(quick ? 200_000 : 2_000_000, concurrency, (i) => store.lookup(number(i % loaded)));
-  rows.push({ store: name, operation: 'lookup', count: read.count, perSecond: read.perSecond, note: `${concurrency} in flight` });
+  rows.push({
+    store: name,
+    operation: 'lookup',
+    count: read.count,
+    perSecond: read.perSecond,
+    note: `${concurrency} in flight`,
+  });
 }
 
 function syncLookups(name: string, store: MemoryRegistrationStore, loaded: number): void {
@@ -108,7 +129,13 @@ async function main(): Promise<void> {
   try {
     for (const concurrency of [1, 256]) {
       const { store } = await MemoryRegistrationStore.open({ journalPath: join(directory, `journal-${concurrency}`) });
-      await throughput('memory+journal', store, quick ? 20_000 : 200_000, concurrency, `${concurrency} in flight (group commit)`);
+      await throughput(
+        'memory+journal',
+        store,
+        quick ? 20_000 : 200_000,
+        concurrency,
+        `${concurrency} in flight (group commit)`,
+      );
       await store.close();
     }
   } finally {
@@ -119,7 +146,10 @@ async function main(): Promise<void> {
   try {
     const server = await startRedisServer();
     try {
-      const redis = await RedisRegistrationStore.connect({ host: '127.0.0.1', port: server.port }, { keyPrefix: 'bench:' });
+      const redis = await RedisRegistrationStore.connect(
+        { host: '127.0.0.1', port: server.port },
+        { keyPrefix: 'bench:' },
+      );
       await throughput('redis', redis, quick ? 5_000 : 50_000, 64, '64 in flight');
       await redis.close();
     } finally {
@@ -133,9 +163,12 @@ async function main(): Promise<void> {
 
   const format = (n: number): string => Math.round(n).toLocaleString('en-US');
   console.log('\n| store | operation | count | ops/s | note |\n|---|---|---:|---:|---|');
-  for (const row of rows) console.log(`| ${row.store} | ${row.operation} | ${format(row.count)} | ${format(row.perSecond)} | ${row.note} |`);
-  console.log(`\nheap at ${format(HEAP_COUNT)} registrations: ${heap.totalMb.toFixed(1)} MB, ${format(heap.bytes)} bytes per registration` +
-    ` (target: 1M in < 300 MB, i.e. < ${format((300 * 2 ** 20) / 1_000_000)} bytes each)`);
+  for (const row of rows)
+    console.log(`| ${row.store} | ${row.operation} | ${format(row.count)} | ${format(row.perSecond)} | ${row.note} |`);
+  console.log(
+    `\nheap at ${format(HEAP_COUNT)} registrations: ${heap.totalMb.toFixed(1)} MB, ${format(heap.bytes)} bytes per registration` +
+      ` (target: 1M in < 300 MB, i.e. < ${format((300 * 2 ** 20) / 1_000_000)} bytes each)`,
+  );
   const lookups = rows.find((row) => row.store === 'memory' && row.operation === 'lookup');
   console.log(`memory lookups/s: ${format(lookups?.perSecond ?? 0)} (target >= 100,000)`);
   if (redisNote !== '') console.log(redisNote);

@@ -95,11 +95,15 @@ export class MemoryRegistrationStore implements RegistrationStore {
    * compacted into a snapshot of the live registrations, then appended to:
    * every write resolves only after the fsync that covers it.
    */
-  static async open(options: JournalledStoreOptions): Promise<{ store: MemoryRegistrationStore; replay: ReplayReport }> {
+  static async open(
+    options: JournalledStoreOptions,
+  ): Promise<{ store: MemoryRegistrationStore; replay: ReplayReport }> {
     const store = new MemoryRegistrationStore(options);
     const read = await readJournal(options.journalPath);
     for (const record of read.records) {
-      store.#applyRecord(record.op === 'put' ? { op: 'put', registration: store.#interned(record.registration) } : record);
+      store.#applyRecord(
+        record.op === 'put' ? { op: 'put', registration: store.#interned(record.registration) } : record,
+      );
     }
     const now = store.#clock.wallNow();
     let expired = 0;
@@ -314,7 +318,8 @@ export class MemoryRegistrationStore implements RegistrationStore {
     this.#timer = undefined;
     this.#timerDeadline = deadline ?? Infinity;
     // Deadlines are wall-clock instants (they are journalled); a timer that wakes early finds nothing due and arms again.
-    if (deadline !== undefined) this.#timer = this.#clock.setTimer(deadline - this.#clock.wallNow(), () => this.#sweep());
+    if (deadline !== undefined)
+      this.#timer = this.#clock.setTimer(deadline - this.#clock.wallNow(), () => this.#sweep());
   }
 
   /** Expiry, `(entries, now) → expired`: remove what is due, tell the listeners, re-arm. */
@@ -342,6 +347,7 @@ function listOf(head: Slot | undefined): Registration[] {
 }
 
 function findSlot(head: Slot | undefined, routeType: RouteType): Slot | undefined {
-  for (let slot = head; slot !== undefined; slot = slot.next) if (slot.registration.routeType === routeType) return slot;
+  for (let slot = head; slot !== undefined; slot = slot.next)
+    if (slot.registration.routeType === routeType) return slot;
   return undefined;
 }

@@ -1,11 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import {
-  ROUTE_TYPES,
-  isActive,
-  isRouteType,
-  type Registration,
-  type RouteType,
-} from '@sipbreakout/routing';
+import { ROUTE_TYPES, isActive, isRouteType, type Registration, type RouteType } from '@sipbreakout/routing';
 import { SystemClock, type Clock } from '@sipbreakout/sip-core/clock';
 import { RegistrarError } from './registrar-error.js';
 import { registrationFromStored, storedFields } from './stored-registration.js';

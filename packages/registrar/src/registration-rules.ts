@@ -45,7 +45,9 @@ export interface UpsertOutcome {
 }
 
 /** A pure decision: accepted with a value, or refused with a {@link RegistrarError}. */
-export type Decision<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RegistrarError };
+export type Decision<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: RegistrarError };
 
 /**
  * Decides an upsert against the registrations currently stored for the same
@@ -113,11 +115,16 @@ export function decideDelete(
     (r) => r.phoneNumber === request.phoneNumber && r.routeType === request.routeType && isActive(r, now),
   );
   if (current === undefined) {
-    return refuse(new RegistrarError('REG_ERR_NOT_FOUND', `no ${request.routeType} registration for ${request.phoneNumber}`));
+    return refuse(
+      new RegistrarError('REG_ERR_NOT_FOUND', `no ${request.routeType} registration for ${request.phoneNumber}`),
+    );
   }
   if (current.owner !== request.owner) {
     return refuse(
-      new RegistrarError('REG_ERR_NOT_OWNER', `${describe(current)} belongs to another client than ${JSON.stringify(request.owner)}`),
+      new RegistrarError(
+        'REG_ERR_NOT_OWNER',
+        `${describe(current)} belongs to another client than ${JSON.stringify(request.owner)}`,
+      ),
     );
   }
   if (current.sipUri !== request.sipUri) {

@@ -15,7 +15,11 @@ describe('ExpiryHeap', () => {
         fc.array(
           fc.oneof(
             fc.record({ op: fc.constant('push' as const), deadline: fc.integer({ min: 0, max: 1000 }) }),
-            fc.record({ op: fc.constant('update' as const), pick: fc.nat(), deadline: fc.integer({ min: 0, max: 1000 }) }),
+            fc.record({
+              op: fc.constant('update' as const),
+              pick: fc.nat(),
+              deadline: fc.integer({ min: 0, max: 1000 }),
+            }),
             fc.record({ op: fc.constant('remove' as const), pick: fc.nat() }),
           ),
           { maxLength: 200 },
@@ -43,7 +47,10 @@ describe('ExpiryHeap', () => {
           }
           expect(heap.size).toBe(live.size);
           const expired = heap.popExpired(now);
-          const expected = [...live.values()].filter((e) => e.deadline <= now).map((e) => e.deadline).sort((a, b) => a - b);
+          const expected = [...live.values()]
+            .filter((e) => e.deadline <= now)
+            .map((e) => e.deadline)
+            .sort((a, b) => a - b);
           expect(expired.map((e) => e.deadline)).toEqual(expected);
           expect(expired.every((e) => e.heapIndex === -1)).toBe(true);
           expect(heap.size).toBe(live.size - expected.length);

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistration, type Registration } from '@sipbreakout/routing';
 import { ManualClock } from '@sipbreakout/sip-core/clock';
-import {
-  JOURNAL_MAGIC,
-  MemoryRegistrationStore,
-  decodeJournal,
-  encodeRecord,
-  readJournal,
-} from '../src/index.js';
+import { JOURNAL_MAGIC, MemoryRegistrationStore, decodeJournal, encodeRecord, readJournal } from '../src/index.js';
 
 function registration(phoneNumber: string, expiresAt: number): Registration {
-  const created = createRegistration({ phoneNumber, routeType: 'LOOP', sipUri: 'sips:tas.example.com:5061', owner: 'o', expiresAt });
+  const created = createRegistration({
+    phoneNumber,
+    routeType: 'LOOP',
+    sipUri: 'sips:tas.example.com:5061',
+    owner: 'o',
+    expiresAt,
+  });
   if (!created.ok) throw new Error(created.error.detail);
   return created.registration;
 }
@@ -63,12 +63,32 @@ describe('journal', () => {
     const clock = new ManualClock();
     const first = await MemoryRegistrationStore.open({ clock, journalPath: path, ttlSeconds: 60 });
     for (let i = 0; i < 10; i++) {
-      await first.store.upsert({ phoneNumber: `+47900000${10 + i}`, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
-      await first.store.upsert({ phoneNumber: `+47900000${10 + i}`, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
+      await first.store.upsert({
+        phoneNumber: `+47900000${10 + i}`,
+        routeType: 'LOOP',
+        sipUri: 'sips:tas.example.com',
+        owner: 'o',
+      });
+      await first.store.upsert({
+        phoneNumber: `+47900000${10 + i}`,
+        routeType: 'LOOP',
+        sipUri: 'sips:tas.example.com',
+        owner: 'o',
+      });
     }
-    await first.store.delete({ phoneNumber: '+4790000010', routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
+    await first.store.delete({
+      phoneNumber: '+4790000010',
+      routeType: 'LOOP',
+      sipUri: 'sips:tas.example.com',
+      owner: 'o',
+    });
     clock.advance(30_000);
-    await first.store.upsert({ phoneNumber: '+4790000099', routeType: 'FORK', sipUri: 'sips:tas.example.com', owner: 'o' });
+    await first.store.upsert({
+      phoneNumber: '+4790000099',
+      routeType: 'FORK',
+      sipUri: 'sips:tas.example.com',
+      owner: 'o',
+    });
     await first.store.close();
     expect((await readJournal(path)).records).toHaveLength(22);
 
@@ -76,7 +96,7 @@ describe('journal', () => {
     const second = await MemoryRegistrationStore.open({ clock, journalPath: path, ttlSeconds: 60 });
     expect(second.replay).toEqual({ records: 22, restored: 1, expired: 9, tornBytes: 0 });
     expect((await second.store.lookup('+4790000099')).map((r) => r.routeType)).toEqual(['FORK']);
-    expect((await second.store.lookup('+4790000011'))).toEqual([]);
+    expect(await second.store.lookup('+4790000011')).toEqual([]);
     await second.store.close();
     const compacted = await readJournal(path);
     expect(compacted.records).toHaveLength(1);
@@ -86,7 +106,12 @@ describe('journal', () => {
     const path = join(directory, 'journal');
     const clock = new ManualClock();
     const first = await MemoryRegistrationStore.open({ clock, journalPath: path });
-    await first.store.upsert({ phoneNumber: '+4790000001', routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
+    await first.store.upsert({
+      phoneNumber: '+4790000001',
+      routeType: 'LOOP',
+      sipUri: 'sips:tas.example.com',
+      owner: 'o',
+    });
     await first.store.close();
     const half = encodeRecord({ op: 'put', registration: registration('+4790000002', clock.wallNow() + 1e6) });
     await appendFile(path, half.subarray(0, 20));
@@ -103,7 +128,12 @@ describe('journal', () => {
     const { store } = await MemoryRegistrationStore.open({ journalPath: path });
     await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
-        store.upsert({ phoneNumber: `+4792${String(i).padStart(7, '0')}`, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' }),
+        store.upsert({
+          phoneNumber: `+4792${String(i).padStart(7, '0')}`,
+          routeType: 'LOOP',
+          sipUri: 'sips:tas.example.com',
+          owner: 'o',
+        }),
       ),
     );
     const read = await readJournal(path);
@@ -115,7 +145,12 @@ describe('journal', () => {
     const path = join(directory, 'journal');
     const { store } = await MemoryRegistrationStore.open({ journalPath: path });
     const upsert = (i: number) =>
-      store.upsert({ phoneNumber: `+4793${String(i).padStart(7, '0')}`, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
+      store.upsert({
+        phoneNumber: `+4793${String(i).padStart(7, '0')}`,
+        routeType: 'LOOP',
+        sipUri: 'sips:tas.example.com',
+        owner: 'o',
+      });
     for (let i = 0; i < 50; i++) await upsert(i % 10);
     await Promise.all([store.compact(), upsert(100), upsert(101)]);
     await store.close();

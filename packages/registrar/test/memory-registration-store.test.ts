@@ -22,7 +22,11 @@ describeRegistrationStoreContract(
   async ({ clock, ttlSeconds }) => {
     const directory = await mkdtemp(join(tmpdir(), 'registrar-contract-'));
     directories.push(directory);
-    const { store } = await MemoryRegistrationStore.open({ clock, ttlSeconds, journalPath: join(directory, 'journal') });
+    const { store } = await MemoryRegistrationStore.open({
+      clock,
+      ttlSeconds,
+      journalPath: join(directory, 'journal'),
+    });
     return store;
   },
   { clockDrivenExpiryEvents: true },
@@ -46,7 +50,12 @@ describe('MemoryRegistrationStore', () => {
     const expiredAt: number[] = [];
     store.onExpired(() => expiredAt.push(clock.now()));
     for (let i = 0; i < 10_000; i++) {
-      await store.upsert({ phoneNumber: `+47${90000000 + i}`, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'o' });
+      await store.upsert({
+        phoneNumber: `+47${90000000 + i}`,
+        routeType: 'LOOP',
+        sipUri: 'sips:tas.example.com',
+        owner: 'o',
+      });
       clock.advance(1);
     }
     expect(clock.pending).toBe(1);

@@ -73,7 +73,9 @@ describe('RegistrarError', () => {
   });
 
   it('is checked by brand and code, so a copy from another package instance is recognized', () => {
-    expect(isRegistrarError({ [ERROR_BRAND]: 'RegistrarError', code: 'REG_ERR_CONFLICT' }, 'REG_ERR_CONFLICT')).toBe(true);
+    expect(isRegistrarError({ [ERROR_BRAND]: 'RegistrarError', code: 'REG_ERR_CONFLICT' }, 'REG_ERR_CONFLICT')).toBe(
+      true,
+    );
     expect(isRegistrarError({ code: 'REG_ERR_CONFLICT' })).toBe(false);
     expect(isRegistrarError({ code: 'SIP_ERR_BAD_CSEQ' })).toBe(false);
     expect(isRegistrarError(undefined)).toBe(false);

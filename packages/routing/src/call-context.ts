@@ -5,9 +5,7 @@ import type { Leg2Record } from './leg2-record.js';
  * regular call), or a TAS, identified by the domain its TLS certificate
  * proved (RFC 5922) — a leg 3 or a call the TAS places.
  */
-export type CallOrigin =
-  | { readonly kind: 'mobile-network' }
-  | { readonly kind: 'tas'; readonly domain: string };
+export type CallOrigin = { readonly kind: 'mobile-network' } | { readonly kind: 'tas'; readonly domain: string };
 
 /** One incoming INVITE, as the core saw it: plain data, no SIP message. */
 export interface CallContext {

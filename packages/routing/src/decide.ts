@@ -64,11 +64,7 @@ export function decide(
 
   if (origin.kind === 'tas') {
     const match = context.leg2Match;
-    if (
-      match !== undefined &&
-      match.sessionId === context.sessionId &&
-      sameDomain(match.tasDomain, origin.domain)
-    ) {
+    if (match !== undefined && match.sessionId === context.sessionId && sameDomain(match.tasDomain, origin.domain)) {
       // Each pass through a TAS must lower Max-Forwards, or a loop could run forever.
       // Written as "not below" so that a record without a usable number never passes.
       if (!(maxForwards < match.maxForwards)) return reject('ROUTE_ERR_LEG3_HOPS');
@@ -176,13 +172,10 @@ function finish(draft: Draft, call: Call, seen: readonly string[], resumes: Leg2
     seen,
     named.map((registration) => registration.tas.domain),
   );
-  const leg2 = (registration: Registration, phase: Phase): Leg2 =>
-    buildLeg2(call, registration, phase, seenBy);
+  const leg2 = (registration: Registration, phase: Phase): Leg2 => buildLeg2(call, registration, phase, seenBy);
   const leg2s = draft.immediate.map((entry) => leg2(entry.registration, entry.phase));
   const fallback: FallbackStage | undefined =
-    draft.fallback === undefined
-      ? undefined
-      : { leg2: leg2(draft.fallback, 'terminating'), timeoutMs: call.timeoutMs };
+    draft.fallback === undefined ? undefined : { leg2: leg2(draft.fallback, 'terminating'), timeoutMs: call.timeoutMs };
   const leg4: Leg4 | undefined = draft.leg4 ? { caller: call.caller, callee: call.callee } : undefined;
 
   const [only, ...others] = leg2s;

@@ -121,14 +121,7 @@ export interface RejectPlan {
 }
 
 /** The one decision about an incoming INVITE; switch on `kind`. */
-export type Plan =
-  | DirectPlan
-  | Leg2Plan
-  | ForkPlan
-  | FallbackPlan
-  | ContinueLoopPlan
-  | AcceptIngressPlan
-  | RejectPlan;
+export type Plan = DirectPlan | Leg2Plan | ForkPlan | FallbackPlan | ContinueLoopPlan | AcceptIngressPlan | RejectPlan;
 
 /** Every `kind` of {@link Plan}. */
 export type PlanKind = Plan['kind'];

@@ -34,10 +34,7 @@ export interface PrefixChoice {
  * FALLBACK never touch MO calls, and INGRESS changes nothing for regular
  * calls. If several count, the first in route type order gives the prefix.
  */
-export function choosePrefix(
-  callerRegistrations: readonly Registration[],
-  target: Registration,
-): PrefixChoice {
+export function choosePrefix(callerRegistrations: readonly Registration[], target: Registration): PrefixChoice {
   const caller = selectRegistration(callerRegistrations, ACTING_ON_MO);
   if (caller !== undefined) {
     return {

@@ -18,14 +18,7 @@ export type RouteType = 'LOOP' | 'LOOP_MO' | 'LOOP_MT' | 'FORK' | 'FALLBACK' | '
  * when several could apply (which the coexistence rules forbid, but a store
  * may still hand over).
  */
-export const ROUTE_TYPES: readonly RouteType[] = [
-  'LOOP',
-  'LOOP_MO',
-  'LOOP_MT',
-  'FORK',
-  'FALLBACK',
-  'INGRESS',
-];
+export const ROUTE_TYPES: readonly RouteType[] = ['LOOP', 'LOOP_MO', 'LOOP_MT', 'FORK', 'FALLBACK', 'INGRESS'];
 
 /**
  * Narrows an unknown value (from the gRPC layer or a store) to a

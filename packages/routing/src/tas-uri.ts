@@ -20,8 +20,7 @@ export type TasUriResult =
 // RFC 3261 §25.1: hostname = *( domainlabel "." ) toplabel [ "." ]; the top
 // label starts with a letter, which is what tells a name from an IPv4 address.
 // Labels are at most 63 characters (RFC 1035 §2.3.4).
-const DOMAIN_NAME =
-  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
+const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 const MAX_DOMAIN_LENGTH = 253;
 
 /** Whether a string is a domain name (not an IP address) in the RFC 3261 grammar. */

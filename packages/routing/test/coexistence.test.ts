@@ -31,7 +31,12 @@ function readmeMatrix(): readonly (readonly [string, string, string])[] {
   const rows = table
     .split('\n')
     .filter((line) => line.startsWith('|') && !line.startsWith('|---'))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   const [header = [], ...body] = rows;
   return body.flatMap(([row = '', ...cells]) => cells.map((cell, i) => [row, header[i + 1] ?? '', cell] as const));
 }

@@ -242,15 +242,10 @@ describe('decide: properties', () => {
       ),
     });
     fc.assert(
-      fc.property(
-        anyCall,
-        fc.array(registrationArbitrary(fc.string())),
-        fc.double(),
-        (context, registrations, now) => {
-          const plan = decide(context, registrations, now);
-          if (plan.kind === 'reject') expect([400, 403, 483]).toContain(plan.status);
-        },
-      ),
+      fc.property(anyCall, fc.array(registrationArbitrary(fc.string())), fc.double(), (context, registrations, now) => {
+        const plan = decide(context, registrations, now);
+        if (plan.kind === 'reject') expect([400, 403, 483]).toContain(plan.status);
+      }),
       { numRuns: RUNS },
     );
   });

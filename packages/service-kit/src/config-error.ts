@@ -12,7 +12,9 @@ export const CONFIG_ERROR_CODES = {
   CONFIG_ERR_UNKNOWN_VARIABLE: { message: 'an environment variable carries the prefix but sets no key' },
   CONFIG_ERR_UNKNOWN_KEY: { message: 'the configuration names a key the schema does not know' },
   CONFIG_ERR_BAD_VALUE: { message: 'a value the schema refuses (or a required one is missing)' },
-  CONFIG_ERR_BAD_FILE: { message: 'a file a key names cannot be read, or does not hold what the key needs (a PEM certificate or key)' },
+  CONFIG_ERR_BAD_FILE: {
+    message: 'a file a key names cannot be read, or does not hold what the key needs (a PEM certificate or key)',
+  },
 } as const satisfies ErrorTable<'CONFIG_ERR'>;
 
 /** One of the stable `CONFIG_ERR_…` codes. */

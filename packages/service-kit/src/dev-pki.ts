@@ -32,10 +32,21 @@ export interface DevPki {
   readonly key: string;
 }
 
-async function readIfValid(caFile: string, caKeyFile: string, certFile: string, keyFile: string, now: number): Promise<Omit<DevPki, 'generated' | 'caFile' | 'certFile' | 'keyFile'> | undefined> {
+async function readIfValid(
+  caFile: string,
+  caKeyFile: string,
+  certFile: string,
+  keyFile: string,
+  now: number,
+): Promise<Omit<DevPki, 'generated' | 'caFile' | 'certFile' | 'keyFile'> | undefined> {
   try {
     // The CA's key is read too: a CA that cannot issue is no use to the gRPC API's development certificate.
-    const [ca, cert, key] = await Promise.all([readFile(caFile, 'utf8'), readFile(certFile, 'utf8'), readFile(keyFile, 'utf8'), readFile(caKeyFile, 'utf8')]);
+    const [ca, cert, key] = await Promise.all([
+      readFile(caFile, 'utf8'),
+      readFile(certFile, 'utf8'),
+      readFile(keyFile, 'utf8'),
+      readFile(caKeyFile, 'utf8'),
+    ]);
     const caCert = new X509Certificate(ca);
     const leaf = new X509Certificate(cert);
     if (!leaf.verify(caCert.publicKey)) return undefined;
@@ -72,7 +83,11 @@ export async function ensureDevPki(dataDir: string, now: number = Date.now()): P
   if (existing !== undefined) return { generated: false, caFile, certFile, keyFile, ...existing };
 
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const ca = await CertificateAuthority.create({ commonName: `sipbreakout development CA ${new Date(now).toISOString().slice(0, 10)}`, now, validDays: 3650 });
+  const ca = await CertificateAuthority.create({
+    commonName: `sipbreakout development CA ${new Date(now).toISOString().slice(0, 10)}`,
+    now,
+    validDays: 3650,
+  });
   const leaf = await ca.issue({
     commonName: 'localhost',
     // RFC 5922 §7.1: a SIP domain is named by a sip: URI or a DNS name in subjectAltName.
@@ -119,7 +134,9 @@ export function devGrpcServerNames(host: string): readonly string[] {
 }
 
 function covers(certificate: X509Certificate, name: string): boolean {
-  return isIP(name) === 0 ? certificate.checkHost(name, { subject: 'never' }) !== undefined : certificate.checkIP(name) !== undefined;
+  return isIP(name) === 0
+    ? certificate.checkHost(name, { subject: 'never' }) !== undefined
+    : certificate.checkIP(name) !== undefined;
 }
 
 async function ensureLeaf(
@@ -132,7 +149,11 @@ async function ensureLeaf(
   try {
     const [cert, key] = await Promise.all([readFile(files.certFile, 'utf8'), readFile(files.keyFile, 'utf8')]);
     const leaf = new X509Certificate(cert);
-    if (leaf.verify(new X509Certificate(pki.ca).publicKey) && isCurrent(leaf, now) && profile.mustCover.every((name) => covers(leaf, name))) {
+    if (
+      leaf.verify(new X509Certificate(pki.ca).publicKey) &&
+      isCurrent(leaf, now) &&
+      profile.mustCover.every((name) => covers(leaf, name))
+    ) {
       return { generated: false, ...files, cert, key };
     }
   } catch {
@@ -161,7 +182,10 @@ export async function ensureDevGrpcCertificates(
   const dir = dirname(pki.caFile);
   let ca: CertificateAuthority | undefined;
   const loadCa = async (): Promise<CertificateAuthority> => {
-    ca ??= await CertificateAuthority.fromPem({ cert: pki.ca, key: await readFile(join(dir, 'dev-ca-key.pem'), 'utf8') });
+    ca ??= await CertificateAuthority.fromPem({
+      cert: pki.ca,
+      key: await readFile(join(dir, 'dev-ca-key.pem'), 'utf8'),
+    });
     return ca;
   };
   const names = devGrpcServerNames(options.host);
@@ -185,7 +209,10 @@ export async function ensureDevGrpcCertificates(
         { certFile: join(dir, 'grpc-client.pem'), keyFile: join(dir, 'grpc-client-key.pem') },
         pki,
         loadCa,
-        { leaf: { commonName: 'sipbreakout development gRPC client', extendedKeyUsages: ['clientAuth'] }, mustCover: [] },
+        {
+          leaf: { commonName: 'sipbreakout development gRPC client', extendedKeyUsages: ['clientAuth'] },
+          mustCover: [],
+        },
         now,
       )
     : undefined;

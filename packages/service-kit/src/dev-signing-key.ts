@@ -6,7 +6,15 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type JSONWebKeySet,
+  type JWK,
+} from 'jose';
 
 /** The registered claims of a token {@link DevSigningKey.sign} makes. */
 export interface DevTokenOptions {
@@ -35,7 +43,13 @@ export interface DevSigningKey {
 function isPrivateEs256(jwk: unknown): jwk is JWK & { d: string } {
   if (typeof jwk !== 'object' || jwk === null) return false;
   const k = jwk as Record<string, unknown>;
-  return k['kty'] === 'EC' && k['crv'] === 'P-256' && typeof k['d'] === 'string' && typeof k['x'] === 'string' && typeof k['y'] === 'string';
+  return (
+    k['kty'] === 'EC' &&
+    k['crv'] === 'P-256' &&
+    typeof k['d'] === 'string' &&
+    typeof k['x'] === 'string' &&
+    typeof k['y'] === 'string'
+  );
 }
 
 /**
@@ -83,4 +97,3 @@ export async function ensureDevSigningKey(dataDir: string): Promise<DevSigningKe
         .sign(key),
   };
 }
-

@@ -22,7 +22,11 @@ export interface EnvOverride {
  * dropped.
  */
 export function readEnvValue(kind: EnvValueKind, text: string): string | number | boolean | string[] {
-  if (kind === 'list') return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (kind === 'list')
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   if (kind === 'integer' && /^-?\d+$/.test(text.trim())) return Number(text.trim());
   if (kind === 'boolean' && /^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === 'true';
   return text;

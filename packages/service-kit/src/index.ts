@@ -9,12 +9,23 @@
  * and logs ({@link ObservedTransport}, {@link ObservedTlsTransport}) with
  * the machine's DNS ({@link SystemDnsLookup}).
  */
-export { CONFIG_ERROR_CODES, ConfigError, isConfigError, type ConfigErrorCode, type ConfigErrorOrigin } from './config-error.js';
+export {
+  CONFIG_ERROR_CODES,
+  ConfigError,
+  isConfigError,
+  type ConfigErrorCode,
+  type ConfigErrorOrigin,
+} from './config-error.js';
 export { readEnvValue, type EnvOverride, type EnvValueKind } from './env-override.js';
 export { loadConfig, type ConfigInput, type ConfigSource, type LoadConfigResult } from './load-config.js';
 export { createLogger, LOG_LEVELS, type CreateLoggerOptions, type LogLevel } from './create-logger.js';
 export { lazyChild } from './lazy-logger.js';
-export { startOperationsHttpServer, type HealthReport, type OperationsHttpServer, type OperationsHttpServerOptions } from './operations-http-server.js';
+export {
+  startOperationsHttpServer,
+  type HealthReport,
+  type OperationsHttpServer,
+  type OperationsHttpServerOptions,
+} from './operations-http-server.js';
 export { formatBanner, STOP_LINE, type Banner, type BannerRow } from './startup-banner.js';
 export { stopOnSignals, type SignalTarget, type StopOnSignalsOptions } from './shutdown-signals.js';
 export {

@@ -76,7 +76,10 @@ function getPath(source: unknown, path: readonly PropertyKey[]): unknown {
  * unreadable file, bad JSON, an unknown key or variable, and every bad value
  * come back as {@link ConfigError}s naming the key, its source and the value.
  */
-export function loadConfig<Schema extends z.ZodType>(source: ConfigSource<Schema>, input: ConfigInput): LoadConfigResult<z.output<Schema>> {
+export function loadConfig<Schema extends z.ZodType>(
+  source: ConfigSource<Schema>,
+  input: ConfigInput,
+): LoadConfigResult<z.output<Schema>> {
   const errors: ConfigError[] = [];
   const named = input.file ?? input.env[source.fileEnv];
   const file = named === undefined || named === '' ? undefined : resolve(input.cwd, named);
@@ -87,15 +90,35 @@ export function loadConfig<Schema extends z.ZodType>(source: ConfigSource<Schema
       text = readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      return { ok: false, errors: [new ConfigError('CONFIG_ERR_FILE_UNREADABLE', `config file ${file}: cannot be read (${code})`, { file })] };
+      return {
+        ok: false,
+        errors: [
+          new ConfigError('CONFIG_ERR_FILE_UNREADABLE', `config file ${file}: cannot be read (${code})`, { file }),
+        ],
+      };
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      return { ok: false, errors: [new ConfigError('CONFIG_ERR_FILE_NOT_JSON', `config file ${file}: not valid JSON (${(error as Error).message})`, { file })] };
+      return {
+        ok: false,
+        errors: [
+          new ConfigError(
+            'CONFIG_ERR_FILE_NOT_JSON',
+            `config file ${file}: not valid JSON (${(error as Error).message})`,
+            { file },
+          ),
+        ],
+      };
     }
-    if (!isObject(parsed)) return { ok: false, errors: [new ConfigError('CONFIG_ERR_FILE_NOT_OBJECT', `config file ${file}: must hold a JSON object`, { file })] };
+    if (!isObject(parsed))
+      return {
+        ok: false,
+        errors: [
+          new ConfigError('CONFIG_ERR_FILE_NOT_OBJECT', `config file ${file}: must hold a JSON object`, { file }),
+        ],
+      };
     values = parsed;
   }
 
@@ -104,7 +127,9 @@ export function loadConfig<Schema extends z.ZodType>(source: ConfigSource<Schema
   const help = source.variablesHelp === undefined ? '' : ` (${source.variablesHelp})`;
   for (const [name, value] of Object.entries(input.env)) {
     if (name.startsWith(source.envPrefix) && !known.has(name) && value !== undefined) {
-      errors.push(new ConfigError('CONFIG_ERR_UNKNOWN_VARIABLE', `${name}: unknown variable${help}`, { variable: name }));
+      errors.push(
+        new ConfigError('CONFIG_ERR_UNKNOWN_VARIABLE', `${name}: unknown variable${help}`, { variable: name }),
+      );
     }
   }
   for (const override of source.overrides) {
@@ -122,10 +147,18 @@ export function loadConfig<Schema extends z.ZodType>(source: ConfigSource<Schema
         const key = path.map(String).join('.') || '(root)';
         // A list item (`dns.servers.0`) came from the variable of its list.
         const variable = path
-          .map((_, i) => fromEnv.get(path.slice(0, path.length - i).map(String).join('.')))
+          .map((_, i) =>
+            fromEnv.get(
+              path
+                .slice(0, path.length - i)
+                .map(String)
+                .join('.'),
+            ),
+          )
           .find((v) => v !== undefined);
         const inFile = variable === undefined ? file : undefined;
-        const where = variable !== undefined ? `${variable} (${key})` : inFile !== undefined ? `${key} in ${inFile}` : key;
+        const where =
+          variable !== undefined ? `${variable} (${key})` : inFile !== undefined ? `${key} in ${inFile}` : key;
         const origin = { key, variable, file: inFile };
         if (issue.code === 'unrecognized_keys') {
           errors.push(new ConfigError('CONFIG_ERR_UNKNOWN_KEY', `${where}: unknown key`, origin));

@@ -22,7 +22,9 @@ export class ObservedTlsTransport extends TlsTransport {
     this.#onFailure = onFailure;
   }
 
-  protected override createServer(accept: (socket: net.Socket, tlsPeer: TlsPeerIdentity | undefined) => void): net.Server {
+  protected override createServer(
+    accept: (socket: net.Socket, tlsPeer: TlsPeerIdentity | undefined) => void,
+  ): net.Server {
     const server = super.createServer(accept) as tls.Server;
     server.on('tlsClientError', (error: Error & { code?: string }) => this.#onFailure(error.code ?? 'HANDSHAKE'));
     server.on('secureConnection', (socket: tls.TLSSocket) => {

@@ -7,7 +7,17 @@
  */
 import type { Logger } from 'pino';
 import type { Counter, Gauge } from 'prom-client';
-import { isTlsError, type ConnectionCloseReason, type ConnectionRefusalReason, type Destination, type HostPort, type SipMessage, type Transport, type TransportEvent, type TransportReceiver } from '@sipbreakout/sip-core';
+import {
+  isTlsError,
+  type ConnectionCloseReason,
+  type ConnectionRefusalReason,
+  type Destination,
+  type HostPort,
+  type SipMessage,
+  type Transport,
+  type TransportEvent,
+  type TransportReceiver,
+} from '@sipbreakout/sip-core';
 
 /**
  * The metrics an {@link ObservedTransport} feeds. The program names and
@@ -32,7 +42,22 @@ export interface TransportMetrics {
 }
 
 /** Methods counted by name; any other is counted as `other`, so a flood of invented methods cannot grow the label set. */
-const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE']);
+const KNOWN_METHODS = new Set([
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'OPTIONS',
+  'REGISTER',
+  'PRACK',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'PUBLISH',
+  'INFO',
+  'REFER',
+  'MESSAGE',
+  'UPDATE',
+]);
 
 /** The method label of a method name. */
 export function methodLabel(method: string): string {
@@ -70,7 +95,12 @@ export function summarizeSent(bytes: Uint8Array): SentSummary {
   const callId = header(/\r\n(?:Call-ID|i)[ \t]*:[ \t]*([^\r\n]*)/i);
   const sessionId = header(/\r\nSession-ID[ \t]*:[ \t]*([0-9a-fA-F]{32})/i);
   if (text.startsWith('SIP/2.0 ')) {
-    return { method: methodLabel(header(/\r\nCSeq[ \t]*:[ \t]*\d+[ \t]+([A-Za-z]+)/i) ?? 'other'), status: text.slice(8, 11), callId, sessionId };
+    return {
+      method: methodLabel(header(/\r\nCSeq[ \t]*:[ \t]*\d+[ \t]+([A-Za-z]+)/i) ?? 'other'),
+      status: text.slice(8, 11),
+      callId,
+      sessionId,
+    };
   }
   return { method: methodLabel(text.slice(0, Math.max(0, text.indexOf(' ')))), status: '', callId, sessionId };
 }
@@ -133,15 +163,40 @@ export class ObservedTransport implements Transport {
   send(bytes: Uint8Array, destination: Destination): Promise<void> {
     // The debug lines read Call-ID and Session-ID too; without them the start line is enough (this runs for every message).
     const debug = this.#log.isLevelEnabled('debug');
-    const summary: SentSummary = debug ? summarizeSent(bytes) : { ...startLineOfSent(bytes), callId: undefined, sessionId: undefined };
+    const summary: SentSummary = debug
+      ? summarizeSent(bytes)
+      : { ...startLineOfSent(bytes), callId: undefined, sessionId: undefined };
     return this.#inner.send(bytes, destination).then(
       () => {
         this.#metrics.countMessage(true, this.#face, destination.protocol, summary.method, summary.status);
-        if (debug) this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, transport: destination.protocol }, 'sip message sent');
+        if (debug)
+          this.#log.debug(
+            {
+              callId: summary.callId,
+              sessionId: summary.sessionId,
+              method: summary.method,
+              status: summary.status || undefined,
+              to: `${destination.host}:${destination.port}`,
+              transport: destination.protocol,
+            },
+            'sip message sent',
+          );
       },
       (error: unknown) => {
-        if (isTlsError(error)) this.#metrics.tlsFailures.inc({ face: this.#face, direction: 'outbound', cause: error.code });
-        if (debug) this.#log.debug({ callId: summary.callId, sessionId: summary.sessionId, method: summary.method, status: summary.status || undefined, to: `${destination.host}:${destination.port}`, err: error }, 'sip send failed');
+        if (isTlsError(error))
+          this.#metrics.tlsFailures.inc({ face: this.#face, direction: 'outbound', cause: error.code });
+        if (debug)
+          this.#log.debug(
+            {
+              callId: summary.callId,
+              sessionId: summary.sessionId,
+              method: summary.method,
+              status: summary.status || undefined,
+              to: `${destination.host}:${destination.port}`,
+              err: error,
+            },
+            'sip send failed',
+          );
         throw error;
       },
     );
@@ -165,7 +220,14 @@ export class ObservedTransport implements Transport {
         this.#metrics.countMessage(false, this.#face, transport, method, status);
         if (this.#log.isLevelEnabled('debug')) {
           this.#log.debug(
-            { callId: m.callId, sessionId: sessionIdOf(m), method, status: status || undefined, from: `${event.source.host}:${event.source.port}`, transport },
+            {
+              callId: m.callId,
+              sessionId: sessionIdOf(m),
+              method,
+              status: status || undefined,
+              from: `${event.source.host}:${event.source.port}`,
+              transport,
+            },
             'sip message received',
           );
         }
@@ -173,7 +235,16 @@ export class ObservedTransport implements Transport {
       }
       case 'parseError':
         this.#metrics.parseErrors.inc({ face: this.#face, transport, code: event.error.code });
-        this.#log.debug({ code: event.error.code, offset: event.error.offset, from: `${event.source.host}:${event.source.port}`, transport, fatal: event.fatal }, 'sip input refused');
+        this.#log.debug(
+          {
+            code: event.error.code,
+            offset: event.error.offset,
+            from: `${event.source.host}:${event.source.port}`,
+            transport,
+            fatal: event.fatal,
+          },
+          'sip input refused',
+        );
         return;
       case 'connection':
         switch (event.state) {
@@ -187,7 +258,10 @@ export class ObservedTransport implements Transport {
             return;
           case 'refused':
             this.#metrics.connectionsRefused.inc({ face: this.#face, transport, reason: reasonLabel(event.reason) });
-            this.#log.info({ face: this.#face, transport, from: `${event.source.host}:${event.source.port}`, reason: event.reason }, 'sip connection refused');
+            this.#log.info(
+              { face: this.#face, transport, from: `${event.source.host}:${event.source.port}`, reason: event.reason },
+              'sip connection refused',
+            );
             return;
         }
     }

@@ -39,7 +39,9 @@ export async function startOperationsHttpServer(options: OperationsHttpServerOpt
       options.registry
         .metrics()
         .then((text) => response.writeHead(200, { 'content-type': options.registry.contentType }).end(text))
-        .catch((error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${String(error)}\n`));
+        .catch((error: unknown) =>
+          response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${String(error)}\n`),
+        );
       return;
     }
     if (path === '/healthz') {
@@ -48,7 +50,10 @@ export async function startOperationsHttpServer(options: OperationsHttpServerOpt
         .then((report) => {
           const parts = Object.entries(report);
           const up = parts.every(([, isUp]) => isUp);
-          const body = JSON.stringify({ status: up ? 'up' : 'down', ...Object.fromEntries(parts.map(([name, isUp]) => [name, isUp ? 'up' : 'down'])) });
+          const body = JSON.stringify({
+            status: up ? 'up' : 'down',
+            ...Object.fromEntries(parts.map(([name, isUp]) => [name, isUp ? 'up' : 'down'])),
+          });
           response.writeHead(up ? 200 : 503, { 'content-type': 'application/json' }).end(body + '\n');
         })
         .catch(() => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"down"}\n'));

@@ -14,11 +14,19 @@ describe('ConfigError', () => {
     expect(error.name).toBe('ConfigError');
     expect(isConfigError(error)).toBe(true);
     expect(isConfigError(error, code)).toBe(true);
-    expect(isConfigError(error, CODES.find((other) => other !== code))).toBe(false);
+    expect(
+      isConfigError(
+        error,
+        CODES.find((other) => other !== code),
+      ),
+    ).toBe(false);
   });
 
   it('carries the key, the variable and the file it names', () => {
-    const error = new ConfigError('CONFIG_ERR_BAD_VALUE', 'SVC_HTTP_PORT (http.port) = 70000: must be 0-65535', { key: 'http.port', variable: 'SVC_HTTP_PORT' });
+    const error = new ConfigError('CONFIG_ERR_BAD_VALUE', 'SVC_HTTP_PORT (http.port) = 70000: must be 0-65535', {
+      key: 'http.port',
+      variable: 'SVC_HTTP_PORT',
+    });
     expect(error).toMatchObject({ key: 'http.port', variable: 'SVC_HTTP_PORT', file: undefined });
   });
 

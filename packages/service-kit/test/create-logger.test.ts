@@ -10,7 +10,15 @@ function sink(): { stream: Writable; lines: () => Array<Record<string, unknown>>
       done();
     },
   });
-  return { stream, lines: () => out.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      out
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('createLogger', () => {
@@ -19,7 +27,9 @@ describe('createLogger', () => {
     const log = createLogger({ service: 'test-service', level: 'info', destination: stream });
     log.debug('hidden');
     log.info({ port: 5060 }, 'listening');
-    expect(lines()).toEqual([expect.objectContaining({ service: 'test-service', pid: process.pid, level: 30, port: 5060, msg: 'listening' })]);
+    expect(lines()).toEqual([
+      expect.objectContaining({ service: 'test-service', pid: process.pid, level: 30, port: 5060, msg: 'listening' }),
+    ]);
   });
 
   it('knows the levels pino knows', () => {

@@ -47,7 +47,11 @@ describe('the development PKI', () => {
     expect(new X509Certificate(moved.server.cert).checkIP('192.0.2.5')).toBe('192.0.2.5');
 
     // Within a week of expiry: renewed.
-    const late = await ensureDevGrpcCertificates(pki, { host: '192.0.2.5', client: false, now: Date.now() + 360 * DAY });
+    const late = await ensureDevGrpcCertificates(pki, {
+      host: '192.0.2.5',
+      client: false,
+      now: Date.now() + 360 * DAY,
+    });
     expect(late.server.generated).toBe(true);
   });
 

@@ -27,14 +27,22 @@ describe('ensureDevSigningKey', () => {
     expect(second.generated).toBe(false);
     expect(second.kid).toBe(first.kid);
     expect(JSON.parse(await readFile(second.jwksFile, 'utf8'))).toEqual(first.jwks);
-    expect(first.jwks.keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: first.kid })]);
+    expect(first.jwks.keys).toEqual([
+      expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: first.kid }),
+    ]);
     expect(first.jwks.keys[0]).not.toHaveProperty('d');
   });
 
   it('signs tokens its public JWKS verifies', async () => {
     const key = await ensureDevSigningKey(await dataDir());
-    const token = await key.sign({ sub: 'client-1', scope: 'things:write' }, { expiresIn: '1h', issuer: 'urn:test', audience: 'test' });
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(key.jwks), { issuer: 'urn:test', audience: 'test' });
+    const token = await key.sign(
+      { sub: 'client-1', scope: 'things:write' },
+      { expiresIn: '1h', issuer: 'urn:test', audience: 'test' },
+    );
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(key.jwks), {
+      issuer: 'urn:test',
+      audience: 'test',
+    });
     expect(payload).toMatchObject({ sub: 'client-1', scope: 'things:write' });
     expect(protectedHeader).toEqual({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' });
   });

@@ -11,7 +11,15 @@ function capture(level: string): { log: pino.Logger; lines: () => Array<Record<s
       done();
     },
   });
-  return { log: pino({ level }, stream), lines: () => out.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    log: pino({ level }, stream),
+    lines: () =>
+      out
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('lazyChild', () => {
@@ -33,7 +41,9 @@ describe('lazyChild', () => {
     const lazy = lazyChild(log, () => ({ callId: 'c1' }));
     lazy.info({ status: 486 }, 'call failed');
     lazy.child({ sessionId: 's1' }).warn('TAS unreachable');
-    expect(lines().map(({ callId, sessionId, status, msg, level }) => ({ callId, sessionId, status, msg, level }))).toEqual([
+    expect(
+      lines().map(({ callId, sessionId, status, msg, level }) => ({ callId, sessionId, status, msg, level })),
+    ).toEqual([
       { callId: 'c1', sessionId: undefined, status: 486, msg: 'call failed', level: 30 },
       { callId: 'c1', sessionId: 's1', status: undefined, msg: 'TAS unreachable', level: 40 },
     ]);

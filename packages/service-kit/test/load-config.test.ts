@@ -11,10 +11,22 @@ const SCHEMA = z.strictObject({
   http: z
     .strictObject({
       host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
-      port: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0-65535').max(65535, 'must be 0-65535').default(9090),
+      port: z
+        .number({ error: 'must be a number' })
+        .int('must be an integer')
+        .min(0, 'must be 0-65535')
+        .max(65535, 'must be 0-65535')
+        .default(9090),
     })
     .prefault({}),
-  dns: z.strictObject({ servers: z.array(z.string().regex(/^\d+\.\d+\.\d+\.\d+$/, 'must be an IPv4 address')).min(1, 'must name at least one server').optional() }).prefault({}),
+  dns: z
+    .strictObject({
+      servers: z
+        .array(z.string().regex(/^\d+\.\d+\.\d+\.\d+$/, 'must be an IPv4 address'))
+        .min(1, 'must name at least one server')
+        .optional(),
+    })
+    .prefault({}),
   debug: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
@@ -51,7 +63,11 @@ function errorsOf(result: ReturnType<typeof load>): readonly string[] {
 
 describe('loadConfig', () => {
   it('needs no file: the schema embeds the defaults', () => {
-    expect(load({ env: {}, cwd })).toEqual({ ok: true, file: undefined, config: { logLevel: 'info', http: { host: '127.0.0.1', port: 9090 }, dns: {}, debug: false } });
+    expect(load({ env: {}, cwd })).toEqual({
+      ok: true,
+      file: undefined,
+      config: { logLevel: 'info', http: { host: '127.0.0.1', port: 9090 }, dns: {}, debug: false },
+    });
   });
 
   it('takes the file from its variable when none is given', () => {
@@ -71,7 +87,16 @@ describe('loadConfig', () => {
   it('layers defaults, then the file, then the environment', () => {
     const file = withFile({ http: { host: '0.0.0.0', port: 6000 }, debug: true });
     const result = load({ file, env: { SVC_HTTP_PORT: '7000', SVC_DNS_SERVERS: '192.0.2.1, 192.0.2.2' }, cwd });
-    expect(result).toEqual({ ok: true, file, config: { logLevel: 'info', http: { host: '0.0.0.0', port: 7000 }, dns: { servers: ['192.0.2.1', '192.0.2.2'] }, debug: true } });
+    expect(result).toEqual({
+      ok: true,
+      file,
+      config: {
+        logLevel: 'info',
+        http: { host: '0.0.0.0', port: 7000 },
+        dns: { servers: ['192.0.2.1', '192.0.2.2'] },
+        debug: true,
+      },
+    });
   });
 
   it('names the variable, the key and the value of a bad value from the environment', () => {
@@ -79,12 +104,22 @@ describe('loadConfig', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ code: 'CONFIG_ERR_BAD_VALUE', key: 'http.port', variable: 'SVC_HTTP_PORT', file: undefined, message: 'SVC_HTTP_PORT (http.port) = 70000: must be 0-65535' });
+    expect(result.errors[0]).toMatchObject({
+      code: 'CONFIG_ERR_BAD_VALUE',
+      key: 'http.port',
+      variable: 'SVC_HTTP_PORT',
+      file: undefined,
+      message: 'SVC_HTTP_PORT (http.port) = 70000: must be 0-65535',
+    });
   });
 
   it('names the variable of a list for a bad item of it', () => {
-    expect(errorsOf(load({ env: { SVC_DNS_SERVERS: '192.0.2.1,ns.example.com' }, cwd }))).toEqual(['SVC_DNS_SERVERS (dns.servers.1) = "ns.example.com": must be an IPv4 address']);
-    expect(errorsOf(load({ env: { SVC_DNS_SERVERS: ' , ' }, cwd }))).toEqual(['SVC_DNS_SERVERS (dns.servers) = []: must name at least one server']);
+    expect(errorsOf(load({ env: { SVC_DNS_SERVERS: '192.0.2.1,ns.example.com' }, cwd }))).toEqual([
+      'SVC_DNS_SERVERS (dns.servers.1) = "ns.example.com": must be an IPv4 address',
+    ]);
+    expect(errorsOf(load({ env: { SVC_DNS_SERVERS: ' , ' }, cwd }))).toEqual([
+      'SVC_DNS_SERVERS (dns.servers) = []: must name at least one server',
+    ]);
   });
 
   it('names the key and the file of a bad value or an unknown key in the file', () => {
@@ -105,7 +140,12 @@ describe('loadConfig', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ code: 'CONFIG_ERR_UNKNOWN_VARIABLE', variable: 'SVC_HTTP_PROT', key: undefined, message: 'SVC_HTTP_PROT: unknown variable (see the table in the README)' });
+    expect(result.errors[0]).toMatchObject({
+      code: 'CONFIG_ERR_UNKNOWN_VARIABLE',
+      variable: 'SVC_HTTP_PROT',
+      key: undefined,
+      message: 'SVC_HTTP_PROT: unknown variable (see the table in the README)',
+    });
   });
 
   it('reports every bad value at once', () => {

@@ -1,6 +1,10 @@
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOperationsHttpServer, type HealthReport, type OperationsHttpServer } from '../src/operations-http-server.js';
+import {
+  startOperationsHttpServer,
+  type HealthReport,
+  type OperationsHttpServer,
+} from '../src/operations-http-server.js';
 
 let server: OperationsHttpServer | undefined;
 afterEach(async () => {

@@ -10,7 +10,10 @@ describe('formatBanner', () => {
         { label: 'SIP', value: 'udp 127.0.0.1:5060' },
         { label: 'operations', value: 'http://127.0.0.1:9090/metrics', notes: ['a note'] },
       ],
-      paragraphs: [['First:', '  a command'], ['Then:', '  another']],
+      paragraphs: [
+        ['First:', '  a command'],
+        ['Then:', '  another'],
+      ],
     });
     expect(text).toBe(
       [

@@ -14,7 +14,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { StreamFramer, isSipError, parseMessage, serializeMessage, type ParseLimits, type SipMessage } from '../src/index.js';
+import {
+  StreamFramer,
+  isSipError,
+  parseMessage,
+  serializeMessage,
+  type ParseLimits,
+  type SipMessage,
+} from '../src/index.js';
 import { arbitraryMessageSample, mutateMessage } from '../src/testing/index.js';
 
 interface Options {
@@ -53,8 +60,24 @@ function generator(seed: number): () => number {
 }
 
 const ACCESSORS = [
-  'via', 'from', 'to', 'callId', 'cseq', 'maxForwards', 'contact', 'route', 'recordRoute', 'contentLength', 'contentType',
-  'expires', 'sessionId', 'pAssertedIdentity', 'authorization', 'proxyAuthorization', 'wwwAuthenticate', 'proxyAuthenticate',
+  'via',
+  'from',
+  'to',
+  'callId',
+  'cseq',
+  'maxForwards',
+  'contact',
+  'route',
+  'recordRoute',
+  'contentLength',
+  'contentType',
+  'expires',
+  'sessionId',
+  'pAssertedIdentity',
+  'authorization',
+  'proxyAuthorization',
+  'wwwAuthenticate',
+  'proxyAuthenticate',
 ] as const;
 
 const SMALL_LIMITS: Partial<ParseLimits> = { maxMessageSize: 600, maxHeaders: 12, maxHeaderLength: 120, maxVias: 3 };
@@ -105,7 +128,9 @@ function main(): number {
   const lines = linesOf(pool);
   const random = generator(options.seed);
   const int = (max: number): number => Math.floor(random() * max);
-  console.log(`fuzzing parseMessage and StreamFramer: ${options.runs} inputs, seed ${options.seed}, at most ${options.maxSeconds} s (pool of ${pool.length} valid messages)`);
+  console.log(
+    `fuzzing parseMessage and StreamFramer: ${options.runs} inputs, seed ${options.seed}, at most ${options.maxSeconds} s (pool of ${pool.length} valid messages)`,
+  );
 
   const verdicts = new Counter();
   const framerEvents = new Counter();
@@ -129,7 +154,10 @@ function main(): number {
     mkdirSync(failuresDir, { recursive: true });
     const file = join(failuresDir, `seed${options.seed}-input${index}.bin`);
     writeFileSync(file, input);
-    const stack = error instanceof Error && error.stack !== undefined ? '\n      ' + error.stack.split('\n').slice(1, 6).join('\n      ') : '';
+    const stack =
+      error instanceof Error && error.stack !== undefined
+        ? '\n      ' + error.stack.split('\n').slice(1, 6).join('\n      ')
+        : '';
     failures.set(key, { count: 1, first: `input ${index}, saved to ${file}${stack}` });
   };
 
@@ -143,7 +171,9 @@ function main(): number {
       if (now - lastProgress > 5000) {
         lastProgress = now;
         const seconds = (now - started) / 1000;
-        console.error(`  ${index} / ${options.runs} inputs, ${seconds.toFixed(1)} s, ${Math.round(index / seconds)} inputs/s, ${failureCount} failures`);
+        console.error(
+          `  ${index} / ${options.runs} inputs, ${seconds.toFixed(1)} s, ${Math.round(index / seconds)} inputs/s, ${failureCount} failures`,
+        );
       }
     }
     const r = random();
@@ -162,7 +192,9 @@ function main(): number {
       input = concat(parts);
     } else if (r < 0.95) {
       kinds.add('pipelined, then mutated');
-      const parts = Array.from({ length: 2 + int(3) }, () => (random() < 0.2 ? new Uint8Array([13, 10, 13, 10]) : pool[int(pool.length)]!));
+      const parts = Array.from({ length: 2 + int(3) }, () =>
+        random() < 0.2 ? new Uint8Array([13, 10, 13, 10]) : pool[int(pool.length)]!,
+      );
       input = random() < 0.5 ? mutateMessage(concat(parts), { seed: int(0x100000000) }) : concat(parts);
     } else {
       kinds.add('valid message');
@@ -177,7 +209,8 @@ function main(): number {
     try {
       const result = parseMessage(input, limits === undefined ? { framing } : { framing, limits });
       verdicts.add(result.ok ? 'ok' : result.error.code);
-      if (!result.ok && pristine) fail(index, `a valid message was refused with ${result.error.code}: ${result.error.message}`, input);
+      if (!result.ok && pristine)
+        fail(index, `a valid message was refused with ${result.error.code}: ${result.error.message}`, input);
       if (result.ok) {
         const message: SipMessage = result.message;
         for (const name of ACCESSORS) {
@@ -189,7 +222,12 @@ function main(): number {
           }
         }
         const again = parseMessage(serializeMessage(message));
-        if (!again.ok) fail(index, `serializeMessage(parseMessage(input)) was refused with ${again.error.code}: ${again.error.message}`, input);
+        if (!again.ok)
+          fail(
+            index,
+            `serializeMessage(parseMessage(input)) was refused with ${again.error.code}: ${again.error.message}`,
+            input,
+          );
       }
     } catch (error) {
       fail(index, 'parseMessage threw', input, error);
@@ -198,15 +236,21 @@ function main(): number {
     try {
       const framer = new StreamFramer(limits === undefined ? undefined : { limits });
       const max = limits?.maxMessageSize ?? 65535;
-      const events = [...framer.push(input.subarray(0, cuts[0])), ...framer.push(input.subarray(cuts[0], cuts[1])), ...framer.push(input.subarray(cuts[1]))];
-      if (framer.buffered > max) fail(index, `the framer holds ${framer.buffered} bytes, over the limit of ${max}`, input);
+      const events = [
+        ...framer.push(input.subarray(0, cuts[0])),
+        ...framer.push(input.subarray(cuts[0], cuts[1])),
+        ...framer.push(input.subarray(cuts[1])),
+      ];
+      if (framer.buffered > max)
+        fail(index, `the framer holds ${framer.buffered} bytes, over the limit of ${max}`, input);
       events.push(...framer.end());
       events.forEach((e, i) => {
         if (e.kind === 'error') {
           framerEvents.add(`error ${e.error.code}${e.fatal ? ' (fatal)' : ''}`);
           if (e.fatal && i !== events.length - 1) fail(index, 'the framer reported events after a fatal error', input);
           // The framer read a Content-Length from this message's head; the parser must read the same.
-          if (!e.fatal && e.error.code === 'SIP_ERR_BAD_CONTENT_LENGTH') fail(index, 'the framer and parseMessage disagree on Content-Length', input);
+          if (!e.fatal && e.error.code === 'SIP_ERR_BAD_CONTENT_LENGTH')
+            fail(index, 'the framer and parseMessage disagree on Content-Length', input);
         } else framerEvents.add(e.kind);
       });
     } catch (error) {
@@ -215,7 +259,9 @@ function main(): number {
   }
 
   const seconds = (performance.now() - started) / 1000;
-  console.log(`\n${done} inputs in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} inputs/s), seed ${options.seed}`);
+  console.log(
+    `\n${done} inputs in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} inputs/s), seed ${options.seed}`,
+  );
   kinds.print('inputs:');
   verdicts.print('parseMessage verdicts:');
   accessorErrors.print('typed accessors that threw a SipError on an accepted message:');

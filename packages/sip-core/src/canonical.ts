@@ -134,7 +134,17 @@ export function canonicalSipUri(s: string, a: number, b: number): SipUri | undef
     if (port < 0) return undefined;
   }
   const params = semi < b ? new Params(s.slice(semi, b)) : Params.EMPTY;
-  return { kind: 'sip', scheme: sips ? 'sips' : 'sip', user, password: undefined, host, hostKind, port, params, headers: Params.EMPTY };
+  return {
+    kind: 'sip',
+    scheme: sips ? 'sips' : 'sip',
+    user,
+    password: undefined,
+    host,
+    hostKind,
+    port,
+    params,
+    headers: Params.EMPTY,
+  };
 }
 
 /**

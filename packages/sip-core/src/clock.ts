@@ -82,7 +82,8 @@ export class SystemClock implements Clock {
     let handle: NodeJS.Timeout;
     const arm = (): void => {
       const rest = deadline - performance.now();
-      handle = rest > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(callback, Math.max(0, Math.ceil(rest)));
+      handle =
+        rest > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(callback, Math.max(0, Math.ceil(rest)));
       handle.unref();
     };
     arm();
@@ -194,7 +195,8 @@ export class ManualClock implements Clock {
   #next(): ManualEntry | undefined {
     this.#queue = this.#queue.filter((e) => !e.cancelled);
     let best: ManualEntry | undefined;
-    for (const e of this.#queue) if (best === undefined || e.at < best.at || (e.at === best.at && e.seq < best.seq)) best = e;
+    for (const e of this.#queue)
+      if (best === undefined || e.at < best.at || (e.at === best.at && e.seq < best.seq)) best = e;
     return best;
   }
 }

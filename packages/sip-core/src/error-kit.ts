@@ -97,11 +97,13 @@ export function defineErrorFamily<P extends string, C extends `${P}_${string}`>(
   prefix: P,
   codes: { readonly [K in C]: ErrorSpec },
 ): ErrorFamily<C> {
-  const isCode = (value: unknown): value is C => typeof value === 'string' && Object.prototype.hasOwnProperty.call(codes, value);
+  const isCode = (value: unknown): value is C =>
+    typeof value === 'string' && Object.prototype.hasOwnProperty.call(codes, value);
   const codeList = Object.keys(codes).filter(isCode);
   const stray = codeList.find((code) => !code.startsWith(`${prefix}_`));
   if (stray !== undefined) throw new TypeError(`${name}: the code ${stray} does not start with ${prefix}_`);
-  const matches = (found: unknown, code: C | undefined): boolean => isCode(found) && (code === undefined || found === code);
+  const matches = (found: unknown, code: C | undefined): boolean =>
+    isCode(found) && (code === undefined || found === code);
 
   class FamilyError extends Error implements KitError<C> {
     readonly code: C;
@@ -127,9 +129,24 @@ export function defineErrorFamily<P extends string, C extends `${P}_${string}`>(
     Error: FamilyError,
     isCode,
     is: (value: unknown, code?: C): value is KitError<C> =>
-      typeof value === 'object' && value !== null && ERROR_BRAND in value && value[ERROR_BRAND] === name && 'code' in value && matches(value.code, code),
-    value: (code: C, detail: string): ErrorValue<C> => ({ code, message: codes[code].message, status: codes[code].status, detail }),
+      typeof value === 'object' &&
+      value !== null &&
+      ERROR_BRAND in value &&
+      value[ERROR_BRAND] === name &&
+      'code' in value &&
+      matches(value.code, code),
+    value: (code: C, detail: string): ErrorValue<C> => ({
+      code,
+      message: codes[code].message,
+      status: codes[code].status,
+      detail,
+    }),
     isValue: (value: unknown, code?: C): value is ErrorValue<C> =>
-      typeof value === 'object' && value !== null && 'code' in value && 'message' in value && typeof value.message === 'string' && matches(value.code, code),
+      typeof value === 'object' &&
+      value !== null &&
+      'code' in value &&
+      'message' in value &&
+      typeof value.message === 'string' &&
+      matches(value.code, code),
   };
 }

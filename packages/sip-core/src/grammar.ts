@@ -37,7 +37,10 @@ export const VIA_ENTRY = new RegExp(
 );
 
 /** One header parameter from `lastIndex`: name and value as written (RFC 3261 §25.1 `generic-param`). */
-export const HEADER_PARAM = new RegExp(`${WS};${WS}(${TOKEN})(?:${WS}=${WS}([${TOKEN_CHARS}:]+|${QUOTED_SOURCE}|${IPV6_REFERENCE}))?`, 'y');
+export const HEADER_PARAM = new RegExp(
+  `${WS};${WS}(${TOKEN})(?:${WS}=${WS}([${TOKEN_CHARS}:]+|${QUOTED_SOURCE}|${IPV6_REFERENCE}))?`,
+  'y',
+);
 
 /** Header parameters and what follows them, from `lastIndex`: the parameter text, then a comma or the end. */
 export const HEADER_PARAMS_TAIL = new RegExp(`(${HEADER_PARAMS})${WS}(,|$)`, 'y');
@@ -65,10 +68,16 @@ const URI_HEADERS = `${HEADER_CHAR}+=${HEADER_CHAR}*(?:&${HEADER_CHAR}+=${HEADER
  * A whole SIP or SIPS URI with its userinfo (RFC 3261 §25.1): scheme, user,
  * password, host, port, parameter text, header text.
  */
-export const SIP_URI_WITH_USER = new RegExp(`^(sips?):(${USER})(?::(${PASSWORD}))?@(${HOST})(?::([0-9]+))?(${URI_PARAMS})(?:\\?(${URI_HEADERS}))?$`, 'i');
+export const SIP_URI_WITH_USER = new RegExp(
+  `^(sips?):(${USER})(?::(${PASSWORD}))?@(${HOST})(?::([0-9]+))?(${URI_PARAMS})(?:\\?(${URI_HEADERS}))?$`,
+  'i',
+);
 
 /** A whole SIP or SIPS URI without userinfo: scheme, host, port, parameter text, header text. */
-export const SIP_URI_NO_USER = new RegExp(`^(sips?):(${HOST})(?::([0-9]+))?(${URI_PARAMS})(?:\\?(${URI_HEADERS}))?$`, 'i');
+export const SIP_URI_NO_USER = new RegExp(
+  `^(sips?):(${HOST})(?::([0-9]+))?(${URI_PARAMS})(?:\\?(${URI_HEADERS}))?$`,
+  'i',
+);
 
 /** A `method` URI parameter, which a Request-URI may not carry (RFC 3261 §19.1.1 table 1). */
 export const METHOD_PARAM = /;method(?:[=;]|$)/i;

@@ -45,7 +45,13 @@ export function quote(text: string): string {
  * brackets (RFC 5118 §4.5, Via `received`).
  * @internal
  */
-export function parseHeaderParams(s: string, p: number, end: number, flat: Array<string | null>, bareIPv6 = false): number {
+export function parseHeaderParams(
+  s: string,
+  p: number,
+  end: number,
+  flat: Array<string | null>,
+  bareIPv6 = false,
+): number {
   for (;;) {
     while (p < end && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
     if (p >= end || s.charCodeAt(p) !== 59) return p;

@@ -152,6 +152,7 @@ export class SipHeaders implements Iterable<readonly [name: string, value: strin
  * the framing of the message it is written into (CR, LF or NUL).
  */
 function checkField(name: string, value: string): void {
-  if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) throw new TypeError(`header name is not a token: ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name))
+    throw new TypeError(`header name is not a token: ${JSON.stringify(name)}`);
   if (/[\r\n]/.test(value)) throw new TypeError(`header value of ${name} holds CR or LF`);
 }

@@ -4,7 +4,16 @@
  * @packageDocumentation
  */
 export { ERROR_BRAND, defineErrorFamily } from './error-kit.js';
-export type { ErrorCodeOf, ErrorFamily, ErrorKitOptions, ErrorSpec, ErrorTable, ErrorValue, KitError, KitErrorClass } from './error-kit.js';
+export type {
+  ErrorCodeOf,
+  ErrorFamily,
+  ErrorKitOptions,
+  ErrorSpec,
+  ErrorTable,
+  ErrorValue,
+  KitError,
+  KitErrorClass,
+} from './error-kit.js';
 export { SIP_ERROR_CODES, SipError, isSipError } from './errors.js';
 export type { PartialRequest, SipErrorCode, SipParseError } from './errors.js';
 export { DEFAULT_PARSE_LIMITS } from './limits.js';
@@ -47,26 +56,74 @@ export { DEFAULT_TIMER_VALUES, resolveTimerValues } from './transaction/timers.j
 export type { Deadlines, TimerName, TimerValues } from './transaction/timers.js';
 export type { CommonEvent, Step, TransactionAction } from './transaction/actions.js';
 export { startInviteClient, stepInviteClient } from './transaction/invite-client-transaction.js';
-export type { InviteClientEvent, InviteClientState, InviteClientStateName } from './transaction/invite-client-transaction.js';
+export type {
+  InviteClientEvent,
+  InviteClientState,
+  InviteClientStateName,
+} from './transaction/invite-client-transaction.js';
 export { startNonInviteClient, stepNonInviteClient } from './transaction/non-invite-client-transaction.js';
-export type { NonInviteClientEvent, NonInviteClientState, NonInviteClientStateName } from './transaction/non-invite-client-transaction.js';
+export type {
+  NonInviteClientEvent,
+  NonInviteClientState,
+  NonInviteClientStateName,
+} from './transaction/non-invite-client-transaction.js';
 export { startInviteServer, stepInviteServer } from './transaction/invite-server-transaction.js';
-export type { InviteServerEvent, InviteServerState, InviteServerStateName } from './transaction/invite-server-transaction.js';
+export type {
+  InviteServerEvent,
+  InviteServerState,
+  InviteServerStateName,
+} from './transaction/invite-server-transaction.js';
 export { startNonInviteServer, stepNonInviteServer } from './transaction/non-invite-server-transaction.js';
-export type { NonInviteServerEvent, NonInviteServerState, NonInviteServerStateName } from './transaction/non-invite-server-transaction.js';
+export type {
+  NonInviteServerEvent,
+  NonInviteServerState,
+  NonInviteServerStateName,
+} from './transaction/non-invite-server-transaction.js';
 export { clientKeyOf, hasMagicCookie, serverKeyOf } from './transaction/transaction-key.js';
-export { createBranch, createCancel, createNonSuccessAck, createResponse, createTag, reasonPhrase } from './transaction/transaction-messages.js';
+export {
+  createBranch,
+  createCancel,
+  createNonSuccessAck,
+  createResponse,
+  createTag,
+  reasonPhrase,
+} from './transaction/transaction-messages.js';
 export type { CreateResponseOptions } from './transaction/transaction-messages.js';
 export { TransactionLayer } from './transaction/transaction-layer.js';
-export type { SendRequestOptions, TransactionLayerOptions, TransactionLimits } from './transaction/transaction-layer.js';
+export type {
+  SendRequestOptions,
+  TransactionLayerOptions,
+  TransactionLimits,
+} from './transaction/transaction-layer.js';
 export type { TransactionTransport } from './transport/transaction-transport.js';
-export type { ClientTransaction, ClientTransactionEvent, ServerTransaction, ServerTransactionEvent, TransactionUser } from './transaction/transaction-handles.js';
+export type {
+  ClientTransaction,
+  ClientTransactionEvent,
+  ServerTransaction,
+  ServerTransactionEvent,
+  TransactionUser,
+} from './transaction/transaction-handles.js';
 export { defaultPort, isReliableProtocol } from './transport/transport.js';
-export type { ConnectionCloseReason, ConnectionRefusalReason, Destination, HostPort, MessageSource, TlsPeerIdentity, Transport, TransportEvent, TransportProtocol, TransportReceiver } from './transport/transport.js';
+export type {
+  ConnectionCloseReason,
+  ConnectionRefusalReason,
+  Destination,
+  HostPort,
+  MessageSource,
+  TlsPeerIdentity,
+  Transport,
+  TransportEvent,
+  TransportProtocol,
+  TransportReceiver,
+} from './transport/transport.js';
 export { TRANSPORT_ERROR_CODES, TransportError, isTransportError } from './transport/transport-error.js';
 export type { TransportErrorCode } from './transport/transport-error.js';
 export { TransportLayer, responseDestination, stampReceived } from './transport/transport-layer.js';
-export type { TransportLayerCounters, TransportLayerOptions, TransportLayerReceiver } from './transport/transport-layer.js';
+export type {
+  TransportLayerCounters,
+  TransportLayerOptions,
+  TransportLayerReceiver,
+} from './transport/transport-layer.js';
 export { MemoryNetwork, MemoryTransport } from './transport/memory-network.js';
 export type { MemoryNetworkOptions, MemoryPacket, NetworkConditions } from './transport/memory-network.js';
 export { ConnectionTable, DEFAULT_CONNECTION_LIMITS } from './transport/connection-table.js';
@@ -81,7 +138,12 @@ export { DEFAULT_HANDSHAKE_LIMITS, TlsTransport } from './transport/tls-transpor
 export type { HandshakeLimits, TlsTransportOptions } from './transport/tls-transport.js';
 export { TLS_ERROR_CODES, TlsError, isTlsError } from './tls/tls-error.js';
 export type { TlsErrorCode } from './tls/tls-error.js';
-export { matchesSipDomain, readCertificateIdentity, sipDomainIdentities, verifySipDomain } from './tls/sip-domain-identity.js';
+export {
+  matchesSipDomain,
+  readCertificateIdentity,
+  sipDomainIdentities,
+  verifySipDomain,
+} from './tls/sip-domain-identity.js';
 export type { SipDomainMatchOptions } from './tls/sip-domain-identity.js';
 export { DNS_ERROR_CODES, DnsError, isDnsError } from './dns/dns-error.js';
 export type { DnsErrorCode } from './dns/dns-error.js';
@@ -98,7 +160,18 @@ export { SIP_WEBSOCKET_PROTOCOL, WsTransport } from './transport/ws-transport.js
 export type { WsTransportOptions } from './transport/ws-transport.js';
 export { DIALOG_ERROR_CODES, DialogError, isDialogError } from './dialog/dialog-error.js';
 export type { DialogErrorCode } from './dialog/dialog-error.js';
-export { acceptRemoteCSeq, confirmDialog, createUacDialog, createUasDialog, dialogKey, nextLocalSeq, refreshTarget, requestDialogKey, responseDialogKey, terminateDialog } from './dialog/dialog-state.js';
+export {
+  acceptRemoteCSeq,
+  confirmDialog,
+  createUacDialog,
+  createUasDialog,
+  dialogKey,
+  nextLocalSeq,
+  refreshTarget,
+  requestDialogKey,
+  responseDialogKey,
+  terminateDialog,
+} from './dialog/dialog-state.js';
 export type { DialogId, DialogRole, DialogState, DialogStateName, RemoteCSeqVerdict } from './dialog/dialog-state.js';
 export { createInDialogRequest, createSuccessAck } from './dialog/in-dialog-request.js';
 export type { InDialogRequest, InDialogRequestOptions } from './dialog/in-dialog-request.js';
@@ -115,14 +188,32 @@ export {
   startReliableProvisional,
   stepReliableProvisional,
 } from './dialog/reliable-provisional.js';
-export type { RAck, ReliableProvisionalAction, ReliableProvisionalEvent, ReliableProvisionalState, ReliableProvisionalStateName, ReliableProvisionalStep } from './dialog/reliable-provisional.js';
+export type {
+  RAck,
+  ReliableProvisionalAction,
+  ReliableProvisionalEvent,
+  ReliableProvisionalState,
+  ReliableProvisionalStateName,
+  ReliableProvisionalStep,
+} from './dialog/reliable-provisional.js';
 export { sessionIdValue, withSessionId } from './dialog/session-uuids.js';
 export type { SessionUuids } from './dialog/session-uuids.js';
-export type { SuccessRetransmissionAction, SuccessRetransmissionEvent, SuccessRetransmissionState, SuccessRetransmissionStateName, SuccessRetransmissionStep } from './dialog/success-retransmission.js';
+export type {
+  SuccessRetransmissionAction,
+  SuccessRetransmissionEvent,
+  SuccessRetransmissionState,
+  SuccessRetransmissionStateName,
+  SuccessRetransmissionStep,
+} from './dialog/success-retransmission.js';
 export { Dialog } from './dialog/dialog.js';
 export { IncomingRequest } from './dialog/incoming-request.js';
 export type { IncomingRequestResponder, ResponseOptions } from './dialog/incoming-request.js';
-export type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause } from './dialog/dialog-types.js';
+export type {
+  DialogContext,
+  DialogEvent,
+  DialogRequestOptions,
+  DialogTerminationCause,
+} from './dialog/dialog-types.js';
 export { ClientInvite } from './dialog/client-invite.js';
 export type { ClientInviteEvent, ClientInviteOptions, ClientInviteStateName } from './dialog/client-invite.js';
 export { ServerInvite } from './dialog/server-invite.js';

@@ -2,7 +2,14 @@ import { type MediaType, parseMediaType } from './content-type.js';
 import { type Challenge, type Credentials, parseChallengeValue, parseCredentialsValue } from './digest-params.js';
 import { SipError, type SipErrorCode } from './errors.js';
 import { SipHeaders } from './headers.js';
-import { type Contact, type FromTo, type NameAddress, parseContactValue, parseFromTo, parseNameAddressValue } from './name-address.js';
+import {
+  type Contact,
+  type FromTo,
+  type NameAddress,
+  parseContactValue,
+  parseFromTo,
+  parseNameAddressValue,
+} from './name-address.js';
 import { type CSeq, MAX_DELTA_SECONDS, isCallId, parseCSeq, parseNumber } from './scalar-headers.js';
 import { type SessionId, parseSessionId } from './session-id.js';
 import type { Uri } from './uri.js';
@@ -39,19 +46,44 @@ export class TypedSlots {
   /** Forgets what was computed from the header `key`. */
   clear(key: string): void {
     switch (key) {
-      case 'via': this.via = undefined; break;
-      case 'from': this.from = undefined; break;
-      case 'to': this.to = undefined; break;
-      case 'call-id': this.callId = undefined; break;
-      case 'cseq': this.cseq = undefined; break;
-      case 'max-forwards': this.maxForwards = undefined; break;
-      case 'contact': this.contact = undefined; break;
-      case 'route': this.route = undefined; break;
-      case 'record-route': this.recordRoute = undefined; break;
-      case 'content-length': this.contentLength = undefined; break;
-      case 'content-type': this.contentType = undefined; break;
-      case 'expires': this.expires = undefined; break;
-      default: this.other?.delete(key);
+      case 'via':
+        this.via = undefined;
+        break;
+      case 'from':
+        this.from = undefined;
+        break;
+      case 'to':
+        this.to = undefined;
+        break;
+      case 'call-id':
+        this.callId = undefined;
+        break;
+      case 'cseq':
+        this.cseq = undefined;
+        break;
+      case 'max-forwards':
+        this.maxForwards = undefined;
+        break;
+      case 'contact':
+        this.contact = undefined;
+        break;
+      case 'route':
+        this.route = undefined;
+        break;
+      case 'record-route':
+        this.recordRoute = undefined;
+        break;
+      case 'content-length':
+        this.contentLength = undefined;
+        break;
+      case 'content-type':
+        this.contentType = undefined;
+        break;
+      case 'expires':
+        this.expires = undefined;
+        break;
+      default:
+        this.other?.delete(key);
     }
   }
 }
@@ -79,7 +111,12 @@ function fail(code: SipErrorCode, name: string): never {
   throw new SipError(code, `the ${name} header field is missing or malformed`, { status: 400 });
 }
 
-function all<T>(headers: SipHeaders, key: string, parse: (value: string, out: T[]) => boolean, code: SipErrorCode): T[] {
+function all<T>(
+  headers: SipHeaders,
+  key: string,
+  parse: (value: string, out: T[]) => boolean,
+  code: SipErrorCode,
+): T[] {
   const out: T[] = [];
   const keys = headers.keys;
   for (let i = 0; i < keys.length; i++) {
@@ -88,7 +125,12 @@ function all<T>(headers: SipHeaders, key: string, parse: (value: string, out: T[
   return out;
 }
 
-function single<T>(headers: SipHeaders, key: string, parse: (value: string) => T | undefined, code: SipErrorCode): T | null {
+function single<T>(
+  headers: SipHeaders,
+  key: string,
+  parse: (value: string) => T | undefined,
+  code: SipErrorCode,
+): T | null {
   const raw = headers.get(key);
   if (raw === undefined) return null;
   const value = parse(raw);
@@ -135,7 +177,8 @@ export abstract class SipMessageBase {
   /** The From header (RFC 3261 §20.20). */
   get from(): FromTo {
     const t = this.headers.typed;
-    return (t.from ??= single(this.headers, 'from', parseFromTo, 'SIP_ERR_BAD_FROM') ?? fail('SIP_ERR_MISSING_HEADER', 'From'));
+    return (t.from ??=
+      single(this.headers, 'from', parseFromTo, 'SIP_ERR_BAD_FROM') ?? fail('SIP_ERR_MISSING_HEADER', 'From'));
   }
 
   /** The To header (RFC 3261 §20.39). */
@@ -147,19 +190,28 @@ export abstract class SipMessageBase {
   /** The Call-ID (RFC 3261 §20.8). */
   get callId(): string {
     const t = this.headers.typed;
-    return (t.callId ??= single(this.headers, 'call-id', (v) => (isCallId(v) ? v : undefined), 'SIP_ERR_BAD_CALL_ID') ?? fail('SIP_ERR_MISSING_HEADER', 'Call-ID'));
+    return (t.callId ??=
+      single(this.headers, 'call-id', (v) => (isCallId(v) ? v : undefined), 'SIP_ERR_BAD_CALL_ID') ??
+      fail('SIP_ERR_MISSING_HEADER', 'Call-ID'));
   }
 
   /** The CSeq (RFC 3261 §20.16). */
   get cseq(): CSeq {
     const t = this.headers.typed;
-    return (t.cseq ??= single(this.headers, 'cseq', parseCSeq, 'SIP_ERR_BAD_CSEQ') ?? fail('SIP_ERR_MISSING_HEADER', 'CSeq'));
+    return (t.cseq ??=
+      single(this.headers, 'cseq', parseCSeq, 'SIP_ERR_BAD_CSEQ') ?? fail('SIP_ERR_MISSING_HEADER', 'CSeq'));
   }
 
   /** Max-Forwards from 0 to 255, or undefined when absent (RFC 3261 §20.22). */
   get maxForwards(): number | undefined {
     const t = this.headers.typed;
-    if (t.maxForwards === undefined) t.maxForwards = single(this.headers, 'max-forwards', (v) => numberOrUndefined(v, 255), 'SIP_ERR_BAD_MAX_FORWARDS');
+    if (t.maxForwards === undefined)
+      t.maxForwards = single(
+        this.headers,
+        'max-forwards',
+        (v) => numberOrUndefined(v, 255),
+        'SIP_ERR_BAD_MAX_FORWARDS',
+      );
     return t.maxForwards ?? undefined;
   }
 
@@ -172,66 +224,105 @@ export abstract class SipMessageBase {
   /** Every Route entry in order (RFC 3261 §20.34). */
   get route(): readonly NameAddress[] {
     const t = this.headers.typed;
-    return (t.route ??= all(this.headers, 'route', (v, out: NameAddress[]) => parseNameAddressValue(v, true, out), 'SIP_ERR_BAD_ROUTE'));
+    return (t.route ??= all(
+      this.headers,
+      'route',
+      (v, out: NameAddress[]) => parseNameAddressValue(v, true, out),
+      'SIP_ERR_BAD_ROUTE',
+    ));
   }
 
   /** Every Record-Route entry in order (RFC 3261 §20.30). */
   get recordRoute(): readonly NameAddress[] {
     const t = this.headers.typed;
-    return (t.recordRoute ??= all(this.headers, 'record-route', (v, out: NameAddress[]) => parseNameAddressValue(v, true, out), 'SIP_ERR_BAD_RECORD_ROUTE'));
+    return (t.recordRoute ??= all(
+      this.headers,
+      'record-route',
+      (v, out: NameAddress[]) => parseNameAddressValue(v, true, out),
+      'SIP_ERR_BAD_RECORD_ROUTE',
+    ));
   }
 
   /** The Content-Length header's value, or undefined when absent (RFC 3261 §20.14). */
   get contentLength(): number | undefined {
     const t = this.headers.typed;
-    if (t.contentLength === undefined) t.contentLength = single(this.headers, 'content-length', (v) => numberOrUndefined(v, 0x7fffffff), 'SIP_ERR_BAD_CONTENT_LENGTH');
+    if (t.contentLength === undefined)
+      t.contentLength = single(
+        this.headers,
+        'content-length',
+        (v) => numberOrUndefined(v, 0x7fffffff),
+        'SIP_ERR_BAD_CONTENT_LENGTH',
+      );
     return t.contentLength ?? undefined;
   }
 
   /** The Content-Type, or undefined when absent (RFC 3261 §20.15). */
   get contentType(): MediaType | undefined {
     const t = this.headers.typed;
-    if (t.contentType === undefined) t.contentType = single(this.headers, 'content-type', parseMediaType, 'SIP_ERR_BAD_CONTENT_TYPE');
+    if (t.contentType === undefined)
+      t.contentType = single(this.headers, 'content-type', parseMediaType, 'SIP_ERR_BAD_CONTENT_TYPE');
     return t.contentType ?? undefined;
   }
 
   /** The Expires header in seconds, or undefined when absent (RFC 3261 §20.19). */
   get expires(): number | undefined {
     const t = this.headers.typed;
-    if (t.expires === undefined) t.expires = single(this.headers, 'expires', (v) => numberOrUndefined(v, MAX_DELTA_SECONDS), 'SIP_ERR_BAD_EXPIRES');
+    if (t.expires === undefined)
+      t.expires = single(
+        this.headers,
+        'expires',
+        (v) => numberOrUndefined(v, MAX_DELTA_SECONDS),
+        'SIP_ERR_BAD_EXPIRES',
+      );
     return t.expires ?? undefined;
   }
 
   /** The Session-ID (RFC 7989), or undefined when absent. */
   get sessionId(): SessionId | undefined {
-    return this.#other('session-id', () => single(this.headers, 'session-id', parseSessionId, 'SIP_ERR_BAD_SESSION_ID') ?? undefined);
+    return this.#other(
+      'session-id',
+      () => single(this.headers, 'session-id', parseSessionId, 'SIP_ERR_BAD_SESSION_ID') ?? undefined,
+    );
   }
 
   /** Every P-Asserted-Identity entry (RFC 3325 §9.1). */
   get pAssertedIdentity(): readonly NameAddress[] {
     return this.#other('p-asserted-identity', () =>
-      all(this.headers, 'p-asserted-identity', (v, out: NameAddress[]) => parseNameAddressValue(v, true, out), 'SIP_ERR_BAD_P_ASSERTED_IDENTITY'),
+      all(
+        this.headers,
+        'p-asserted-identity',
+        (v, out: NameAddress[]) => parseNameAddressValue(v, true, out),
+        'SIP_ERR_BAD_P_ASSERTED_IDENTITY',
+      ),
     );
   }
 
   /** Every Authorization header's credentials (RFC 3261 §20.7). */
   get authorization(): readonly Credentials[] {
-    return this.#other('authorization', () => all(this.headers, 'authorization', parseCredentialsValue, 'SIP_ERR_BAD_AUTHORIZATION'));
+    return this.#other('authorization', () =>
+      all(this.headers, 'authorization', parseCredentialsValue, 'SIP_ERR_BAD_AUTHORIZATION'),
+    );
   }
 
   /** Every Proxy-Authorization header's credentials (RFC 3261 §20.28). */
   get proxyAuthorization(): readonly Credentials[] {
-    return this.#other('proxy-authorization', () => all(this.headers, 'proxy-authorization', parseCredentialsValue, 'SIP_ERR_BAD_AUTHORIZATION'));
+    return this.#other('proxy-authorization', () =>
+      all(this.headers, 'proxy-authorization', parseCredentialsValue, 'SIP_ERR_BAD_AUTHORIZATION'),
+    );
   }
 
   /** Every WWW-Authenticate challenge (RFC 3261 §20.44). */
   get wwwAuthenticate(): readonly Challenge[] {
-    return this.#other('www-authenticate', () => all(this.headers, 'www-authenticate', parseChallengeValue, 'SIP_ERR_BAD_AUTHORIZATION'));
+    return this.#other('www-authenticate', () =>
+      all(this.headers, 'www-authenticate', parseChallengeValue, 'SIP_ERR_BAD_AUTHORIZATION'),
+    );
   }
 
   /** Every Proxy-Authenticate challenge (RFC 3261 §20.27). */
   get proxyAuthenticate(): readonly Challenge[] {
-    return this.#other('proxy-authenticate', () => all(this.headers, 'proxy-authenticate', parseChallengeValue, 'SIP_ERR_BAD_AUTHORIZATION'));
+    return this.#other('proxy-authenticate', () =>
+      all(this.headers, 'proxy-authenticate', parseChallengeValue, 'SIP_ERR_BAD_AUTHORIZATION'),
+    );
   }
 
   #other<T>(key: string, compute: () => T): T {
@@ -252,7 +343,12 @@ export class SipRequest extends SipMessageBase {
   /** The Request-URI. */
   uri: Uri;
 
-  constructor(init: { method: string; uri: Uri; headers?: TrackedHeaders | Iterable<readonly [string, string]>; body?: Uint8Array }) {
+  constructor(init: {
+    method: string;
+    uri: Uri;
+    headers?: TrackedHeaders | Iterable<readonly [string, string]>;
+    body?: Uint8Array;
+  }) {
     super(toTracked(init.headers), init.body ?? EMPTY_BODY);
     this.method = init.method;
     this.uri = init.uri;
@@ -267,7 +363,12 @@ export class SipResponse extends SipMessageBase {
   /** Reason phrase as characters (may be empty). */
   reason: string;
 
-  constructor(init: { status: number; reason: string; headers?: TrackedHeaders | Iterable<readonly [string, string]>; body?: Uint8Array }) {
+  constructor(init: {
+    status: number;
+    reason: string;
+    headers?: TrackedHeaders | Iterable<readonly [string, string]>;
+    body?: Uint8Array;
+  }) {
     super(toTracked(init.headers), init.body ?? EMPTY_BODY);
     this.status = init.status;
     this.reason = init.reason;

@@ -1,5 +1,12 @@
 import { TOKEN, allIn, parseDigits } from './charset.js';
-import { CANONICAL_MAX_LENGTH, canonicalEntryEnd, canonicalHeaderParams, canonicalSipUri, fastPaths, isCanonicalNameAddr } from './canonical.js';
+import {
+  CANONICAL_MAX_LENGTH,
+  canonicalEntryEnd,
+  canonicalHeaderParams,
+  canonicalSipUri,
+  fastPaths,
+  isCanonicalNameAddr,
+} from './canonical.js';
 import { BARE_ADDR_SPEC, HEADER_PARAMS_TAIL, OPEN_ANGLE, QUOTED_DISPLAY, TOKEN_DISPLAY } from './grammar.js';
 import { quote, splitHeaderParams, unquote } from './header-params.js';
 import { Params } from './params.js';
@@ -175,7 +182,11 @@ function canonicalFromTo(s: string): FromTo | undefined {
   const params = canonicalHeaderParams(s, gt + 1, s.length);
   // `;tag=x` as the only parameter is the common form (RFC 3261 §19.3): its value needs no list.
   const tag =
-    s.charCodeAt(gt + 2) === 116 && s.charCodeAt(gt + 3) === 97 && s.charCodeAt(gt + 4) === 103 && s.charCodeAt(gt + 5) === 61 && s.indexOf(';', gt + 6) < 0
+    s.charCodeAt(gt + 2) === 116 &&
+    s.charCodeAt(gt + 3) === 97 &&
+    s.charCodeAt(gt + 4) === 103 &&
+    s.charCodeAt(gt + 5) === 61 &&
+    s.indexOf(';', gt + 6) < 0
       ? s.slice(gt + 6)
       : params.get('tag');
   return tag === null ? undefined : { displayName, uri, params, tag };

@@ -8,5 +8,5 @@
 export function ownString(text: string): string {
   // Concatenation then slice: V8 flattens the pair into a new string, and the slice points into that
   // (slices under 13 characters are copied outright).
-  return text.length < 13 ? text : (` ${text}`).slice(1);
+  return text.length < 13 ? text : ` ${text}`.slice(1);
 }

@@ -3,7 +3,13 @@ import { CLASS, TOKEN, parseDigits } from './charset.js';
 import { parseMediaType, type MediaType } from './content-type.js';
 import { resolveLimits, type ParseLimits } from './limits.js';
 import { SipRequest, SipResponse, TrackedHeaders, TypedSlots, type SipMessage } from './message.js';
-import { parseContactValue, parseFromTo, parseNameAddressValue, type Contact, type NameAddress } from './name-address.js';
+import {
+  parseContactValue,
+  parseFromTo,
+  parseNameAddressValue,
+  type Contact,
+  type NameAddress,
+} from './name-address.js';
 import type { ParseResult } from './parse-result.js';
 import { ParseState, earlyError, noHeaderEnd } from './parse-state.js';
 import { MAX_DELTA_SECONDS, isCallId, isWarning, parseCSeq, parseRetryAfter, parseSipDate } from './scalar-headers.js';
@@ -60,7 +66,12 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
   while (start + 1 < length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
   if (start >= length) return earlyError('SIP_ERR_EMPTY', 'the input holds no message', 0);
   if (length > limits.maxMessageSize) {
-    return earlyError('SIP_ERR_MESSAGE_TOO_LARGE', `the message is ${length} bytes, over the limit of ${limits.maxMessageSize}`, limits.maxMessageSize, startsLikeResponse(buf, start) ? undefined : 513);
+    return earlyError(
+      'SIP_ERR_MESSAGE_TOO_LARGE',
+      `the message is ${length} bytes, over the limit of ${limits.maxMessageSize}`,
+      limits.maxMessageSize,
+      startsLikeResponse(buf, start) ? undefined : 513,
+    );
   }
   let head: string;
   // Where CRLFCRLF starts, in bytes; for a whole text, the split finds the empty line instead.
@@ -77,14 +88,18 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
     // The head keeps its last CRLF so that every line, the last included, ends in CRLF.
     const headBytes = buf.subarray(start, headEnd + 2);
     ascii = isAscii(headBytes);
-    if (!ascii && !isUtf8(headBytes)) return earlyError('SIP_ERR_INVALID_UTF8', 'the header section is not valid UTF-8', start);
+    if (!ascii && !isUtf8(headBytes))
+      return earlyError('SIP_ERR_INVALID_UTF8', 'the header section is not valid UTF-8', start);
     head = buf.toString(ascii ? 'latin1' : 'utf8', start, headEnd + 2);
   }
   const state = new ParseState(start, head, ascii, whole);
   const lineEnd = head.indexOf('\r\n');
   if (lineEnd < 0) return noHeaderEnd(length);
   const badStart = parseStartLine(state, head.slice(0, lineEnd));
-  const early = badStart === undefined ? splitHeaders(state, lineEnd + 2, limits) : withHeaders(state, badStart, lineEnd + 2, limits);
+  const early =
+    badStart === undefined
+      ? splitHeaders(state, lineEnd + 2, limits)
+      : withHeaders(state, badStart, lineEnd + 2, limits);
   if (early !== undefined) {
     // A message without an empty line is reported as such, whatever else is wrong with it.
     return state.whole && head.indexOf('\r\n\r\n') < 0 ? noHeaderEnd(length) : early;
@@ -100,12 +115,22 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
   const contentLength = typed.contentLength;
   if (contentLength !== null && contentLength !== undefined) {
     if (contentLength > available) {
-      return state.fail('SIP_ERR_BODY_TRUNCATED', `Content-Length is ${contentLength} but only ${available} bytes follow the headers`, state.headLength, 400);
+      return state.fail(
+        'SIP_ERR_BODY_TRUNCATED',
+        `Content-Length is ${contentLength} but only ${available} bytes follow the headers`,
+        state.headLength,
+        400,
+      );
     }
     body = contentLength === 0 ? EMPTY_BODY : buf.subarray(bodyStart, bodyStart + contentLength);
   } else {
     if (options?.framing === 'stream') {
-      return state.fail('SIP_ERR_MISSING_CONTENT_LENGTH', 'a message on a stream transport must carry Content-Length (RFC 3261 §18.3)', state.headLength, 400);
+      return state.fail(
+        'SIP_ERR_MISSING_CONTENT_LENGTH',
+        'a message on a stream transport must carry Content-Length (RFC 3261 §18.3)',
+        state.headLength,
+        400,
+      );
     }
     body = available === 0 ? EMPTY_BODY : buf.subarray(bodyStart);
   }
@@ -153,23 +178,40 @@ function isSip20(v: string): boolean {
 
 /** RFC 3261 §7.1 and §7.2: `Method SP Request-URI SP SIP-Version` or `SIP-Version SP Status-Code SP Reason-Phrase`. */
 function parseStartLine(state: ParseState, line: string): ParseResult | undefined {
-  if (line.length >= 4 && (line.charCodeAt(0) | 32) === 115 && (line.charCodeAt(1) | 32) === 105 && (line.charCodeAt(2) | 32) === 112 && line.charCodeAt(3) === 47) {
+  if (
+    line.length >= 4 &&
+    (line.charCodeAt(0) | 32) === 115 &&
+    (line.charCodeAt(1) | 32) === 105 &&
+    (line.charCodeAt(2) | 32) === 112 &&
+    line.charCodeAt(3) === 47
+  ) {
     const sp = line.indexOf(' ');
     const version = sp < 0 ? line : line.slice(0, sp);
     if (!isSip20(version)) {
-      return state.fail(isSipVersionText(version) ? 'SIP_ERR_BAD_VERSION' : 'SIP_ERR_BAD_START_LINE', `unsupported version ${JSON.stringify(version)}`, 0);
+      return state.fail(
+        isSipVersionText(version) ? 'SIP_ERR_BAD_VERSION' : 'SIP_ERR_BAD_START_LINE',
+        `unsupported version ${JSON.stringify(version)}`,
+        0,
+      );
     }
     const codeEnd = sp + 4;
     if (sp < 0 || line.length < codeEnd || (line.length > codeEnd && line.charCodeAt(codeEnd) !== 32)) {
       return state.fail('SIP_ERR_BAD_STATUS_CODE', 'the status code is not three digits', sp + 1);
     }
     const status = parseDigits(line, sp + 1, codeEnd, 999);
-    if (status < 100 || status > 699) return state.fail('SIP_ERR_BAD_STATUS_CODE', `status code ${line.slice(sp + 1, codeEnd)} is not from 100 to 699`, sp + 1);
-    if (line.length === codeEnd) return state.fail('SIP_ERR_BAD_START_LINE', 'the status line lacks the space before the reason phrase', codeEnd);
+    if (status < 100 || status > 699)
+      return state.fail(
+        'SIP_ERR_BAD_STATUS_CODE',
+        `status code ${line.slice(sp + 1, codeEnd)} is not from 100 to 699`,
+        sp + 1,
+      );
+    if (line.length === codeEnd)
+      return state.fail('SIP_ERR_BAD_START_LINE', 'the status line lacks the space before the reason phrase', codeEnd);
     const reason = line.slice(codeEnd + 1);
     for (let i = 0; i < reason.length; i++) {
       const c = reason.charCodeAt(i);
-      if ((c < 32 && c !== 9) || c === 127) return state.fail('SIP_ERR_BAD_REASON_PHRASE', 'the reason phrase holds a control character', codeEnd + 1 + i);
+      if ((c < 32 && c !== 9) || c === 127)
+        return state.fail('SIP_ERR_BAD_REASON_PHRASE', 'the reason phrase holds a control character', codeEnd + 1 + i);
     }
     state.status = status;
     state.reason = reason;
@@ -177,7 +219,8 @@ function parseStartLine(state: ParseState, line: string): ParseResult | undefine
   }
   state.isRequest = true;
   const sp1 = line.indexOf(' ');
-  if (sp1 <= 0) return state.fail('SIP_ERR_BAD_START_LINE', 'the request line is not "Method SP Request-URI SP SIP-Version"', 0);
+  if (sp1 <= 0)
+    return state.fail('SIP_ERR_BAD_START_LINE', 'the request line is not "Method SP Request-URI SP SIP-Version"', 0);
   for (let i = 0; i < sp1; i++) {
     const c = line.charCodeAt(i);
     if (c >= 128 || (CLASS[c]! & TOKEN) === 0) return state.fail('SIP_ERR_BAD_METHOD', 'the method is not a token', i);
@@ -191,14 +234,28 @@ function parseStartLine(state: ParseState, line: string): ParseResult | undefine
   const version = usual ? 'SIP/2.0' : line.slice(sp2 + 1);
   if (version.length === 0) return state.fail('SIP_ERR_BAD_START_LINE', 'the request line ends in whitespace', sp2);
   if (line.charCodeAt(sp1 + 1) === 32 || line.charCodeAt(sp2 - 1) === 32) {
-    return state.fail('SIP_ERR_BAD_START_LINE', 'the request line elements are separated by more than one space', sp1 + 1);
+    return state.fail(
+      'SIP_ERR_BAD_START_LINE',
+      'the request line elements are separated by more than one space',
+      sp1 + 1,
+    );
   }
   if (!isSip20(version)) {
-    if (isSipVersionText(version)) return state.fail('SIP_ERR_BAD_VERSION', `unsupported version ${JSON.stringify(version)}`, sp2 + 1, 505);
-    return state.fail('SIP_ERR_BAD_START_LINE', `${JSON.stringify(version.slice(0, 40))} is not a SIP-Version`, sp2 + 1);
+    if (isSipVersionText(version))
+      return state.fail('SIP_ERR_BAD_VERSION', `unsupported version ${JSON.stringify(version)}`, sp2 + 1, 505);
+    return state.fail(
+      'SIP_ERR_BAD_START_LINE',
+      `${JSON.stringify(version.slice(0, 40))} is not a SIP-Version`,
+      sp2 + 1,
+    );
   }
   state.uri = parseUriRange(line, sp1 + 1, sp2, UriContext.RequestUri);
-  if (state.uri === undefined) return state.fail('SIP_ERR_BAD_REQUEST_URI', `the Request-URI ${JSON.stringify(state.requestUri.slice(0, 80))} is malformed`, sp1 + 1);
+  if (state.uri === undefined)
+    return state.fail(
+      'SIP_ERR_BAD_REQUEST_URI',
+      `the Request-URI ${JSON.stringify(state.requestUri.slice(0, 80))} is malformed`,
+      sp1 + 1,
+    );
   return undefined;
 }
 
@@ -219,70 +276,123 @@ function checkHeaders(state: ParseState, typed: TypedSlots, limits: ParseLimits)
     const value = values[i] as string;
     switch (keys[i]) {
       case 'via':
-        if (!parseViaValue(value, (vias ??= []))) return state.fail('SIP_ERR_BAD_VIA', 'a Via header field is malformed', valueOffset(state, i));
-        if (vias.length > limits.maxVias) return state.fail('SIP_ERR_TOO_MANY_VIAS', `more than ${limits.maxVias} Via entries`, valueOffset(state, i));
+        if (!parseViaValue(value, (vias ??= [])))
+          return state.fail('SIP_ERR_BAD_VIA', 'a Via header field is malformed', valueOffset(state, i));
+        if (vias.length > limits.maxVias)
+          return state.fail('SIP_ERR_TOO_MANY_VIAS', `more than ${limits.maxVias} Via entries`, valueOffset(state, i));
         break;
       case 'from':
         if (typed.from !== undefined) return duplicate(state, i, 'From');
         typed.from = parseFromTo(value);
-        if (typed.from === undefined) return state.fail('SIP_ERR_BAD_FROM', 'the From header field is malformed', valueOffset(state, i));
+        if (typed.from === undefined)
+          return state.fail('SIP_ERR_BAD_FROM', 'the From header field is malformed', valueOffset(state, i));
         break;
       case 'to':
         if (typed.to !== undefined) return duplicate(state, i, 'To');
         typed.to = parseFromTo(value);
-        if (typed.to === undefined) return state.fail('SIP_ERR_BAD_TO', 'the To header field is malformed', valueOffset(state, i));
+        if (typed.to === undefined)
+          return state.fail('SIP_ERR_BAD_TO', 'the To header field is malformed', valueOffset(state, i));
         break;
       case 'call-id':
         if (typed.callId !== undefined) return duplicate(state, i, 'Call-ID');
-        if (!isCallId(value)) return state.fail('SIP_ERR_BAD_CALL_ID', 'the Call-ID is not word ["@" word]', valueOffset(state, i));
+        if (!isCallId(value))
+          return state.fail('SIP_ERR_BAD_CALL_ID', 'the Call-ID is not word ["@" word]', valueOffset(state, i));
         typed.callId = value;
         break;
       case 'cseq':
         if (typed.cseq !== undefined) return duplicate(state, i, 'CSeq');
         typed.cseq = parseCSeq(value);
-        if (typed.cseq === undefined) return state.fail('SIP_ERR_BAD_CSEQ', 'the CSeq is not a 32-bit number and a method', valueOffset(state, i));
+        if (typed.cseq === undefined)
+          return state.fail('SIP_ERR_BAD_CSEQ', 'the CSeq is not a 32-bit number and a method', valueOffset(state, i));
         break;
       case 'max-forwards':
         if (maxForwards >= 0) return duplicate(state, i, 'Max-Forwards');
         maxForwards = parseDigits(value, 0, value.length, 255);
-        if (maxForwards < 0) return state.fail('SIP_ERR_BAD_MAX_FORWARDS', 'Max-Forwards is not a number from 0 to 255', valueOffset(state, i));
+        if (maxForwards < 0)
+          return state.fail(
+            'SIP_ERR_BAD_MAX_FORWARDS',
+            'Max-Forwards is not a number from 0 to 255',
+            valueOffset(state, i),
+          );
         break;
       case 'contact':
-        if (!parseContactValue(value, (contacts ??= []))) return state.fail('SIP_ERR_BAD_CONTACT', 'a Contact header field is malformed', valueOffset(state, i));
+        if (!parseContactValue(value, (contacts ??= [])))
+          return state.fail('SIP_ERR_BAD_CONTACT', 'a Contact header field is malformed', valueOffset(state, i));
         break;
       case 'route':
-        if (!parseNameAddressValue(value, true, (routes ??= []))) return state.fail('SIP_ERR_BAD_ROUTE', 'a Route header field is malformed', valueOffset(state, i));
+        if (!parseNameAddressValue(value, true, (routes ??= [])))
+          return state.fail('SIP_ERR_BAD_ROUTE', 'a Route header field is malformed', valueOffset(state, i));
         break;
       case 'record-route':
-        if (!parseNameAddressValue(value, true, (recordRoutes ??= []))) return state.fail('SIP_ERR_BAD_RECORD_ROUTE', 'a Record-Route header field is malformed', valueOffset(state, i));
+        if (!parseNameAddressValue(value, true, (recordRoutes ??= [])))
+          return state.fail(
+            'SIP_ERR_BAD_RECORD_ROUTE',
+            'a Record-Route header field is malformed',
+            valueOffset(state, i),
+          );
         break;
       case 'content-length':
         // RFC 4475 §3.3.9: two Content-Length values leave the framing unknowable.
         if (contentLength >= 0) return duplicate(state, i, 'Content-Length');
         contentLength = parseDigits(value, 0, value.length, MAX_CONTENT_LENGTH);
-        if (contentLength < 0) return state.fail('SIP_ERR_BAD_CONTENT_LENGTH', 'Content-Length is not a non-negative number', valueOffset(state, i));
+        if (contentLength < 0)
+          return state.fail(
+            'SIP_ERR_BAD_CONTENT_LENGTH',
+            'Content-Length is not a non-negative number',
+            valueOffset(state, i),
+          );
         break;
       case 'content-type':
         if (contentType !== undefined) return duplicate(state, i, 'Content-Type');
         contentType = parseMediaType(value);
-        if (contentType === undefined) return state.fail('SIP_ERR_BAD_CONTENT_TYPE', 'the Content-Type is not type/subtype;params', valueOffset(state, i));
+        if (contentType === undefined)
+          return state.fail(
+            'SIP_ERR_BAD_CONTENT_TYPE',
+            'the Content-Type is not type/subtype;params',
+            valueOffset(state, i),
+          );
         break;
       case 'expires':
         if (expires >= 0) return duplicate(state, i, 'Expires');
         expires = parseDigits(value, 0, value.length, MAX_DELTA_SECONDS);
-        if (expires < 0) return state.fail('SIP_ERR_BAD_EXPIRES', 'Expires is not a number of seconds below 2^32', valueOffset(state, i));
+        if (expires < 0)
+          return state.fail(
+            'SIP_ERR_BAD_EXPIRES',
+            'Expires is not a number of seconds below 2^32',
+            valueOffset(state, i),
+          );
         break;
       case 'min-expires':
-        if (parseDigits(value, 0, value.length, MAX_DELTA_SECONDS) < 0) return state.fail('SIP_ERR_BAD_MIN_EXPIRES', 'Min-Expires is not a number of seconds below 2^32', valueOffset(state, i));
+        if (parseDigits(value, 0, value.length, MAX_DELTA_SECONDS) < 0)
+          return state.fail(
+            'SIP_ERR_BAD_MIN_EXPIRES',
+            'Min-Expires is not a number of seconds below 2^32',
+            valueOffset(state, i),
+          );
         break;
       case 'date':
-        if (parseSipDate(value) === undefined) return state.fail('SIP_ERR_BAD_DATE', 'the Date is not an RFC 1123 date in GMT (RFC 3261 §20.17)', valueOffset(state, i));
+        if (parseSipDate(value) === undefined)
+          return state.fail(
+            'SIP_ERR_BAD_DATE',
+            'the Date is not an RFC 1123 date in GMT (RFC 3261 §20.17)',
+            valueOffset(state, i),
+          );
         break;
       case 'retry-after':
-        if (parseRetryAfter(value) < 0) return state.fail('SIP_ERR_BAD_RETRY_AFTER', 'Retry-After is not a number of seconds below 2^32', valueOffset(state, i));
+        if (parseRetryAfter(value) < 0)
+          return state.fail(
+            'SIP_ERR_BAD_RETRY_AFTER',
+            'Retry-After is not a number of seconds below 2^32',
+            valueOffset(state, i),
+          );
         break;
       case 'warning':
-        if (!isWarning(value)) return state.fail('SIP_ERR_BAD_WARNING', 'a Warning is not "code agent text" with a three-digit code', valueOffset(state, i));
+        if (!isWarning(value))
+          return state.fail(
+            'SIP_ERR_BAD_WARNING',
+            'a Warning is not "code agent text" with a three-digit code',
+            valueOffset(state, i),
+          );
         break;
       default:
         break;
@@ -298,7 +408,11 @@ function checkHeaders(state: ParseState, typed: TypedSlots, limits: ParseLimits)
   // RFC 3261 §8.1.1.5: the CSeq method matches the request method.
   if (state.isRequest && typed.cseq.method !== state.method) {
     const at = keys.indexOf('cseq');
-    return state.fail('SIP_ERR_CSEQ_METHOD_MISMATCH', `the CSeq method ${typed.cseq.method} differs from the request method ${state.method}`, valueOffset(state, at));
+    return state.fail(
+      'SIP_ERR_CSEQ_METHOD_MISMATCH',
+      `the CSeq method ${typed.cseq.method} differs from the request method ${state.method}`,
+      valueOffset(state, at),
+    );
   }
   typed.via = vias;
   typed.contact = contacts ?? [];

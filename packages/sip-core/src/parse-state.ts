@@ -38,7 +38,11 @@ export class ParseState {
   }
 
   fail(code: SipErrorCode, message: string, index: number, status = 400): ParseResult {
-    const error: { -readonly [K in keyof SipParseError]: SipParseError[K] } = { code, message, offset: this.byteOffset(index) };
+    const error: { -readonly [K in keyof SipParseError]: SipParseError[K] } = {
+      code,
+      message,
+      offset: this.byteOffset(index),
+    };
     if (this.isRequest) {
       error.status = status;
       error.request = this.partial();
@@ -67,4 +71,3 @@ export function noHeaderEnd(length: number): ParseResult {
 export function earlyError(code: SipErrorCode, message: string, offset: number, status?: number): ParseResult {
   return { ok: false, error: status === undefined ? { code, message, offset } : { code, message, offset, status } };
 }
-

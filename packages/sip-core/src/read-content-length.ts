@@ -91,16 +91,28 @@ export function readContentLength(head: Buffer): number | FramingProblem {
       q++;
     }
     if (bad || digits === 0) {
-      return { code: 'SIP_ERR_BAD_CONTENT_LENGTH', message: 'the Content-Length is not a length, so the end of the message is unknown', offset: p };
+      return {
+        code: 'SIP_ERR_BAD_CONTENT_LENGTH',
+        message: 'the Content-Length is not a length, so the end of the message is unknown',
+        offset: p,
+      };
     }
     if (found >= 0 && found !== value) {
-      return { code: 'SIP_ERR_DUPLICATE_HEADER', message: `two Content-Length fields disagree (${found} and ${value}), so the end of the message is unknown`, offset: p };
+      return {
+        code: 'SIP_ERR_DUPLICATE_HEADER',
+        message: `two Content-Length fields disagree (${found} and ${value}), so the end of the message is unknown`,
+        offset: p,
+      };
     }
     found = value;
     p = q;
   }
   if (found < 0) {
-    return { code: 'SIP_ERR_MISSING_CONTENT_LENGTH', message: 'a message on a stream transport has no Content-Length, so its end is unknown (RFC 3261 §18.3)', offset: head.length };
+    return {
+      code: 'SIP_ERR_MISSING_CONTENT_LENGTH',
+      message: 'a message on a stream transport has no Content-Length, so its end is unknown (RFC 3261 §18.3)',
+      offset: head.length,
+    };
   }
   return found;
 }

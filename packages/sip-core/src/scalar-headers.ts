@@ -120,7 +120,8 @@ export function isWarning(s: string): boolean {
   }
 }
 
-const DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
+const DATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
 
 /**
  * Parses a Date value: an RFC 1123 date whose zone is `GMT`, the only one
@@ -131,8 +132,16 @@ const DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Ju
 export function parseSipDate(s: string): number | undefined {
   const m = DATE.exec(s);
   if (m === null) return undefined;
-  const time = Date.UTC(Number(m[4]), 'JanFebMarAprMayJunJulAugSepOctNovDec'.indexOf(m[3] as string) / 3, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));
+  const time = Date.UTC(
+    Number(m[4]),
+    'JanFebMarAprMayJunJulAugSepOctNovDec'.indexOf(m[3] as string) / 3,
+    Number(m[2]),
+    Number(m[5]),
+    Number(m[6]),
+    Number(m[7]),
+  );
   const check = new Date(time);
-  if (check.getUTCDate() !== Number(m[2]) || Number(m[5]) > 23 || Number(m[6]) > 59 || Number(m[7]) > 60) return undefined;
+  if (check.getUTCDate() !== Number(m[2]) || Number(m[5]) > 23 || Number(m[6]) > 59 || Number(m[7]) > 60)
+    return undefined;
   return time;
 }

@@ -53,7 +53,9 @@ function headersOf(message: SipMessage, keep: ReadonlySet<string>): TrackedHeade
  * reads it back.
  */
 export function identityText(request: SipRequest): string {
-  const bytes = serializeMessage(new SipRequest({ method: request.method, uri: request.uri, headers: headersOf(request, IDENTITY) }));
+  const bytes = serializeMessage(
+    new SipRequest({ method: request.method, uri: request.uri, headers: headersOf(request, IDENTITY) }),
+  );
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
@@ -61,7 +63,8 @@ export function identityText(request: SipRequest): string {
 export function readIdentity(text: string): SipRequest {
   const parsed = parseMessage(Buffer.from(text, 'latin1'));
   if (!parsed.ok) throw new SipError(parsed.error.code, `not the identity of a request: ${text.slice(0, 40)}`);
-  if (parsed.message.kind !== 'request') throw new SipError('SIP_ERR_NOT_A_REQUEST', `not the identity of a request: ${text.slice(0, 40)}`);
+  if (parsed.message.kind !== 'request')
+    throw new SipError('SIP_ERR_NOT_A_REQUEST', `not the identity of a request: ${text.slice(0, 40)}`);
   return parsed.message;
 }
 
@@ -75,10 +78,18 @@ export function sealMessage<M extends SipMessage>(message: M): M {
   const wire = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   let copy: SipMessage;
   if (message.kind === 'response') {
-    copy = new SipResponse({ status: message.status, reason: ownString(message.reason), headers: headersOf(message, SEALED_RESPONSE) });
+    copy = new SipResponse({
+      status: message.status,
+      reason: ownString(message.reason),
+      headers: headersOf(message, SEALED_RESPONSE),
+    });
   } else {
     const uri = parseUri(ownString(serializeUri(message.uri)));
-    copy = new SipRequest({ method: ownString(message.method), uri: uri.ok ? uri.uri : message.uri, headers: headersOf(message, SEALED_REQUEST) });
+    copy = new SipRequest({
+      method: ownString(message.method),
+      uri: uri.ok ? uri.uri : message.uri,
+      headers: headersOf(message, SEALED_REQUEST),
+    });
   }
   copy.wire = wire;
   return copy as M;

@@ -20,9 +20,10 @@ export interface SerializeOptions {
  */
 export function serializeMessage(message: SipMessage, options?: SerializeOptions): Uint8Array {
   if (message.wire !== undefined) return Buffer.from(message.wire, 'latin1');
-  let head = message.kind === 'request'
-    ? message.method + ' ' + serializeUri(message.uri) + ' SIP/2.0\r\n'
-    : 'SIP/2.0 ' + message.status + ' ' + message.reason + '\r\n';
+  let head =
+    message.kind === 'request'
+      ? message.method + ' ' + serializeUri(message.uri) + ' SIP/2.0\r\n'
+      : 'SIP/2.0 ' + message.status + ' ' + message.reason + '\r\n';
   const { names, keys, values } = message.headers;
   const bodyLength = message.body.length;
   const auto = options?.contentLength !== 'preserve';

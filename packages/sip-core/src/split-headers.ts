@@ -1,5 +1,11 @@
 import { CLASS, TOKEN } from './charset.js';
-import { WELL_KNOWN_KEYS, WELL_KNOWN_NAMES, canonicalHeaderName, knownHeaderKey, wellKnownHeader } from './header-names.js';
+import {
+  WELL_KNOWN_KEYS,
+  WELL_KNOWN_NAMES,
+  canonicalHeaderName,
+  knownHeaderKey,
+  wellKnownHeader,
+} from './header-names.js';
 import type { ParseLimits } from './limits.js';
 import type { ParseResult } from './parse-result.js';
 import { noHeaderEnd, type ParseState } from './parse-state.js';
@@ -26,7 +32,8 @@ export function splitHeaders(state: ParseState, pos: number, limits: ParseLimits
     if (head.charCodeAt(nl - 1) !== 13 || head.indexOf('\r', pos) !== nl - 1) {
       return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header line holds a bare CR or LF', pos);
     }
-    if (first === 32 || first === 9) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a continuation line follows no header field', pos);
+    if (first === 32 || first === 9)
+      return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a continuation line follows no header field', pos);
     let folded = false;
     let c = head.charCodeAt(nl + 1);
     while (c === 32 || c === 9) {
@@ -42,7 +49,8 @@ export function splitHeaders(state: ParseState, pos: number, limits: ParseLimits
     if (fieldEnd - pos > maxHeaderLength) {
       return state.fail('SIP_ERR_HEADER_LINE_TOO_LONG', `a header field is over ${maxHeaderLength} bytes`, pos);
     }
-    if (names.length >= maxHeaders) return state.fail('SIP_ERR_TOO_MANY_HEADERS', `more than ${maxHeaders} header fields`, pos);
+    if (names.length >= maxHeaders)
+      return state.fail('SIP_ERR_TOO_MANY_HEADERS', `more than ${maxHeaders} header fields`, pos);
     const colon = head.indexOf(':', pos);
     if (colon < 0 || colon > fieldEnd) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header line has no colon', pos);
     let nameEnd = colon;
@@ -57,7 +65,8 @@ export function splitHeaders(state: ParseState, pos: number, limits: ParseLimits
       if (key === undefined) {
         for (let i = pos; i < nameEnd; i++) {
           const c = head.charCodeAt(i);
-          if (c >= 128 || (CLASS[c]! & TOKEN) === 0) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header name is not a token', i);
+          if (c >= 128 || (CLASS[c]! & TOKEN) === 0)
+            return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header name is not a token', i);
         }
         if (nameEnd === pos) return state.fail('SIP_ERR_BAD_HEADER_LINE', 'a header name is empty', pos);
         key = canonicalHeaderName(name);

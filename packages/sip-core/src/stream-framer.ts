@@ -239,7 +239,14 @@ export class StreamFramer {
         const found = view.subarray(0, at + window).indexOf(CRLFCRLF, from);
         if (found < 0) {
           if (n >= max) {
-            this.#fatal(events, 'SIP_ERR_MESSAGE_TOO_LARGE', `no empty line ends the header section within ${max} bytes, the message size limit`, max, view.subarray(at, at + window), 513);
+            this.#fatal(
+              events,
+              'SIP_ERR_MESSAGE_TOO_LARGE',
+              `no empty line ends the header section within ${max} bytes, the message size limit`,
+              max,
+              view.subarray(at, at + window),
+              513,
+            );
             return at;
           }
           this.#scanned = n;
@@ -253,7 +260,14 @@ export class StreamFramer {
           return at;
         }
         if (headLength + length > max) {
-          this.#fatal(events, 'SIP_ERR_MESSAGE_TOO_LARGE', `the message is ${headLength + length} bytes, over the limit of ${max}`, max, head, 513);
+          this.#fatal(
+            events,
+            'SIP_ERR_MESSAGE_TOO_LARGE',
+            `the message is ${headLength + length} bytes, over the limit of ${max}`,
+            max,
+            head,
+            513,
+          );
           return at;
         }
         this.#total = headLength + length;
@@ -263,7 +277,11 @@ export class StreamFramer {
       bytes.set(view.subarray(at, at + this.#total));
       const result = parseMessage(bytes, { framing: 'stream', limits: this.#limits });
       // The framing was known, so a malformed message costs only itself.
-      events.push(result.ok ? { kind: 'message', message: result.message, bytes } : { kind: 'error', error: result.error, fatal: false });
+      events.push(
+        result.ok
+          ? { kind: 'message', message: result.message, bytes }
+          : { kind: 'error', error: result.error, fatal: false },
+      );
       at += this.#total;
       this.#inMessage = false;
       this.#scanned = 0;
@@ -276,9 +294,19 @@ export class StreamFramer {
    * request, the error carries the status to answer with and the headers to
    * build that answer from (RFC 3261 §8.2.6.2), borrowed from parsing the head.
    */
-  #fatal(events: FramerEvent[], code: SipErrorCode, message: string, offset: number, head: Buffer, status: number): void {
+  #fatal(
+    events: FramerEvent[],
+    code: SipErrorCode,
+    message: string,
+    offset: number,
+    head: Buffer,
+    status: number,
+  ): void {
     const error: { -readonly [K in keyof SipParseError]: SipParseError[K] } = { code, message, offset };
-    const probe = parseMessage(head, { framing: 'stream', limits: { ...this.#limits, maxMessageSize: Number.MAX_SAFE_INTEGER } });
+    const probe = parseMessage(head, {
+      framing: 'stream',
+      limits: { ...this.#limits, maxMessageSize: Number.MAX_SAFE_INTEGER },
+    });
     if (!probe.ok && probe.error.request !== undefined) {
       error.status = status;
       error.request = probe.error.request;
@@ -328,5 +356,11 @@ export class StreamFramer {
 
 /** True when `bytes` starts with `SIP/`, in any case: a status line, not a request line. */
 function startsLikeResponse(bytes: Buffer): boolean {
-  return bytes.length >= 4 && (bytes[0]! | 32) === 115 && (bytes[1]! | 32) === 105 && (bytes[2]! | 32) === 112 && bytes[3] === 47;
+  return (
+    bytes.length >= 4 &&
+    (bytes[0]! | 32) === 115 &&
+    (bytes[1]! | 32) === 105 &&
+    (bytes[2]! | 32) === 112 &&
+    bytes[3] === 47
+  );
 }

@@ -90,10 +90,13 @@ const KEPT_ESCAPED = new Set([';', '/', '?', ':', '@', '&', '=', '+', '$', ',', 
  * §19.1.4), upper-cases the hex of the escapes kept, and folds case when asked.
  */
 function normalize(text: string, ignoreCase: boolean): string {
-  const folded = text.indexOf('%') < 0 ? text : text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
-    const code = parseInt(hex, 16);
-    const char = String.fromCharCode(code);
-    return code < 0x80 && !KEPT_ESCAPED.has(char) ? char : `%${hex.toUpperCase()}`;
-  });
+  const folded =
+    text.indexOf('%') < 0
+      ? text
+      : text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
+          const code = parseInt(hex, 16);
+          const char = String.fromCharCode(code);
+          return code < 0x80 && !KEPT_ESCAPED.has(char) ? char : `%${hex.toUpperCase()}`;
+        });
   return ignoreCase ? folded.toLowerCase() : folded;
 }

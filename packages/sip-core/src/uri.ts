@@ -38,7 +38,12 @@ export function parseUriRange(s: string, start: number, end: number, context: Ur
   }
   if (colon >= end) return undefined;
   const schemeLength = colon - start;
-  if (schemeLength === 3 && (first | 32) === 115 && (s.charCodeAt(start + 1) | 32) === 105 && (s.charCodeAt(start + 2) | 32) === 112) {
+  if (
+    schemeLength === 3 &&
+    (first | 32) === 115 &&
+    (s.charCodeAt(start + 1) | 32) === 105 &&
+    (s.charCodeAt(start + 2) | 32) === 112
+  ) {
     return parseSipUri(s, start, colon + 1, end, context);
   }
   if (schemeLength === 4 && (first | 32) === 115 && s.slice(start, colon).toLowerCase() === 'sips') {
@@ -58,7 +63,12 @@ export function parseUriRange(s: string, start: number, end: number, context: Ur
 
 function parseSipUri(s: string, start: number, p: number, end: number, context: UriContext): SipUri | undefined {
   const text = start === 0 && end === s.length ? s : s.slice(start, end);
-  if (fastPaths.enabled && text.length <= CANONICAL_MAX_LENGTH && isCanonicalSipUri(text) && (context !== UriContext.RequestUri || text.indexOf(';') < 0 || !METHOD_PARAM.test(text))) {
+  if (
+    fastPaths.enabled &&
+    text.length <= CANONICAL_MAX_LENGTH &&
+    isCanonicalSipUri(text) &&
+    (context !== UriContext.RequestUri || text.indexOf(';') < 0 || !METHOD_PARAM.test(text))
+  ) {
     const uri = canonicalSipUri(text, 0, text.length);
     if (uri !== undefined) return uri;
   }
@@ -169,7 +179,10 @@ function parseTelUri(s: string, p: number, end: number): TelUri | undefined {
 export function parseUri(text: string): { ok: true; uri: Uri } | { ok: false; error: SipParseError } {
   const uri = text.length === 0 ? undefined : parseUriRange(text, 0, text.length, UriContext.NameAddr);
   if (uri === undefined) {
-    return { ok: false, error: { code: 'SIP_ERR_BAD_URI', message: `not a valid URI: ${JSON.stringify(text.slice(0, 80))}`, offset: 0 } };
+    return {
+      ok: false,
+      error: { code: 'SIP_ERR_BAD_URI', message: `not a valid URI: ${JSON.stringify(text.slice(0, 80))}`, offset: 0 },
+    };
   }
   return { ok: true, uri };
 }
@@ -199,7 +212,12 @@ export function unescapeUriPart(part: string): string {
   const chunks: Buffer[] = [];
   let literalStart = 0;
   for (let i = 0; i < part.length; i++) {
-    if (part.charCodeAt(i) === 37 && i + 2 < part.length && isHexCode(part.charCodeAt(i + 1)) && isHexCode(part.charCodeAt(i + 2))) {
+    if (
+      part.charCodeAt(i) === 37 &&
+      i + 2 < part.length &&
+      isHexCode(part.charCodeAt(i + 1)) &&
+      isHexCode(part.charCodeAt(i + 2))
+    ) {
       if (i > literalStart) chunks.push(Buffer.from(part.slice(literalStart, i), 'utf8'));
       chunks.push(Buffer.of(parseInt(part.slice(i + 1, i + 3), 16)));
       i += 2;

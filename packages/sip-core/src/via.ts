@@ -34,7 +34,8 @@ export interface Via {
  * @internal
  */
 export function parseViaValue(s: string, out: Via[]): boolean {
-  if (fastPaths.enabled && s.length <= CANONICAL_MAX_LENGTH && CANONICAL_VIA.test(s) && parseCanonicalVia(s, out)) return true;
+  if (fastPaths.enabled && s.length <= CANONICAL_MAX_LENGTH && CANONICAL_VIA.test(s) && parseCanonicalVia(s, out))
+    return true;
   const end = s.length;
   let p = 0;
   for (;;) {
@@ -85,7 +86,12 @@ export function parseViaValue(s: string, out: Via[]): boolean {
           const n = value === null ? -1 : parseDigits(value, 0, value.length, 255);
           if (n < 0) return false;
           ttl = n;
-        } else if (value !== null && value.charCodeAt(0) !== 34 && value.charCodeAt(0) !== 91 && value.indexOf(':') >= 0) {
+        } else if (
+          value !== null &&
+          value.charCodeAt(0) !== 34 &&
+          value.charCodeAt(0) !== 91 &&
+          value.indexOf(':') >= 0
+        ) {
           // Only `received` may hold a bare IPv6 address.
           return false;
         }
@@ -167,7 +173,19 @@ function parseCanonicalVia(s: string, out: Via[]): boolean {
     p = next;
   }
   const params = semi < end ? new Params(s.slice(semi)) : Params.EMPTY;
-  out.push({ protocol: 'SIP/2.0', transport: s.slice(8, sp), host, hostKind, port, branch, received, rport, maddr, ttl, params });
+  out.push({
+    protocol: 'SIP/2.0',
+    transport: s.slice(8, sp),
+    host,
+    hostKind,
+    port,
+    branch,
+    received,
+    rport,
+    maddr,
+    ttl,
+    params,
+  });
   return true;
 }
 
@@ -233,5 +251,13 @@ function isAddress(v: string): boolean {
 
 /** Serializes one Via entry. */
 export function serializeVia(via: Pick<Via, 'protocol' | 'transport' | 'host' | 'port' | 'params'>): string {
-  return via.protocol + '/' + via.transport + ' ' + via.host + (via.port !== undefined ? ':' + via.port : '') + via.params.toString(';');
+  return (
+    via.protocol +
+    '/' +
+    via.transport +
+    ' ' +
+    via.host +
+    (via.port !== undefined ? ':' + via.port : '') +
+    via.params.toString(';')
+  );
 }

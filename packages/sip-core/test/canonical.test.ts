@@ -38,7 +38,7 @@ const BASE = [
  * path or left to the general parser, and must read the same either way.
  */
 const VARIANTS: Readonly<Record<string, readonly string[]>> = {
-  'Via': [
+  Via: [
     'SIP/2.0/UDP 192.0.2.1:5060;BRANCH=z9hG4bK1;Received=192.0.2.2;RPORT=7',
     'SIP/2.0/TCP h.example.com;branch=z9hG4bK1;rport;maddr=239.1.1.1;ttl=16',
     'SIP/2.0/TCP h.example.com;branch=z9hG4bK1;ttl=256',
@@ -53,7 +53,7 @@ const VARIANTS: Readonly<Record<string, readonly string[]>> = {
     'SIP/2.0/UDP h;branch=z9hG4bK1;received=2001:db8::1',
     'SIP/2.0/UDP h:05060;branch=z9hG4bK1;rport=65536',
   ],
-  'From': [
+  From: [
     '<sip:alice@atlanta.example.com>;Tag=x',
     '<sip:alice@atlanta.example.com>;tag=x;tag=y',
     '<sip:alice@atlanta.example.com>;tag',
@@ -65,7 +65,7 @@ const VARIANTS: Readonly<Record<string, readonly string[]>> = {
     'sip:alice@atlanta.example.com;tag=1',
     '<tel:+1-201-555-0123>;tag=1',
   ],
-  'Contact': [
+  Contact: [
     '<sip:a@192.0.2.45:5060;transport=udp>;+g.3gpp.icsi-ref="urn%3Aurn-7%3A3gpp-service.ims.icsi.mmtel";expires=600;q=0.5',
     '<sip:a@h;ob>;+sip.instance="<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>";reg-id=1, "B, C" <sip:b@h>;q=1.0',
     '<sip:a@h>;expires=4294967296',
@@ -98,7 +98,10 @@ function messages(): Array<readonly [string, Buffer]> {
 /** What a parse reads to: the error, or the whole message with every typed accessor and its serialized form. */
 function view(result: ParseResult): unknown {
   if (!result.ok) return result.error;
-  return { ...messageView(result.message), serialized: Buffer.from(serializeMessage(result.message)).toString('latin1') };
+  return {
+    ...messageView(result.message),
+    serialized: Buffer.from(serializeMessage(result.message)).toString('latin1'),
+  };
 }
 
 function parseWith(enabled: boolean, input: Buffer): unknown {

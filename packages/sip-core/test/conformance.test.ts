@@ -107,10 +107,15 @@ function readEverything(message: SipMessage): void {
   void message.expires;
 }
 
-for (const [set, table] of [['rfc4475', RFC4475], ['rfc5118', RFC5118]] as const) {
+for (const [set, table] of [
+  ['rfc4475', RFC4475],
+  ['rfc5118', RFC5118],
+] as const) {
   describe(`${set} torture messages`, () => {
     it('has a verdict for every file of the set', () => {
-      const files = readdirSync(join(fixtures, set)).filter((f) => f.endsWith('.dat')).sort();
+      const files = readdirSync(join(fixtures, set))
+        .filter((f) => f.endsWith('.dat'))
+        .sort();
       expect(files).toEqual(Object.keys(table).sort());
     });
 
@@ -177,7 +182,7 @@ describe('what the torture messages parse to', () => {
     expect(m.uri.kind === 'sip' && m.uri.password).toBe("&it+has=1,weird!*pas$wo~d_too.(doesn't-it)");
     expect(m.from.displayName).toBe("token1~` token2'+_ token3*%!.-");
     expect(m.callId).toBe('intmeth.word%ZK-!.*_+\'@word`~)(><:\\/"][?}{');
-    expect(m.headers.get('extensionHeader-!.%*+_`\'~')).toBe('\u{FEFF}\u5927\u505C\u96FB');
+    expect(m.headers.get("extensionHeader-!.%*+_`'~")).toBe('\u{FEFF}\u5927\u505C\u96FB');
   });
 
   it('keeps escapes as written in esc01 (§3.1.1.3)', () => {
@@ -201,7 +206,13 @@ describe('what the torture messages parse to', () => {
   });
 
   it('keeps every transport token of transports (§3.1.1.10)', () => {
-    expect(parsed('rfc4475', 'transports.dat').via.map((v) => v.transport)).toEqual(['UDP', 'SCTP', 'TLS', 'UNKNOWN', 'TCP']);
+    expect(parsed('rfc4475', 'transports.dat').via.map((v) => v.transport)).toEqual([
+      'UDP',
+      'SCTP',
+      'TLS',
+      'UNKNOWN',
+      'TCP',
+    ]);
   });
 
   it('keeps the binary multipart body of mpart01 byte for byte (§3.1.1.11)', () => {
@@ -214,13 +225,19 @@ describe('what the torture messages parse to', () => {
   it('reads UTF-8 and empty reason phrases (§3.1.1.12, §3.1.1.13)', () => {
     const unreason = parsed('rfc4475', 'unreason.dat');
     const noreason = parsed('rfc4475', 'noreason.dat');
-    expect(unreason.kind === 'response' && unreason.reason).toBe('= 2**3 * 5**2 \u043d\u043e \u0441\u0442\u043e \u0434\u0435\u0432\u044f\u043d\u043e\u0441\u0442\u043e \u0434\u0435\u0432\u044f\u0442\u044c - \u043f\u0440\u043e\u0441\u0442\u043e\u0435');
+    expect(unreason.kind === 'response' && unreason.reason).toBe(
+      '= 2**3 * 5**2 \u043d\u043e \u0441\u0442\u043e \u0434\u0435\u0432\u044f\u043d\u043e\u0441\u0442\u043e \u0434\u0435\u0432\u044f\u0442\u044c - \u043f\u0440\u043e\u0441\u0442\u043e\u0435',
+    );
     expect(noreason.kind === 'response' && noreason.reason).toBe('');
   });
 
   it('keeps opaque URIs of unknown schemes (§3.3.2, §3.3.4)', () => {
     const unkscm = parsed('rfc4475', 'unkscm.dat');
-    expect(unkscm.kind === 'request' && unkscm.uri).toEqual({ kind: 'absolute', scheme: 'nobodyknowsthisscheme', opaque: 'totallyopaquecontent' });
+    expect(unkscm.kind === 'request' && unkscm.uri).toEqual({
+      kind: 'absolute',
+      scheme: 'nobodyknowsthisscheme',
+      opaque: 'totallyopaquecontent',
+    });
     const unksm2 = parsed('rfc4475', 'unksm2.dat');
     expect(unksm2.to.uri).toEqual({ kind: 'absolute', scheme: 'isbn', opaque: '2983792873' });
   });
@@ -236,8 +253,12 @@ describe('what the torture messages parse to', () => {
   it('tells IPv6 references from ports (RFC 5118 §4.3, §4.4)', () => {
     const ambiguous = parsed('rfc5118', 'port-ambiguous.dat');
     const unambiguous = parsed('rfc5118', 'port-unambiguous.dat');
-    expect(ambiguous.kind === 'request' && ambiguous.uri.kind === 'sip' && [ambiguous.uri.host, ambiguous.uri.port]).toEqual(['[2001:db8::10:5070]', undefined]);
-    expect(unambiguous.kind === 'request' && unambiguous.uri.kind === 'sip' && [unambiguous.uri.host, unambiguous.uri.port]).toEqual(['[2001:db8::10]', 5070]);
+    expect(
+      ambiguous.kind === 'request' && ambiguous.uri.kind === 'sip' && [ambiguous.uri.host, ambiguous.uri.port],
+    ).toEqual(['[2001:db8::10:5070]', undefined]);
+    expect(
+      unambiguous.kind === 'request' && unambiguous.uri.kind === 'sip' && [unambiguous.uri.host, unambiguous.uri.port],
+    ).toEqual(['[2001:db8::10]', 5070]);
   });
 
   it('reads received with and without brackets (RFC 5118 §4.5)', () => {

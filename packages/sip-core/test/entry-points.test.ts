@@ -8,7 +8,8 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
 describe('the entry points of @sipbreakout/sip-core', () => {
   it('are built', () => {
-    for (const entry of ['index.js', 'clock.js', 'pki/index.js', 'testing/index.js']) expect(existsSync(`${dist}${entry}`), entry).toBe(true);
+    for (const entry of ['index.js', 'clock.js', 'pki/index.js', 'testing/index.js'])
+      expect(existsSync(`${dist}${entry}`), entry).toBe(true);
   });
 
   it('the main entry loads neither @peculiar/x509 nor reflect-metadata', () => {
@@ -26,6 +27,10 @@ describe('the entry points of @sipbreakout/sip-core', () => {
 
   it('/pki is where @peculiar/x509 and reflect-metadata are loaded, and /testing re-exports it', () => {
     expect(staticImportGraph(`${dist}pki/index.js`).packages).toEqual(['@peculiar/x509', 'reflect-metadata']);
-    expect(staticImportGraph(`${dist}testing/index.js`).packages).toEqual(['@peculiar/x509', 'fast-check', 'reflect-metadata']);
+    expect(staticImportGraph(`${dist}testing/index.js`).packages).toEqual([
+      '@peculiar/x509',
+      'fast-check',
+      'reflect-metadata',
+    ]);
   });
 });

@@ -50,7 +50,13 @@ function familyRow<C extends string>(
     if (!isCode(code)) throw new Error(`${code} is not a code of ${name}`);
     return code;
   };
-  return { name, prefix, table, create: (code) => new ErrorClass(codeOf(code)), is: (value, code) => is(value, code === undefined ? undefined : codeOf(code)) };
+  return {
+    name,
+    prefix,
+    table,
+    create: (code) => new ErrorClass(codeOf(code)),
+    is: (value, code) => is(value, code === undefined ? undefined : codeOf(code)),
+  };
 }
 
 const SIP_CORE_FAMILIES: readonly FamilyRow[] = [
@@ -71,35 +77,44 @@ describe('every code of every sip-core family', () => {
     expect(new Set(rows.map((r) => r.code)).size).toBe(total);
   });
 
-  it.each(rows.map((r) => [r.code, r] as const))('%s: prefix, sentence, status, its family only', (code, { family }) => {
-    const spec = family.table[code]!;
-    expect(code).toMatch(new RegExp(`^${family.prefix}_[A-Z0-9_]+$`));
-    const error = family.create(code);
-    expect(error).toBeInstanceOf(Error);
-    expect(error.code).toBe(code);
-    expect(error.message).toBe(spec.message);
-    expect(error.message.length).toBeGreaterThan(10);
-    expect(error.status).toBe(spec.status);
-    expect(error.name).toBe(family.name);
-    expect(family.is(error)).toBe(true);
-    expect(family.is(error, code)).toBe(true);
-    const sibling = Object.keys(family.table).find((c) => c !== code);
-    if (sibling !== undefined) expect(family.is(error, sibling)).toBe(false);
-    for (const other of SIP_CORE_FAMILIES.filter((f) => f !== family)) {
-      expect(other.is(error), other.name).toBe(false);
-      expect(other.is(other.create(Object.keys(other.table)[0]!)), other.name).toBe(true);
-      expect(family.is(other.create(Object.keys(other.table)[0]!)), other.name).toBe(false);
-    }
-    // A copy from another instance of the package carries the same brand and code.
-    expect(family.is({ [ERROR_BRAND]: family.name, code, message: spec.message }, code)).toBe(true);
-    expect(family.is({ [ERROR_BRAND]: family.name, code: `${code}_NOT` })).toBe(false);
-    // The name alone is not the brand.
-    expect(family.is({ name: family.name, code })).toBe(false);
-  });
+  it.each(rows.map((r) => [r.code, r] as const))(
+    '%s: prefix, sentence, status, its family only',
+    (code, { family }) => {
+      const spec = family.table[code]!;
+      expect(code).toMatch(new RegExp(`^${family.prefix}_[A-Z0-9_]+$`));
+      const error = family.create(code);
+      expect(error).toBeInstanceOf(Error);
+      expect(error.code).toBe(code);
+      expect(error.message).toBe(spec.message);
+      expect(error.message.length).toBeGreaterThan(10);
+      expect(error.status).toBe(spec.status);
+      expect(error.name).toBe(family.name);
+      expect(family.is(error)).toBe(true);
+      expect(family.is(error, code)).toBe(true);
+      const sibling = Object.keys(family.table).find((c) => c !== code);
+      if (sibling !== undefined) expect(family.is(error, sibling)).toBe(false);
+      for (const other of SIP_CORE_FAMILIES.filter((f) => f !== family)) {
+        expect(other.is(error), other.name).toBe(false);
+        expect(other.is(other.create(Object.keys(other.table)[0]!)), other.name).toBe(true);
+        expect(family.is(other.create(Object.keys(other.table)[0]!)), other.name).toBe(false);
+      }
+      // A copy from another instance of the package carries the same brand and code.
+      expect(family.is({ [ERROR_BRAND]: family.name, code, message: spec.message }, code)).toBe(true);
+      expect(family.is({ [ERROR_BRAND]: family.name, code: `${code}_NOT` })).toBe(false);
+      // The name alone is not the brand.
+      expect(family.is({ name: family.name, code })).toBe(false);
+    },
+  );
 
   it('refuses values that are not errors of the family', () => {
     for (const family of SIP_CORE_FAMILIES) {
-      for (const value of [new Error('x'), null, undefined, 'SIP_ERR_BAD_VIA', { [ERROR_BRAND]: family.name, code: 'toString' }]) {
+      for (const value of [
+        new Error('x'),
+        null,
+        undefined,
+        'SIP_ERR_BAD_VIA',
+        { [ERROR_BRAND]: family.name, code: 'toString' },
+      ]) {
         expect(family.is(value), family.name).toBe(false);
       }
     }
@@ -146,7 +161,12 @@ describe('defineErrorFamily', () => {
 
   it('builds errors as values, recognised by shape also after a trip through JSON', () => {
     const value = example.value('EXAMPLE_ERR_ANSWERED', 'what exactly');
-    expect(value).toEqual({ code: 'EXAMPLE_ERR_ANSWERED', message: 'a problem a peer is answered for', status: 488, detail: 'what exactly' });
+    expect(value).toEqual({
+      code: 'EXAMPLE_ERR_ANSWERED',
+      message: 'a problem a peer is answered for',
+      status: 488,
+      detail: 'what exactly',
+    });
     const copy: unknown = JSON.parse(JSON.stringify(value));
     expect(example.isValue(copy, 'EXAMPLE_ERR_ANSWERED')).toBe(true);
     expect(example.isValue(copy, 'EXAMPLE_ERR_PLAIN')).toBe(false);
@@ -157,19 +177,20 @@ describe('defineErrorFamily', () => {
 
   it('refuses a table with a code of another prefix', () => {
     // The type of the table refuses it too.
-    // @ts-expect-error OTHER_ERR_TWO does not start with BAD_ERR_
-    expect(() => defineErrorFamily('BadError', 'BAD_ERR', { BAD_ERR_ONE: { message: 'one' }, OTHER_ERR_TWO: { message: 'two' } })).toThrow(
-      /OTHER_ERR_TWO does not start with BAD_ERR_/,
-    );
+    const define = () =>
+      // @ts-expect-error OTHER_ERR_TWO does not start with BAD_ERR_
+      defineErrorFamily('BadError', 'BAD_ERR', { BAD_ERR_ONE: { message: 'one' }, OTHER_ERR_TWO: { message: 'two' } });
+    expect(define).toThrow(/OTHER_ERR_TWO does not start with BAD_ERR_/);
   });
 });
 
 describe('two loaded copies of the kit', () => {
   // The built subpath entry, evaluated twice: two module instances, as when a
   // workspace resolves two copies of sip-core. (It needs `pnpm build`.)
-  const load = async (copy: string): Promise<typeof ErrorKit> => import(new URL(`../dist/error-kit.js?copy=${copy}`, import.meta.url).href);
+  const load = async (copy: string): Promise<typeof ErrorKit> =>
+    import(new URL(`../dist/error-kit.js?copy=${copy}`, import.meta.url).href);
 
-  it('recognise each other\'s errors by brand and code, where instanceof fails', async () => {
+  it("recognise each other's errors by brand and code, where instanceof fails", async () => {
     const [one, two] = await Promise.all([load('one'), load('two')]);
     expect(one.defineErrorFamily).not.toBe(two.defineErrorFamily);
     expect(one.ERROR_BRAND).toBe(two.ERROR_BRAND);

@@ -40,10 +40,40 @@ describe('parseMessage typed headers', () => {
   });
 
   it('reads every Via entry in order, across header lines and commas (RFC 3261 §20.42, RFC 3581)', () => {
-    expect(m.via.map((v) => ({ transport: v.transport, host: v.host, port: v.port, branch: v.branch, received: v.received, rport: v.rport }))).toEqual([
-      { transport: 'UDP', host: 'pc33.atlanta.example.com', port: undefined, branch: 'z9hG4bK776asdhds', received: undefined, rport: true },
-      { transport: 'TCP', host: '[2001:db8::9]', port: 5070, branch: 'z9hG4bKkjshdyff', received: '192.0.2.1', rport: 5070 },
-      { transport: 'TLS', host: 'proxy.example.com', port: undefined, branch: 'z9hG4bK77ef4c2312983.1', received: undefined, rport: undefined },
+    expect(
+      m.via.map((v) => ({
+        transport: v.transport,
+        host: v.host,
+        port: v.port,
+        branch: v.branch,
+        received: v.received,
+        rport: v.rport,
+      })),
+    ).toEqual([
+      {
+        transport: 'UDP',
+        host: 'pc33.atlanta.example.com',
+        port: undefined,
+        branch: 'z9hG4bK776asdhds',
+        received: undefined,
+        rport: true,
+      },
+      {
+        transport: 'TCP',
+        host: '[2001:db8::9]',
+        port: 5070,
+        branch: 'z9hG4bKkjshdyff',
+        received: '192.0.2.1',
+        rport: 5070,
+      },
+      {
+        transport: 'TLS',
+        host: 'proxy.example.com',
+        port: undefined,
+        branch: 'z9hG4bK77ef4c2312983.1',
+        received: undefined,
+        rport: undefined,
+      },
     ]);
     expect(m.via[1]?.hostKind).toBe('ipv6');
     expect(m.via[0]?.protocol).toBe('SIP/2.0');
@@ -81,7 +111,12 @@ describe('parseMessage typed headers', () => {
   });
 
   it('reads Session-ID (RFC 7989) and P-Asserted-Identity (RFC 3325)', () => {
-    expect(m.sessionId).toEqual(expect.objectContaining({ local: 'ab30317f1a784dc48ff824d0d3715d86', remote: '47755a9de7794ba387653f2099600ef2' }));
+    expect(m.sessionId).toEqual(
+      expect.objectContaining({
+        local: 'ab30317f1a784dc48ff824d0d3715d86',
+        remote: '47755a9de7794ba387653f2099600ef2',
+      }),
+    );
     expect(m.pAssertedIdentity.map((a) => a.uri.kind)).toEqual(['sip', 'tel']);
   });
 
@@ -98,7 +133,11 @@ describe('parseMessage typed headers', () => {
   });
 
   it('reads Contact: * as a star (RFC 3261 §10.2.2)', () => {
-    const register = parse(INVITE.replace(/^INVITE/, 'REGISTER').replace('CSeq: 314159 INVITE', 'CSeq: 1 REGISTER').replace(/Contact: .*\r\n/, 'Contact: *\r\nExpires: 0\r\n'));
+    const register = parse(
+      INVITE.replace(/^INVITE/, 'REGISTER')
+        .replace('CSeq: 314159 INVITE', 'CSeq: 1 REGISTER')
+        .replace(/Contact: .*\r\n/, 'Contact: *\r\nExpires: 0\r\n'),
+    );
     expect(register.contact).toEqual([{ star: true }]);
     expect(register.expires).toBe(0);
   });
@@ -106,7 +145,12 @@ describe('parseMessage typed headers', () => {
 
 describe('SipHeaders', () => {
   it('looks names up case-insensitively, compact forms included (RFC 3261 §7.3.3)', () => {
-    const headers = SipHeaders.from([['v', 'a'], ['VIA', 'b'], ['i', 'c'], ['l', '0']]);
+    const headers = SipHeaders.from([
+      ['v', 'a'],
+      ['VIA', 'b'],
+      ['i', 'c'],
+      ['l', '0'],
+    ]);
     expect(headers.getAll('Via')).toEqual(['a', 'b']);
     expect(headers.get('call-id')).toBe('c');
     expect(headers.get('Content-Length')).toBe('0');
@@ -114,11 +158,23 @@ describe('SipHeaders', () => {
   });
 
   it('appends, prepends before the first of a name, sets and deletes in order', () => {
-    const headers = SipHeaders.from([['Via', 'a'], ['To', 't'], ['Via', 'b']]);
+    const headers = SipHeaders.from([
+      ['Via', 'a'],
+      ['To', 't'],
+      ['Via', 'b'],
+    ]);
     headers.prepend('Via', 'new');
-    expect(headers.entries()).toEqual([['Via', 'new'], ['Via', 'a'], ['To', 't'], ['Via', 'b']]);
+    expect(headers.entries()).toEqual([
+      ['Via', 'new'],
+      ['Via', 'a'],
+      ['To', 't'],
+      ['Via', 'b'],
+    ]);
     headers.set('via', 'only');
-    expect(headers.entries()).toEqual([['via', 'only'], ['To', 't']]);
+    expect(headers.entries()).toEqual([
+      ['via', 'only'],
+      ['To', 't'],
+    ]);
     expect(headers.deleteFirst('To')).toBe(true);
     expect(headers.delete('Via')).toBe(1);
     expect(headers.size).toBe(0);
@@ -157,7 +213,14 @@ describe('typed accessors after a change', () => {
   it('work on a request built by hand', () => {
     const uri = parseMessage(INVITE);
     if (!uri.ok || uri.message.kind !== 'request') expect.fail('parse');
-    const request = new SipRequest({ method: 'OPTIONS', uri: uri.message.uri, headers: [['Via', 'SIP/2.0/UDP h.example.com;branch=z9hG4bK1'], ['CSeq', '1 OPTIONS']] });
+    const request = new SipRequest({
+      method: 'OPTIONS',
+      uri: uri.message.uri,
+      headers: [
+        ['Via', 'SIP/2.0/UDP h.example.com;branch=z9hG4bK1'],
+        ['CSeq', '1 OPTIONS'],
+      ],
+    });
     expect(request.via[0]?.branch).toBe('z9hG4bK1');
     expect(request.cseq.method).toBe('OPTIONS');
   });
@@ -176,13 +239,17 @@ describe('serializeMessage', () => {
     m.body = Buffer.from('v=0\r\no=- 0 0 IN IP4 192.0.2.1\r\n');
     const text = Buffer.from(serializeMessage(m)).toString();
     expect(text).toContain(`Content-Length: ${m.body.length}\r\n`);
-    expect(Buffer.from(serializeMessage(m, { contentLength: 'preserve' })).toString()).toContain('Content-Length: 4\r\n');
+    expect(Buffer.from(serializeMessage(m, { contentLength: 'preserve' })).toString()).toContain(
+      'Content-Length: 4\r\n',
+    );
     m.headers.delete('Content-Length');
     expect(Buffer.from(serializeMessage(m)).toString()).toContain(`Content-Length: ${m.body.length}\r\n\r\n`);
   });
 
   it('writes a response status line', () => {
-    const response = parse('SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h.example.com;branch=z9hG4bK1\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n');
+    const response = parse(
+      'SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h.example.com;branch=z9hG4bK1\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n',
+    );
     expect(Buffer.from(serializeMessage(response)).toString().startsWith('SIP/2.0 180 Ringing\r\n')).toBe(true);
   });
 });
@@ -196,16 +263,44 @@ describe('parseMessage on bad input', () => {
     ['a bare CR in a header', base.replace('Max-Forwards: 70', 'Max-Forwards: 7\r0'), 'SIP_ERR_BAD_HEADER_LINE'],
     ['a header without colon', base.replace('Max-Forwards: 70', 'Max-Forwards 70'), 'SIP_ERR_BAD_HEADER_LINE'],
     ['a Max-Forwards over 255', base.replace('Max-Forwards: 70', 'Max-Forwards: 256'), 'SIP_ERR_BAD_MAX_FORWARDS'],
-    ['a bad Call-ID', base.replace('Call-ID: a84b4c76e66710@pc33.atlanta.example.com', 'Call-ID: a@b@c'), 'SIP_ERR_BAD_CALL_ID'],
-    ['a bad Content-Type', base.replace('Content-Type: application/sdp', 'Content-Type: application'), 'SIP_ERR_BAD_CONTENT_TYPE'],
-    ['a bad Route', base.replace('Route: <sip:p1.example.com;lr>', 'Route: <sip:p1.example.com;lr'), 'SIP_ERR_BAD_ROUTE'],
-    ['a bad Record-Route', base.replace('Record-Route: <sip:p3.example.com;lr>', 'Record-Route: p3'), 'SIP_ERR_BAD_RECORD_ROUTE'],
+    [
+      'a bad Call-ID',
+      base.replace('Call-ID: a84b4c76e66710@pc33.atlanta.example.com', 'Call-ID: a@b@c'),
+      'SIP_ERR_BAD_CALL_ID',
+    ],
+    [
+      'a bad Content-Type',
+      base.replace('Content-Type: application/sdp', 'Content-Type: application'),
+      'SIP_ERR_BAD_CONTENT_TYPE',
+    ],
+    [
+      'a bad Route',
+      base.replace('Route: <sip:p1.example.com;lr>', 'Route: <sip:p1.example.com;lr'),
+      'SIP_ERR_BAD_ROUTE',
+    ],
+    [
+      'a bad Record-Route',
+      base.replace('Record-Route: <sip:p3.example.com;lr>', 'Record-Route: p3'),
+      'SIP_ERR_BAD_RECORD_ROUTE',
+    ],
     ['a bad Expires', base.replace('Max-Forwards: 70', 'Max-Forwards: 70\r\nExpires: soon'), 'SIP_ERR_BAD_EXPIRES'],
-    ['a bad Min-Expires', base.replace('Max-Forwards: 70', 'Max-Forwards: 70\r\nMin-Expires: -1'), 'SIP_ERR_BAD_MIN_EXPIRES'],
-    ['a bad Retry-After', base.replace('Max-Forwards: 70', 'Max-Forwards: 70\r\nRetry-After: 99999999999'), 'SIP_ERR_BAD_RETRY_AFTER'],
+    [
+      'a bad Min-Expires',
+      base.replace('Max-Forwards: 70', 'Max-Forwards: 70\r\nMin-Expires: -1'),
+      'SIP_ERR_BAD_MIN_EXPIRES',
+    ],
+    [
+      'a bad Retry-After',
+      base.replace('Max-Forwards: 70', 'Max-Forwards: 70\r\nRetry-After: 99999999999'),
+      'SIP_ERR_BAD_RETRY_AFTER',
+    ],
     ['a bad Warning', base.replace('Max-Forwards: 70', 'Max-Forwards: 70\r\nWarning: 30 x "y"'), 'SIP_ERR_BAD_WARNING'],
     ['a method that is not a token', base.replace(/^INVITE/, 'INV(TE'), 'SIP_ERR_BAD_METHOD'],
-    ['a control character in a reason phrase', 'SIP/2.0 200 O\x01K\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\r\n', 'SIP_ERR_BAD_REASON_PHRASE'],
+    [
+      'a control character in a reason phrase',
+      'SIP/2.0 200 O\x01K\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\r\n',
+      'SIP_ERR_BAD_REASON_PHRASE',
+    ],
     ['invalid UTF-8 in a header', base.replace('X-Unknown: keep', 'X-Unknown: k\u00ffeep'), 'SIP_ERR_INVALID_UTF8'],
   ])('rejects %s with the right code', (_what, input, code) => {
     const bytes = typeof input === 'string' && input.includes('\u00ff') ? Buffer.from(input, 'latin1') : input;
@@ -216,15 +311,30 @@ describe('parseMessage on bad input', () => {
 
   it('applies every limit', () => {
     const limits = { maxMessageSize: 200 };
-    expect(parseMessage(INVITE, { limits })).toMatchObject({ ok: false, error: { code: 'SIP_ERR_MESSAGE_TOO_LARGE', status: 513 } });
-    expect(parseMessage(INVITE, { limits: { maxHeaders: 5 } })).toMatchObject({ ok: false, error: { code: 'SIP_ERR_TOO_MANY_HEADERS' } });
-    expect(parseMessage(INVITE, { limits: { maxHeaderLength: 40 } })).toMatchObject({ ok: false, error: { code: 'SIP_ERR_HEADER_LINE_TOO_LONG' } });
-    expect(parseMessage(INVITE, { limits: { maxVias: 2 } })).toMatchObject({ ok: false, error: { code: 'SIP_ERR_TOO_MANY_VIAS' } });
+    expect(parseMessage(INVITE, { limits })).toMatchObject({
+      ok: false,
+      error: { code: 'SIP_ERR_MESSAGE_TOO_LARGE', status: 513 },
+    });
+    expect(parseMessage(INVITE, { limits: { maxHeaders: 5 } })).toMatchObject({
+      ok: false,
+      error: { code: 'SIP_ERR_TOO_MANY_HEADERS' },
+    });
+    expect(parseMessage(INVITE, { limits: { maxHeaderLength: 40 } })).toMatchObject({
+      ok: false,
+      error: { code: 'SIP_ERR_HEADER_LINE_TOO_LONG' },
+    });
+    expect(parseMessage(INVITE, { limits: { maxVias: 2 } })).toMatchObject({
+      ok: false,
+      error: { code: 'SIP_ERR_TOO_MANY_VIAS' },
+    });
   });
 
   it('requires Content-Length on a stream and not in a datagram (RFC 3261 §18.3)', () => {
     const noLength = INVITE.replace('Content-Length: 4\r\n', '');
-    expect(parseMessage(noLength, { framing: 'stream' })).toMatchObject({ ok: false, error: { code: 'SIP_ERR_MISSING_CONTENT_LENGTH' } });
+    expect(parseMessage(noLength, { framing: 'stream' })).toMatchObject({
+      ok: false,
+      error: { code: 'SIP_ERR_MISSING_CONTENT_LENGTH' },
+    });
     const datagram = parseMessage(noLength);
     expect(datagram.ok && datagram.message.body.length).toBe(5);
   });

@@ -39,6 +39,8 @@ describe('readContentLength', () => {
   });
 
   it('does not read the start line as a header field', () => {
-    expect(readContentLength(Buffer.from('l: 5 SIP/2.0\r\n\r\n', 'latin1'))).toMatchObject({ code: 'SIP_ERR_MISSING_CONTENT_LENGTH' });
+    expect(readContentLength(Buffer.from('l: 5 SIP/2.0\r\n\r\n', 'latin1'))).toMatchObject({
+      code: 'SIP_ERR_MISSING_CONTENT_LENGTH',
+    });
   });
 });

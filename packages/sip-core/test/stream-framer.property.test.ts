@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SIP_ERROR_CODES, StreamFramer, parseMessage, serializeMessage, type FramerEvent, type StreamFramerOptions } from '../src/index.js';
+import {
+  SIP_ERROR_CODES,
+  StreamFramer,
+  parseMessage,
+  serializeMessage,
+  type FramerEvent,
+  type StreamFramerOptions,
+} from '../src/index.js';
 import { arbitraryMessageSample, arbitraryMutatedBytes } from '../src/testing/index.js';
 
 const RUNS = 2000;
@@ -37,7 +44,9 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function streamOf(items: readonly Item[]): Uint8Array {
-  return concat(items.map((item) => (item.kind === 'crlf' ? new Uint8Array(Buffer.from('\r\n'.repeat(item.count))) : item.bytes)));
+  return concat(
+    items.map((item) => (item.kind === 'crlf' ? new Uint8Array(Buffer.from('\r\n'.repeat(item.count))) : item.bytes)),
+  );
 }
 
 /**
@@ -89,7 +98,10 @@ function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
   return chunks;
 }
 
-function frame(chunks: readonly Uint8Array[], options?: StreamFramerOptions): { events: FramerEvent[]; maxBuffered: number } {
+function frame(
+  chunks: readonly Uint8Array[],
+  options?: StreamFramerOptions,
+): { events: FramerEvent[]; maxBuffered: number } {
   const framer = new StreamFramer(options);
   const events: FramerEvent[] = [];
   let maxBuffered = 0;
@@ -100,59 +112,94 @@ function frame(chunks: readonly Uint8Array[], options?: StreamFramerOptions): { 
   return { events, maxBuffered };
 }
 
-const cutPoints = fc.oneof({ weight: 4, arbitrary: fc.array(fc.nat(), { maxLength: 12 }) }, { weight: 1, arbitrary: fc.array(fc.nat(), { minLength: 30, maxLength: 200 }) });
+const cutPoints = fc.oneof(
+  { weight: 4, arbitrary: fc.array(fc.nat(), { maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.array(fc.nat(), { minLength: 30, maxLength: 200 }) },
+);
 
 describe('StreamFramer properties', () => {
-  it('gives the same messages, keep-alives and errors however the stream is cut into chunks', () => {
-    fc.assert(
-      fc.property(fc.array(itemArbitrary, { minLength: 1, maxLength: 3 }), cutPoints, (items, points) => {
-        const stream = streamOf(items);
-        const { events } = frame(cut(stream, points));
-        expect(events.map(describeEvent)).toEqual(expectedEvents(items));
-        for (const e of events) {
-          if (e.kind === 'message') expect(parseMessage(e.bytes, { framing: 'stream' }).ok).toBe(true);
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
-
-  it('on a client, reports every single CRLF between messages as a pong however the stream is cut', () => {
-    fc.assert(
-      fc.property(fc.array(arbitraryMessageSample(), { minLength: 1, maxLength: 2 }), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), cutPoints, (samples, pongs, points) => {
-        const items: Item[] = [];
-        samples.forEach((s, i) => {
-          if (pongs[i] === true) items.push({ kind: 'crlf', count: 1 });
-          items.push({ kind: 'message', bytes: s.bytes });
-        });
-        if (pongs[2] === true) items.push({ kind: 'crlf', count: 1 });
-        const expected = expectedEvents(items);
-        if (pongs[2] === true) expected.push('pong');
-        const { events } = frame(cut(streamOf(items), points), { keepAliveRole: 'client' });
-        expect(events.map(describeEvent)).toEqual(expected);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
-
-  it('never throws on damaged streams, stays within its limits, and reports the same events however they are cut', () => {
-    const limits = fc.record({ maxMessageSize: fc.oneof(fc.constant(65535), fc.integer({ min: 64, max: 4096 })), maxHeaders: fc.oneof(fc.constant(256), fc.integer({ min: 1, max: 20 })) });
-    fc.assert(
-      fc.property(fc.array(fc.oneof(arbitraryMutatedBytes(), fc.uint8Array({ maxLength: 64 }), fc.constantFrom(new Uint8Array([13, 10]), new Uint8Array([13, 10, 13, 10]))), { minLength: 1, maxLength: 4 }), cutPoints, limits, (parts, points, l) => {
-        const stream = concat(parts);
-        const whole = frame([stream], { limits: l });
-        const chunked = frame(cut(stream, points), { limits: l });
-        expect(chunked.events.map(describeEvent)).toEqual(whole.events.map(describeEvent));
-        expect(chunked.maxBuffered).toBeLessThanOrEqual(l.maxMessageSize);
-        chunked.events.forEach((e, i) => {
-          if (e.kind === 'error') {
-            expect(Object.keys(SIP_ERROR_CODES)).toContain(e.error.code);
-            if (e.fatal) expect(i).toBe(chunked.events.length - 1);
+  it(
+    'gives the same messages, keep-alives and errors however the stream is cut into chunks',
+    () => {
+      fc.assert(
+        fc.property(fc.array(itemArbitrary, { minLength: 1, maxLength: 3 }), cutPoints, (items, points) => {
+          const stream = streamOf(items);
+          const { events } = frame(cut(stream, points));
+          expect(events.map(describeEvent)).toEqual(expectedEvents(items));
+          for (const e of events) {
+            if (e.kind === 'message') expect(parseMessage(e.bytes, { framing: 'stream' }).ok).toBe(true);
           }
-          if (e.kind === 'message') expect(e.bytes.length).toBeLessThanOrEqual(l.maxMessageSize);
-        });
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'on a client, reports every single CRLF between messages as a pong however the stream is cut',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(arbitraryMessageSample(), { minLength: 1, maxLength: 2 }),
+          fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+          cutPoints,
+          (samples, pongs, points) => {
+            const items: Item[] = [];
+            samples.forEach((s, i) => {
+              if (pongs[i] === true) items.push({ kind: 'crlf', count: 1 });
+              items.push({ kind: 'message', bytes: s.bytes });
+            });
+            if (pongs[2] === true) items.push({ kind: 'crlf', count: 1 });
+            const expected = expectedEvents(items);
+            if (pongs[2] === true) expected.push('pong');
+            const { events } = frame(cut(streamOf(items), points), { keepAliveRole: 'client' });
+            expect(events.map(describeEvent)).toEqual(expected);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'never throws on damaged streams, stays within its limits, and reports the same events however they are cut',
+    () => {
+      const limits = fc.record({
+        maxMessageSize: fc.oneof(fc.constant(65535), fc.integer({ min: 64, max: 4096 })),
+        maxHeaders: fc.oneof(fc.constant(256), fc.integer({ min: 1, max: 20 })),
+      });
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.oneof(
+              arbitraryMutatedBytes(),
+              fc.uint8Array({ maxLength: 64 }),
+              fc.constantFrom(new Uint8Array([13, 10]), new Uint8Array([13, 10, 13, 10])),
+            ),
+            { minLength: 1, maxLength: 4 },
+          ),
+          cutPoints,
+          limits,
+          (parts, points, l) => {
+            const stream = concat(parts);
+            const whole = frame([stream], { limits: l });
+            const chunked = frame(cut(stream, points), { limits: l });
+            expect(chunked.events.map(describeEvent)).toEqual(whole.events.map(describeEvent));
+            expect(chunked.maxBuffered).toBeLessThanOrEqual(l.maxMessageSize);
+            chunked.events.forEach((e, i) => {
+              if (e.kind === 'error') {
+                expect(Object.keys(SIP_ERROR_CODES)).toContain(e.error.code);
+                if (e.fatal) expect(i).toBe(chunked.events.length - 1);
+              }
+              if (e.kind === 'message') expect(e.bytes.length).toBeLessThanOrEqual(l.maxMessageSize);
+            });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });

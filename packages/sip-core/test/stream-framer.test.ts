@@ -59,7 +59,11 @@ describe('StreamFramer', () => {
       const first = request('one');
       const second = request('', undefined, 'INFO');
       const third = request('three!');
-      expect(summary(new StreamFramer().push(bytes(first + second + third)))).toEqual(['message ' + first, 'message ' + second, 'message ' + third]);
+      expect(summary(new StreamFramer().push(bytes(first + second + third)))).toEqual([
+        'message ' + first,
+        'message ' + second,
+        'message ' + third,
+      ]);
     });
 
     it('does not take an empty line inside the body for the end of the message', () => {
@@ -68,7 +72,13 @@ describe('StreamFramer', () => {
     });
 
     it('reads Content-Length in any case, in its compact form `l`, with leading zeros and folded', () => {
-      for (const header of ['content-length: 4\r\n', 'CONTENT-LENGTH : 4\r\n', 'l: 4\r\n', 'L:0004\r\n', 'Content-Length:\r\n  4\r\n']) {
+      for (const header of [
+        'content-length: 4\r\n',
+        'CONTENT-LENGTH : 4\r\n',
+        'l: 4\r\n',
+        'L:0004\r\n',
+        'Content-Length:\r\n  4\r\n',
+      ]) {
         const text = request('body', header);
         const events = new StreamFramer().push(bytes(text + request()));
         expect(summary(events), header).toEqual(['message ' + text, 'message ' + request()]);
@@ -109,12 +119,18 @@ describe('StreamFramer', () => {
 
     it('frames by two Content-Length fields that agree, then lets the parser refuse the message alone', () => {
       const twice = request('abc', 'Content-Length: 3\r\nl: 3\r\n');
-      expect(summary(new StreamFramer().push(bytes(twice + request())))).toEqual(['error SIP_ERR_DUPLICATE_HEADER', 'message ' + request()]);
+      expect(summary(new StreamFramer().push(bytes(twice + request())))).toEqual([
+        'error SIP_ERR_DUPLICATE_HEADER',
+        'message ' + request(),
+      ]);
     });
 
     it('frames a message with a start line it cannot parse', () => {
       const garbage = 'NOT A START LINE\r\nContent-Length: 2\r\n\r\nxx';
-      expect(summary(new StreamFramer().push(bytes(garbage + request())))).toEqual(['error SIP_ERR_BAD_START_LINE', 'message ' + request()]);
+      expect(summary(new StreamFramer().push(bytes(garbage + request())))).toEqual([
+        'error SIP_ERR_BAD_START_LINE',
+        'message ' + request(),
+      ]);
     });
   });
 
@@ -142,7 +158,9 @@ describe('StreamFramer', () => {
     });
 
     it('fails on two Content-Length fields that disagree', () => {
-      expect(summary(new StreamFramer().push(bytes(request('abc', 'Content-Length: 3\r\nl: 4\r\n'))))).toEqual(['error SIP_ERR_DUPLICATE_HEADER fatal']);
+      expect(summary(new StreamFramer().push(bytes(request('abc', 'Content-Length: 3\r\nl: 4\r\n'))))).toEqual([
+        'error SIP_ERR_DUPLICATE_HEADER fatal',
+      ]);
     });
 
     it('fails as soon as a head grows past maxMessageSize without its empty line, holding no more than that', () => {
@@ -176,7 +194,8 @@ describe('StreamFramer', () => {
     });
 
     it('refuses a response without Content-Length with no status to answer', () => {
-      const response = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n';
+      const response =
+        'SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n';
       const [error] = new StreamFramer().push(bytes(response));
       if (error?.kind !== 'error') throw new Error('expected an error');
       expect(error.error.code).toBe('SIP_ERR_MISSING_CONTENT_LENGTH');
@@ -186,15 +205,29 @@ describe('StreamFramer', () => {
 
   describe('keep-alives (RFC 5626 §4.4.1)', () => {
     it('reports a double CRLF between messages as a ping', () => {
-      expect(summary(new StreamFramer().push(bytes(request() + '\r\n\r\n' + request())))).toEqual(['message ' + request(), 'ping', 'message ' + request()]);
+      expect(summary(new StreamFramer().push(bytes(request() + '\r\n\r\n' + request())))).toEqual([
+        'message ' + request(),
+        'ping',
+        'message ' + request(),
+      ]);
     });
 
     it('reports a single CRLF between messages as a pong (RFC 3261 §7.5 lets a server ignore it)', () => {
-      expect(summary(new StreamFramer().push(bytes('\r\n' + request() + '\r\n' + request())))).toEqual(['pong', 'message ' + request(), 'pong', 'message ' + request()]);
+      expect(summary(new StreamFramer().push(bytes('\r\n' + request() + '\r\n' + request())))).toEqual([
+        'pong',
+        'message ' + request(),
+        'pong',
+        'message ' + request(),
+      ]);
     });
 
     it('reads runs of CRLFs as pings first, then a pong for an odd one out', () => {
-      expect(summary(new StreamFramer().push(bytes('\r\n\r\n\r\n\r\n\r\n' + request())))).toEqual(['ping', 'ping', 'pong', 'message ' + request()]);
+      expect(summary(new StreamFramer().push(bytes('\r\n\r\n\r\n\r\n\r\n' + request())))).toEqual([
+        'ping',
+        'ping',
+        'pong',
+        'message ' + request(),
+      ]);
     });
 
     it('holds a lone CRLF on a server until the next bytes tell a ping from a pong', () => {

@@ -9,7 +9,10 @@ function ok(text: string): Uri {
 
 describe('parseUri', () => {
   it.each([
-    ['sip:alice@atlanta.example.com', { user: 'alice', host: 'atlanta.example.com', hostKind: 'domain', port: undefined }],
+    [
+      'sip:alice@atlanta.example.com',
+      { user: 'alice', host: 'atlanta.example.com', hostKind: 'domain', port: undefined },
+    ],
     ['sips:bob@192.0.2.4:5061', { user: 'bob', host: '192.0.2.4', hostKind: 'ipv4', port: 5061, scheme: 'sips' }],
     ['sip:[2001:db8::1]:5070;transport=tcp', { user: undefined, host: '[2001:db8::1]', hostKind: 'ipv6', port: 5070 }],
     ['SIP:Carol@Chicago.Example.COM', { scheme: 'sip', user: 'Carol', host: 'Chicago.Example.COM' }],
@@ -30,7 +33,10 @@ describe('parseUri', () => {
     expect(uri.params.get('lr')).toBeNull();
     expect(uri.params.get('ttl')).toBeUndefined();
     expect(uri.params.entries().map(([n]) => n)).toEqual(['Transport', 'lr', 'maddr']);
-    expect(uri.headers.entries()).toEqual([['Subject', 'hi'], ['Priority', 'urgent']]);
+    expect(uri.headers.entries()).toEqual([
+      ['Subject', 'hi'],
+      ['Priority', 'urgent'],
+    ]);
   });
 
   it.each([
@@ -44,7 +50,11 @@ describe('parseUri', () => {
   });
 
   it('keeps other schemes opaque', () => {
-    expect(ok('urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6')).toEqual({ kind: 'absolute', scheme: 'urn', opaque: 'uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6' });
+    expect(ok('urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6')).toEqual({
+      kind: 'absolute',
+      scheme: 'urn',
+      opaque: 'uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6',
+    });
   });
 
   it.each([

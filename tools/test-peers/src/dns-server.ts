@@ -11,7 +11,15 @@ import dgram from 'node:dgram';
 export type ZoneRecord =
   | { readonly type: 'A'; readonly name: string; readonly address: string; readonly ttl?: number }
   | { readonly type: 'AAAA'; readonly name: string; readonly address: string; readonly ttl?: number }
-  | { readonly type: 'SRV'; readonly name: string; readonly priority: number; readonly weight: number; readonly port: number; readonly target: string; readonly ttl?: number };
+  | {
+      readonly type: 'SRV';
+      readonly name: string;
+      readonly priority: number;
+      readonly weight: number;
+      readonly port: number;
+      readonly target: string;
+      readonly ttl?: number;
+    };
 
 const TYPE_CODES = { A: 1, AAAA: 28, SRV: 33 } as const;
 
@@ -82,7 +90,8 @@ export class TestDnsServer {
     this.questions.push(`${typeName ?? qtype} ${name}`);
     const ofName = this.records.filter((r) => r.name.toLowerCase() === name);
     let rcode = 0;
-    if (this.failing.has(name)) rcode = 2; // SERVFAIL
+    if (this.failing.has(name))
+      rcode = 2; // SERVFAIL
     else if (ofName.length === 0) rcode = 3; // NXDOMAIN
     const answers = rcode === 0 ? ofName.filter((r) => TYPE_CODES[r.type] === qtype).map(encodeRecord) : [];
     const header = Buffer.alloc(12);
@@ -96,8 +105,14 @@ export class TestDnsServer {
 }
 
 function encodeName(name: string): Buffer {
-  const parts = name.replace(/\.$/, '').split('.').filter((p) => p !== '');
-  return Buffer.concat([...parts.map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p, 'latin1')])), Buffer.from([0])]);
+  const parts = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((p) => p !== '');
+  return Buffer.concat([
+    ...parts.map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p, 'latin1')])),
+    Buffer.from([0]),
+  ]);
 }
 
 function encodeIpv6(address: string): Buffer {

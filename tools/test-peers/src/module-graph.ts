@@ -67,7 +67,9 @@ function resolvePackageEntry(specifier: string, from: string): string {
   for (let directory = from; ; directory = dirname(directory)) {
     const root = join(directory, 'node_modules', name);
     if (existsSync(join(root, 'package.json'))) {
-      const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
+      const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        exports?: Record<string, unknown>;
+      };
       const target = exportTarget(manifest.exports?.[subpath]);
       if (target === undefined) throw new Error(`${name} exports no ${subpath}`);
       return realpathSync(join(root, target));

@@ -39,7 +39,19 @@ export async function startRedisServer(options: { readonly args?: readonly strin
   const port = await freePort('tcp');
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), ...(options.args ?? [])],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      tmpdir(),
+      ...(options.args ?? []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -62,7 +74,9 @@ export async function startRedisServer(options: { readonly args?: readonly strin
   const answered = await waitFor(async () => failed() || (await answersPing(port)), 10_000, 50);
   if (!answered || failed()) {
     await stop();
-    throw new Error(`redis-server did not answer PING on 127.0.0.1:${port}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`);
+    throw new Error(
+      `redis-server did not answer PING on 127.0.0.1:${port}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`,
+    );
   }
   return { port, url: `redis://127.0.0.1:${port}`, output: () => output, stop };
 }

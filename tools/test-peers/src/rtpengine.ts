@@ -15,7 +15,9 @@ import { waitFor } from './wait-for.js';
 export function requireRtpengine(): void {
   const r = spawnSync('rtpengine', ['--version'], { encoding: 'utf8' });
   if (r.error !== undefined || !`${r.stdout}${r.stderr}`.includes('Version')) {
-    throw new Error('rtpengine is not installed: install Debian package rtpengine-daemon (.ci/setup.d/50-rtpengine.sh)');
+    throw new Error(
+      'rtpengine is not installed: install Debian package rtpengine-daemon (.ci/setup.d/50-rtpengine.sh)',
+    );
   }
 }
 
@@ -86,7 +88,9 @@ export async function startRtpengine(options: { readonly args?: readonly string[
   const answered = await waitFor(async () => failed() || (await answersPing(ngPort)), 10_000, 50);
   if (!answered || failed()) {
     await stop();
-    throw new Error(`rtpengine did not answer an ng ping on 127.0.0.1:${ngPort}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`);
+    throw new Error(
+      `rtpengine did not answer an ng ping on 127.0.0.1:${ngPort}${spawnError === undefined ? '' : ` (${spawnError.message})`}:\n${output}`,
+    );
   }
   return { ngPort, ng: `127.0.0.1:${ngPort}`, portMin, portMax, output: () => output, stop };
 }

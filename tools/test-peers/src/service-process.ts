@@ -38,7 +38,9 @@ export interface ServiceProcessOptions {
  * Starts the program and waits for its ready line. Rejects when it exits
  * first, writes a stdout line that is not JSON, or is not ready in time.
  */
-export function startServiceProcess<Ready = Record<string, unknown>>(options: ServiceProcessOptions): Promise<ServiceProcess<Ready>> {
+export function startServiceProcess<Ready = Record<string, unknown>>(
+  options: ServiceProcessOptions,
+): Promise<ServiceProcess<Ready>> {
   const name = options.name ?? 'process';
   const readyMessage = options.readyMessage ?? 'ready';
   const timeoutMs = options.timeoutMs ?? 20_000;
@@ -52,7 +54,10 @@ export function startServiceProcess<Ready = Record<string, unknown>>(options: Se
   let buffered = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs / 1000} s; stderr: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no ready line within ${timeoutMs / 1000} s; stderr: ${stderr}`)),
+      timeoutMs,
+    );
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

@@ -21,7 +21,8 @@ export function requireSipp(): void {
 /** Throws when `socat` is not on PATH (the TLS leg of the interop tier needs it). */
 export function requireSocat(): void {
   const r = spawnSync('socat', ['-V'], { encoding: 'utf8' });
-  if (r.error !== undefined || r.status !== 0) throw new Error('socat is not installed: install Debian package socat (.ci/setup.d/10-sipp.sh)');
+  if (r.error !== undefined || r.status !== 0)
+    throw new Error('socat is not installed: install Debian package socat (.ci/setup.d/10-sipp.sh)');
 }
 
 /** Distinct free ports for one SIPp instance: SIP (-p), control (-cp) and media (-mp, with room for +2). */

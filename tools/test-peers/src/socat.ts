@@ -23,7 +23,10 @@ export interface Socat {
  */
 export function startSocat(left: string, right: string, seconds: number): Promise<Socat> {
   return new Promise((resolve, reject) => {
-    const child = spawn('timeout', ['--kill-after=2', String(seconds), 'socat', '-d', '-d', left, right], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn('timeout', ['--kill-after=2', String(seconds), 'socat', '-d', '-d', left, right], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     let output = '';
     let listening = false;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -58,7 +61,9 @@ export function startSocat(left: string, right: string, seconds: number): Promis
 }
 
 /** A temporary directory holding PEM files; `remove` deletes it. */
-export async function writePemFiles(files: Record<string, string>): Promise<{ dir: string; path: (name: string) => string; remove: () => Promise<void> }> {
+export async function writePemFiles(
+  files: Record<string, string>,
+): Promise<{ dir: string; path: (name: string) => string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sipbreakout-tls-'));
   for (const [name, pem] of Object.entries(files)) await writeFile(path.join(dir, name), pem, { mode: 0o600 });
   return { dir, path: (name) => path.join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };

@@ -19,7 +19,12 @@ export const FALLBACK_STATUSES: readonly number[] = [486, 600, 408, 480];
 /** How a leg 2's TAS is reached before the leg is sent: the core's `TasConnector`, or a fake in tests. */
 export interface TasReach {
   /** A connection checked for the URI's domain, or why there is none (`cause`: a `TLS_ERR_…`, `TRANSPORT_ERR_…` or `DNS_ERR_…` code). */
-  connect(sipsUri: string): Promise<{ readonly ok: true; readonly target: Destination } | { readonly ok: false; readonly cause: string; readonly message: string }>;
+  connect(
+    sipsUri: string,
+  ): Promise<
+    | { readonly ok: true; readonly target: Destination }
+    | { readonly ok: false; readonly cause: string; readonly message: string }
+  >;
 }
 
 /** What every plan function is given. */
@@ -72,7 +77,12 @@ export interface PlanContextOptions {
 }
 
 /** Answers the incoming INVITE when it is still waiting for a final response. */
-export function respond(invite: ServerInvite, status: number, reason: string, headers: ReadonlyArray<readonly [string, string]> = []): void {
+export function respond(
+  invite: ServerInvite,
+  status: number,
+  reason: string,
+  headers: ReadonlyArray<readonly [string, string]> = [],
+): void {
   if (invite.state === 'Proceeding') invite.respond(status, { reason, headers: [...headers] });
 }
 
@@ -117,7 +127,10 @@ export function planContext(o: PlanContextOptions): PlanContext {
       const connection = await o.tas.connect(leg2.registration.sipUri);
       if (!connection.ok) {
         metrics.tasFailures.inc({ route_type: leg2.registration.routeType, cause: connection.cause });
-        log.warn({ tas: leg2.registration.sipUri, cause: connection.cause, error: connection.message }, 'TAS unreachable');
+        log.warn(
+          { tas: leg2.registration.sipUri, cause: connection.cause, error: connection.message },
+          'TAS unreachable',
+        );
         return undefined;
       }
       return { name: 'tas', uri: leg2.requestUri, destination: connection.target };

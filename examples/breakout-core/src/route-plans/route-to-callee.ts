@@ -8,7 +8,10 @@ import type { AcceptIngressPlan, ContinueLoopPlan, DirectPlan } from '@sipbreako
 import type { PlanContext } from './plan-context.js';
 
 /** Starts leg 4, after the media relay's offer. */
-export async function routeToCallee(plan: DirectPlan | ContinueLoopPlan | AcceptIngressPlan, context: PlanContext): Promise<void> {
+export async function routeToCallee(
+  plan: DirectPlan | ContinueLoopPlan | AcceptIngressPlan,
+  context: PlanContext,
+): Promise<void> {
   const target = context.leg4(plan.leg4);
   if (await context.relayed([target])) context.start([target]);
 }

@@ -9,7 +9,15 @@
  * installed: without them these tests fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, expectPassed, SESSION_ID, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
+import {
+  ALICE,
+  BOB,
+  expectPassed,
+  SESSION_ID,
+  startCallTestbed,
+  TAS_DOMAIN,
+  type CallTestbed,
+} from '../support/call-testbed.js';
 import { sample } from '@sipbreakout/test-peers';
 import { alice, bob, headerOf, received, receivedStatuses, scenario } from '../support/sip-peers.js';
 import { freePort } from '@sipbreakout/test-peers';
@@ -42,13 +50,23 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
 
   it('registration created through gRPC: the call goes to the TAS over TLS with the MO prefix; deleted: direct again', async () => {
     const tlsPort = await freePort('tcp');
-    const registration = { sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP' as const, phoneNumber: { e164: ALICE }, mobileOriginatingPrefix: '00' };
+    const registration = {
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP' as const,
+      phoneNumber: { e164: ALICE },
+      mobileOriginatingPrefix: '00',
+    };
     expect(await testbed.client.upsertRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
 
     // The TAS answers leg 2 itself.
     const t = await testbed.tas({ name: 'registered-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'registered-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'registered-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, tr] = await Promise.all([a.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
@@ -76,12 +94,26 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
 
   it('LOOP on an MO call: leg 2 to the TAS, leg 3 back with the same Session-ID and a lower Max-Forwards, leg 4 to Bob answered; BYE on both pairs', async () => {
     const tlsPort = await freePort('tcp');
-    const registration = { sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP' as const, phoneNumber: { e164: ALICE } };
+    const registration = {
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP' as const,
+      phoneNumber: { e164: ALICE },
+    };
     expect(await testbed.client.upsertRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
     const b = await bob({ dir: testbed.dir, name: 'loop-bob', port: testbed.bobPort });
-    const t = await testbed.tas({ name: 'loop-tas', tlsPort, scenarioFile: scenario('tas-loop.xml'), keys: { callee: BOB, core: testbed.core.ready.sipTasTls } });
+    const t = await testbed.tas({
+      name: 'loop-tas',
+      tlsPort,
+      scenarioFile: scenario('tas-loop.xml'),
+      keys: { callee: BOB, core: testbed.core.ready.sipTasTls },
+    });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'loop-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'loop-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, tr, br] = await Promise.all([a.result, t.result, b.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
@@ -112,16 +144,29 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
 
   it('LOOP where the TAS rejects leg 2: its 486 reaches Alice, no leg 4', async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
     const t = await testbed.tas({ name: 'reject-tas', tlsPort, scenarioFile: scenario('busy-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'reject-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB, scenarioFile: scenario('alice-uac-refused.xml'), keys: { session: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1' } });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'reject-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+        scenarioFile: scenario('alice-uac-refused.xml'),
+        keys: { session: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1' },
+      });
       const [ar, tr] = await Promise.all([a.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, 'TAS');
       expect(receivedStatuses(await a.messages()).at(-1)).toBe('SIP/2.0 486 Busy Here');
       expect(received(await t.messages(), 'INVITE')).toHaveLength(1);
-      expect(sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'failed' })).toBe(1);
+      expect(
+        sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'failed' }),
+      ).toBe(1);
     } finally {
       await t.socat.stop();
       await unregister();
@@ -130,11 +175,26 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
 
   it('FALLBACK on busy: Bob answers 486, the call goes to the TAS with the MT prefix and the TAS answers', async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_FALLBACK', phoneNumber: { e164: BOB }, mobileTerminatingPrefix: '22' });
-    const b = await bob({ dir: testbed.dir, name: 'fallback-bob', port: testbed.bobPort, scenarioFile: scenario('busy-uas.xml') });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_FALLBACK',
+      phoneNumber: { e164: BOB },
+      mobileTerminatingPrefix: '22',
+    });
+    const b = await bob({
+      dir: testbed.dir,
+      name: 'fallback-bob',
+      port: testbed.bobPort,
+      scenarioFile: scenario('busy-uas.xml'),
+    });
     const t = await testbed.tas({ name: 'fallback-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'fallback-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'fallback-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, br, tr] = await Promise.all([a.result, b.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(br, 'Bob');
@@ -143,7 +203,9 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
       expect(leg2?.split('\n')[0]).toBe(`INVITE sips:+22${BOB.slice(1)}@${TAS_DOMAIN}:${tlsPort} SIP/2.0`);
       const [leg4] = received(await b.messages(), 'INVITE');
       expect(headerOf(leg2 ?? '', 'Session-ID')?.slice(0, 32)).toBe(headerOf(leg4 ?? '', 'Session-ID')?.slice(0, 32));
-      expect(sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'FALLBACK', outcome: 'answered' })).toBe(1);
+      expect(
+        sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'FALLBACK', outcome: 'answered' }),
+      ).toBe(1);
     } finally {
       await t.socat.stop();
       await unregister();
@@ -152,11 +214,25 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
 
   it('FORK where the TAS answers first: Bob, ringing, gets CANCEL; the TAS gets the BYE', async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_FORK', phoneNumber: { e164: ALICE } });
-    const b = await bob({ dir: testbed.dir, name: 'fork-bob', port: testbed.bobPort, scenarioFile: scenario('ringing-uas-cancelled.xml') });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_FORK',
+      phoneNumber: { e164: ALICE },
+    });
+    const b = await bob({
+      dir: testbed.dir,
+      name: 'fork-bob',
+      port: testbed.bobPort,
+      scenarioFile: scenario('ringing-uas-cancelled.xml'),
+    });
     const t = await testbed.tas({ name: 'fork-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'fork-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'fork-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, br, tr] = await Promise.all([a.result, b.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(br, 'Bob');
@@ -169,7 +245,9 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
       const [leg2] = received(tasLog, 'INVITE');
       const [leg4] = received(bobLog, 'INVITE');
       expect(headerOf(leg2 ?? '', 'Session-ID')?.slice(0, 32)).toBe(headerOf(leg4 ?? '', 'Session-ID')?.slice(0, 32));
-      expect(sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'FORK', outcome: 'answered' })).toBe(1);
+      expect(
+        sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'FORK', outcome: 'answered' }),
+      ).toBe(1);
     } finally {
       await t.socat.stop();
       await unregister();
@@ -177,30 +255,66 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
   }, 40_000);
 
   for (const c of [
-    { name: 'LOOP_MO leaves MT calls alone: Bob holding LOOP_MO is called directly', routeType: 'ROUTE_TYPE_LOOP_MO' as const, number: BOB },
-    { name: 'LOOP_MT leaves MO calls alone: Alice holding LOOP_MT calls Bob directly', routeType: 'ROUTE_TYPE_LOOP_MT' as const, number: ALICE },
+    {
+      name: 'LOOP_MO leaves MT calls alone: Bob holding LOOP_MO is called directly',
+      routeType: 'ROUTE_TYPE_LOOP_MO' as const,
+      number: BOB,
+    },
+    {
+      name: 'LOOP_MT leaves MO calls alone: Alice holding LOOP_MT calls Bob directly',
+      routeType: 'ROUTE_TYPE_LOOP_MT' as const,
+      number: ALICE,
+    },
   ]) {
     it(c.name, async () => {
       // The TAS of the registration is never reached: nothing listens there.
-      const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${await freePort('tcp')}`, routeType: c.routeType, phoneNumber: { e164: c.number } });
+      const unregister = await testbed.register({
+        sipUri: `sips:${TAS_DOMAIN}:${await freePort('tcp')}`,
+        routeType: c.routeType,
+        phoneNumber: { e164: c.number },
+      });
       try {
-        const before = sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', { route_type: c.routeType.replace('ROUTE_TYPE_', ''), cause: 'TRANSPORT_ERR_CONNECT' }) ?? 0;
+        const before =
+          sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', {
+            route_type: c.routeType.replace('ROUTE_TYPE_', ''),
+            cause: 'TRANSPORT_ERR_CONNECT',
+          }) ?? 0;
         const { bobInvite } = await testbed.directCall(c.routeType);
         expect(bobInvite.split('\n')[0]).toBe(`INVITE sip:${BOB}@127.0.0.1:${testbed.bobPort};transport=udp SIP/2.0`);
-        expect(sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', { route_type: c.routeType.replace('ROUTE_TYPE_', ''), cause: 'TRANSPORT_ERR_CONNECT' }) ?? 0).toBe(before);
+        expect(
+          sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', {
+            route_type: c.routeType.replace('ROUTE_TYPE_', ''),
+            cause: 'TRANSPORT_ERR_CONNECT',
+          }) ?? 0,
+        ).toBe(before);
       } finally {
         await unregister();
       }
     }, 40_000);
   }
 
-  it('both parties registered (LOOP each): the originating phase first, leg 2 to the caller\'s TAS with the caller\'s MO prefix', async () => {
+  it("both parties registered (LOOP each): the originating phase first, leg 2 to the caller's TAS with the caller's MO prefix", async () => {
     const tlsPort = await freePort('tcp');
-    const unregisterAlice = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE }, mobileOriginatingPrefix: '11' });
-    const unregisterBob = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${await freePort('tcp')}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: BOB }, mobileTerminatingPrefix: '22' });
+    const unregisterAlice = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+      mobileOriginatingPrefix: '11',
+    });
+    const unregisterBob = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${await freePort('tcp')}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: BOB },
+      mobileTerminatingPrefix: '22',
+    });
     const t = await testbed.tas({ name: 'both-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'both-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'both-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, tr] = await Promise.all([a.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, 'TAS');
@@ -215,11 +329,25 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
 
   it('FALLBACK on no answer: Bob rings past the timeout (1 s here), gets CANCEL, and the TAS answers', async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_FALLBACK', phoneNumber: { e164: BOB } });
-    const b = await bob({ dir: testbed.dir, name: 'noanswer-bob', port: testbed.bobPort, scenarioFile: scenario('ringing-uas-cancelled.xml') });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_FALLBACK',
+      phoneNumber: { e164: BOB },
+    });
+    const b = await bob({
+      dir: testbed.dir,
+      name: 'noanswer-bob',
+      port: testbed.bobPort,
+      scenarioFile: scenario('ringing-uas-cancelled.xml'),
+    });
     const t = await testbed.tas({ name: 'noanswer-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'noanswer-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'noanswer-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, br, tr] = await Promise.all([a.result, b.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(br, 'Bob');
@@ -234,11 +362,24 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
 
   it('FORK where Bob answers first: the TAS, ringing, gets CANCEL over TLS; Bob gets the BYE', async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_FORK', phoneNumber: { e164: BOB } });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_FORK',
+      phoneNumber: { e164: BOB },
+    });
     const b = await bob({ dir: testbed.dir, name: 'fork-bob-first', port: testbed.bobPort });
-    const t = await testbed.tas({ name: 'fork-tas-ringing', tlsPort, scenarioFile: scenario('ringing-uas-cancelled.xml') });
+    const t = await testbed.tas({
+      name: 'fork-tas-ringing',
+      tlsPort,
+      scenarioFile: scenario('ringing-uas-cancelled.xml'),
+    });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'fork-bob-first-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'fork-bob-first-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, br, tr] = await Promise.all([a.result, b.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(br, 'Bob');

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDescriptorSet, SipBreakoutClient, type SipBreakoutClientOptions, type UpsertRegistrationRequest } from '@sipbreakout/grpc-api';
+import {
+  buildDescriptorSet,
+  SipBreakoutClient,
+  type SipBreakoutClientOptions,
+  type UpsertRegistrationRequest,
+} from '@sipbreakout/grpc-api';
 import { CertificateAuthority } from '@sipbreakout/sip-core/testing';
 import { bufExecutable } from '../../src/first-registration-commands.js';
 import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, startCore, type CoreProcess } from '../support/core-process.js';
@@ -79,14 +84,29 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
   });
 
   /** One UpsertRegistration through Python's grpcio; `tls` undefined: an insecure channel. */
-  const viaPython = async (address: string, token: string, e164: string, tls: PythonTls | undefined): Promise<PythonOutcome> =>
-    JSON.parse(await runPython(python, [PYTHON_CLIENT, descriptorSet, address], JSON.stringify({ token, request: upsert(e164), tls }))) as PythonOutcome;
+  const viaPython = async (
+    address: string,
+    token: string,
+    e164: string,
+    tls: PythonTls | undefined,
+  ): Promise<PythonOutcome> =>
+    JSON.parse(
+      await runPython(
+        python,
+        [PYTHON_CLIENT, descriptorSet, address],
+        JSON.stringify({ token, request: upsert(e164), tls }),
+      ),
+    ) as PythonOutcome;
 
   /** buf curl with the schema from our descriptor set, so that a refused connection shows as itself and not as "no such service". */
   const bufWithSchema = (args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
-      execFile(buf, ['curl', '--protocol', 'grpc', '--schema', descriptorSet, '--timeout', '10s', ...args], { timeout: 20_000 }, (error, stdout, stderr) =>
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+      execFile(
+        buf,
+        ['curl', '--protocol', 'grpc', '--schema', descriptorSet, '--timeout', '10s', ...args],
+        { timeout: 20_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
       );
     });
 
@@ -103,7 +123,10 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
         expect(ready.grpcTls).toMatchObject({ mode: 'dev', certFile, clientCertificate: 'none', client: { caFile } });
         expect(ready.grpcTls?.names).toEqual(['localhost', '127.0.0.1', '::1']);
         expect(core.logs.some((l) => l['msg'] === 'grpc development certificate generated')).toBe(true);
-        expect(core.logs.find((l) => l['msg'] === 'grpc listening')).toMatchObject({ tls: 'dev', clientCertificate: 'none' });
+        expect(core.logs.find((l) => l['msg'] === 'grpc listening')).toMatchObject({
+          tls: 'dev',
+          clientCertificate: 'none',
+        });
         const banner = core.stderr();
         expect(banner).toMatch(new RegExp(`gRPC API +${ready.grpc.replace(/\./g, '\\.')} +\\(TLS;`));
         expect(banner).toContain(`development certificate ${certFile} for localhost, 127.0.0.1, ::1`);
@@ -135,24 +158,50 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
 
         const token = (await readFile(ready.tokenFile, 'utf8')).trim();
         // Python grpcio (gRPC's C core and BoringSSL/OpenSSL), trusting the development CA.
-        expect(await viaPython(ready.grpc, token, '+4799990101', { caFile })).toMatchObject({ ok: true, response: { statusCode: 'STATUS_CODE_OK' } });
+        expect(await viaPython(ready.grpc, token, '+4799990101', { caFile })).toMatchObject({
+          ok: true,
+          response: { statusCode: 'STATUS_CODE_OK' },
+        });
 
         // Plaintext clients are refused by the TLS port: ours, buf curl over h2c, Python's insecure channel.
         expect(await viaOurClient({ address: ready.grpc, token }, '+4799990102')).toBe(status.UNAVAILABLE);
-        const plainBuf = await bufWithSchema(['--http2-prior-knowledge', '-H', `Authorization: Bearer ${token}`, '-d', JSON.stringify(upsert('+4799990103')), `http://${ready.grpc}${UPSERT_PATH}`]);
+        const plainBuf = await bufWithSchema([
+          '--http2-prior-knowledge',
+          '-H',
+          `Authorization: Bearer ${token}`,
+          '-d',
+          JSON.stringify(upsert('+4799990103')),
+          `http://${ready.grpc}${UPSERT_PATH}`,
+        ]);
         expect(plainBuf.code).not.toBe(0);
         expect(plainBuf.stdout).toBe('');
-        expect(await viaPython(ready.grpc, token, '+4799990104', undefined)).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
+        expect(await viaPython(ready.grpc, token, '+4799990104', undefined)).toMatchObject({
+          ok: false,
+          code: 'UNAVAILABLE',
+        });
 
         // TLS clients that do not trust the development CA refuse the server.
-        const untrustingBuf = await bufWithSchema(['-H', `Authorization: Bearer ${token}`, '-d', JSON.stringify(upsert('+4799990105')), `https://${ready.grpc}${UPSERT_PATH}`]);
+        const untrustingBuf = await bufWithSchema([
+          '-H',
+          `Authorization: Bearer ${token}`,
+          '-d',
+          JSON.stringify(upsert('+4799990105')),
+          `https://${ready.grpc}${UPSERT_PATH}`,
+        ]);
         expect(untrustingBuf.code).not.toBe(0);
         expect(untrustingBuf.stderr).toMatch(/certificate/i);
-        expect(await viaOurClient({ address: ready.grpc, token, credentials: credentials.createSsl() }, '+4799990106')).toBe(status.UNAVAILABLE);
+        expect(
+          await viaOurClient({ address: ready.grpc, token, credentials: credentials.createSsl() }, '+4799990106'),
+        ).toBe(status.UNAVAILABLE);
         expect(await viaPython(ready.grpc, token, '+4799990107', {})).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
 
         // Our typed client with the development CA: the same API over TLS.
-        expect(await viaOurClient({ address: ready.grpc, token, credentials: credentials.createSsl(await readFile(caFile)) }, '+4799990108')).toBe('STATUS_CODE_OK');
+        expect(
+          await viaOurClient(
+            { address: ready.grpc, token, credentials: credentials.createSsl(await readFile(caFile)) },
+            '+4799990108',
+          ),
+        ).toBe('STATUS_CODE_OK');
 
         const metrics = await (await fetch(`http://${ready.http}/metrics`)).text();
         // buf curl, register.js, Python and our client: 4 calls through TLS reached the API; no plaintext one did.
@@ -165,7 +214,13 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
 
     it('reuses the gRPC certificate on restart; with client certificates required, issues a development client certificate and prints it in the commands', async () => {
       expect(serverPem).not.toBe('');
-      const core = await startCore(ephemeralEnv(dataDir(), { SIPBREAKOUT_GRPC_TLS_MODE: 'dev', SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require' }), dir);
+      const core = await startCore(
+        ephemeralEnv(dataDir(), {
+          SIPBREAKOUT_GRPC_TLS_MODE: 'dev',
+          SIPBREAKOUT_GRPC_TLS_CLIENT_CERTIFICATE: 'require',
+        }),
+        dir,
+      );
       try {
         const { ready } = core;
         const tlsDir = join(dataDir(), 'tls');
@@ -173,7 +228,11 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
         expect(core.logs.some((l) => l['msg'] === 'development CA and certificate reused')).toBe(true);
         const clientCert = join(tlsDir, 'grpc-client.pem');
         const clientKey = join(tlsDir, 'grpc-client-key.pem');
-        expect(ready.grpcTls).toMatchObject({ clientCertificate: 'require', clientCaFile: join(tlsDir, 'dev-ca.pem'), client: { certFile: clientCert, keyFile: clientKey } });
+        expect(ready.grpcTls).toMatchObject({
+          clientCertificate: 'require',
+          clientCaFile: join(tlsDir, 'dev-ca.pem'),
+          client: { certFile: clientCert, keyFile: clientKey },
+        });
         expect(core.stderr()).toContain(`client certificates required (CA ${join(tlsDir, 'dev-ca.pem')})`);
 
         expect(ready.commands.bufCurl).toContain(`--cert ${clientCert} --key ${clientKey}`);
@@ -187,12 +246,30 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
         // Without the client certificate: refused.
         const token = (await readFile(ready.tokenFile, 'utf8')).trim();
         const caFile = join(tlsDir, 'dev-ca.pem');
-        expect(await viaOurClient({ address: ready.grpc, token, credentials: credentials.createSsl(await readFile(caFile)) }, '+4799990111')).toBe(status.UNAVAILABLE);
-        const withoutCertBuf = await bufWithSchema(['--cacert', caFile, '-H', `Authorization: Bearer ${token}`, '-d', JSON.stringify(upsert('+4799990110')), `https://${ready.grpc}${UPSERT_PATH}`]);
+        expect(
+          await viaOurClient(
+            { address: ready.grpc, token, credentials: credentials.createSsl(await readFile(caFile)) },
+            '+4799990111',
+          ),
+        ).toBe(status.UNAVAILABLE);
+        const withoutCertBuf = await bufWithSchema([
+          '--cacert',
+          caFile,
+          '-H',
+          `Authorization: Bearer ${token}`,
+          '-d',
+          JSON.stringify(upsert('+4799990110')),
+          `https://${ready.grpc}${UPSERT_PATH}`,
+        ]);
         expect(withoutCertBuf.code).not.toBe(0);
         expect(withoutCertBuf.stdout).toBe('');
-        expect(await viaPython(ready.grpc, token, '+4799990112', { caFile })).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
-        expect(await viaPython(ready.grpc, token, '+4799990113', { caFile, certFile: clientCert, keyFile: clientKey })).toMatchObject({ ok: true, response: { statusCode: 'STATUS_CODE_OK' } });
+        expect(await viaPython(ready.grpc, token, '+4799990112', { caFile })).toMatchObject({
+          ok: false,
+          code: 'UNAVAILABLE',
+        });
+        expect(
+          await viaPython(ready.grpc, token, '+4799990113', { caFile, certFile: clientCert, keyFile: clientKey }),
+        ).toMatchObject({ ok: true, response: { statusCode: 'STATUS_CODE_OK' } });
       } finally {
         expect(await core.stop('SIGINT')).toBe(0);
       }
@@ -239,13 +316,22 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
       );
       try {
         const { ready } = core;
-        expect(ready.grpcTls).toMatchObject({ mode: 'files', certFile: pem('server.pem'), clientCertificate: 'require', clientCaFile: pem('ca.pem'), client: { caFile: pem('ca.pem') } });
+        expect(ready.grpcTls).toMatchObject({
+          mode: 'files',
+          certFile: pem('server.pem'),
+          clientCertificate: 'require',
+          clientCaFile: pem('ca.pem'),
+          client: { caFile: pem('ca.pem') },
+        });
         expect(ready.grpcTls?.client.serverName).toBeUndefined();
         expect(ready.grpcTls?.client.certFile).toBeUndefined();
         expect(core.logs.some((l) => l['msg'] === 'grpc certificate loaded')).toBe(true);
         expect(core.stderr()).toContain(`The API requires a client certificate issued by a CA in ${pem('ca.pem')}`);
         const token = (await readFile(ready.tokenFile, 'utf8')).trim();
-        const clientFlags = { buf: `--cert ${pem('client.pem')} --key ${pem('client.key')}`, node: `--cert-file ${pem('client.pem')} --key-file ${pem('client.key')}` };
+        const clientFlags = {
+          buf: `--cert ${pem('client.pem')} --key ${pem('client.key')}`,
+          node: `--cert-file ${pem('client.pem')} --key-file ${pem('client.key')}`,
+        };
 
         // buf curl as printed (the CA, https) has no client certificate: refused. With one of the CA: registered.
         expect(ready.commands.bufCurl).toContain(`--cacert ${pem('ca.pem')}`);
@@ -255,7 +341,13 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
         expect(refusedBuf.stdout).toBe('');
         // Through reflection buf only says the service is not found; with the schema given, the call itself fails. (Its
         // message depends on timing: TLS 1.3 sends the server's "certificate required" alert after the client's Finished.)
-        const upsertArgs = ['-H', `Authorization: Bearer ${token}`, '-d', JSON.stringify(upsert('+4799990200')), `https://${ready.grpc}${UPSERT_PATH}`];
+        const upsertArgs = [
+          '-H',
+          `Authorization: Bearer ${token}`,
+          '-d',
+          JSON.stringify(upsert('+4799990200')),
+          `https://${ready.grpc}${UPSERT_PATH}`,
+        ];
         const noCertificate = await bufWithSchema(['--cacert', pem('ca.pem'), ...upsertArgs]);
         expect(noCertificate.code).not.toBe(0);
         expect(noCertificate.stdout).toBe('');
@@ -263,14 +355,31 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
         expect(acceptedBuf.stderr).toBe('');
         expect(JSON.parse(acceptedBuf.stdout)).toMatchObject({ statusCode: 'STATUS_CODE_OK', timeToLive: '3600s' });
         // A certificate from a CA the core does not trust: refused.
-        const rogueBuf = await runShell(withFlags(ready.commands.bufCurl, '-H', `--cert ${pem('rogue-client.pem')} --key ${pem('rogue-client.key')}`), dir);
+        const rogueBuf = await runShell(
+          withFlags(ready.commands.bufCurl, '-H', `--cert ${pem('rogue-client.pem')} --key ${pem('rogue-client.key')}`),
+          dir,
+        );
         expect(rogueBuf.code).not.toBe(0);
         expect(rogueBuf.stdout).toBe('');
-        const rogueCertificate = await bufWithSchema(['--cacert', pem('ca.pem'), '--cert', pem('rogue-client.pem'), '--key', pem('rogue-client.key'), ...upsertArgs]);
+        const rogueCertificate = await bufWithSchema([
+          '--cacert',
+          pem('ca.pem'),
+          '--cert',
+          pem('rogue-client.pem'),
+          '--key',
+          pem('rogue-client.key'),
+          ...upsertArgs,
+        ]);
         expect(rogueCertificate.code).not.toBe(0);
         expect(rogueCertificate.stdout).toBe('');
-        const rogueClient = credentials.createSsl(await readFile(pem('ca.pem')), await readFile(pem('rogue-client.key')), await readFile(pem('rogue-client.pem')));
-        expect(await viaOurClient({ address: ready.grpc, token, credentials: rogueClient }, '+4799990207')).toBe(status.UNAVAILABLE);
+        const rogueClient = credentials.createSsl(
+          await readFile(pem('ca.pem')),
+          await readFile(pem('rogue-client.key')),
+          await readFile(pem('rogue-client.pem')),
+        );
+        expect(await viaOurClient({ address: ready.grpc, token, credentials: rogueClient }, '+4799990207')).toBe(
+          status.UNAVAILABLE,
+        );
 
         // register.js the same way.
         expect(ready.commands.node).toContain(`--ca-file ${pem('ca.pem')}`);
@@ -283,21 +392,36 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
 
         // Python grpcio: without a client certificate refused, with one registered.
         const caFile = pem('ca.pem');
-        expect(await viaPython(ready.grpc, token, '+4799990201', { caFile })).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
-        expect(await viaPython(ready.grpc, token, '+4799990202', { caFile, certFile: pem('client.pem'), keyFile: pem('client.key') })).toMatchObject({
+        expect(await viaPython(ready.grpc, token, '+4799990201', { caFile })).toMatchObject({
+          ok: false,
+          code: 'UNAVAILABLE',
+        });
+        expect(
+          await viaPython(ready.grpc, token, '+4799990202', {
+            caFile,
+            certFile: pem('client.pem'),
+            keyFile: pem('client.key'),
+          }),
+        ).toMatchObject({
           ok: true,
           response: { statusCode: 'STATUS_CODE_OK' },
         });
 
         // Our client: without and with the certificate; plaintext refused.
         const ca = await readFile(caFile);
-        expect(await viaOurClient({ address: ready.grpc, token, credentials: credentials.createSsl(ca) }, '+4799990203')).toBe(status.UNAVAILABLE);
+        expect(
+          await viaOurClient({ address: ready.grpc, token, credentials: credentials.createSsl(ca) }, '+4799990203'),
+        ).toBe(status.UNAVAILABLE);
         const mutual = credentials.createSsl(ca, await readFile(pem('client.key')), await readFile(pem('client.pem')));
-        expect(await viaOurClient({ address: ready.grpc, token, credentials: mutual }, '+4799990204')).toBe('STATUS_CODE_OK');
+        expect(await viaOurClient({ address: ready.grpc, token, credentials: mutual }, '+4799990204')).toBe(
+          'STATUS_CODE_OK',
+        );
         expect(await viaOurClient({ address: ready.grpc, token }, '+4799990205')).toBe(status.UNAVAILABLE);
 
         // The certificate admits a client to the connection, not to the API: the bearer token is still checked.
-        expect(await viaOurClient({ address: ready.grpc, token: 'not-a-token', credentials: mutual }, '+4799990206')).toBe(status.UNAUTHENTICATED);
+        expect(
+          await viaOurClient({ address: ready.grpc, token: 'not-a-token', credentials: mutual }, '+4799990206'),
+        ).toBe(status.UNAUTHENTICATED);
 
         const metrics = await (await fetch(`http://${ready.http}/metrics`)).text();
         expect(sample(metrics, 'sipbreakout_grpc_calls_total', { method: UPSERT_PATH, status: 'OK' })).toBe(4);
@@ -318,7 +442,10 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
       );
       try {
         const { ready } = core;
-        expect(ready.grpcTls).toMatchObject({ clientCertificate: 'none', client: { caFile: pem('ca.pem'), serverName: 'grpc.core.test' } });
+        expect(ready.grpcTls).toMatchObject({
+          clientCertificate: 'none',
+          client: { caFile: pem('ca.pem'), serverName: 'grpc.core.test' },
+        });
         expect(ready.commands.bufCurl).toContain('--servername grpc.core.test');
         expect(ready.commands.node).toContain('--server-name grpc.core.test');
         const pastedBuf = await runShell(ready.commands.bufCurl, dir);
@@ -329,13 +456,18 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
         expect(pastedNode.code).toBe(0);
         // Checked for the address instead, the certificate does not match.
         const token = (await readFile(ready.tokenFile, 'utf8')).trim();
-        expect(await viaOurClient({ address: ready.grpc, token, credentials: credentials.createSsl(await readFile(pem('ca.pem'))) }, '+4799990301')).toBe(status.UNAVAILABLE);
+        expect(
+          await viaOurClient(
+            { address: ready.grpc, token, credentials: credentials.createSsl(await readFile(pem('ca.pem'))) },
+            '+4799990301',
+          ),
+        ).toBe(status.UNAVAILABLE);
       } finally {
         expect(await core.stop('SIGTERM')).toBe(0);
       }
     });
 
-    it('refuses a key that is not the certificate\'s: exit code 2, the key named, no stack trace, before the store opens', async () => {
+    it("refuses a key that is not the certificate's: exit code 2, the key named, no stack trace, before the store opens", async () => {
       const env = Object.entries(
         ephemeralEnv(join(dir, 'mismatch-data'), {
           SIPBREAKOUT_GRPC_TLS_MODE: 'files',
@@ -347,7 +479,9 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
         .join(' ');
       const result = await runShell(`${env} node ${MAIN}`, PACKAGE_DIR);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`sipbreakout: invalid configuration\n  grpc.tls.keyFile = "${pem('client.key')}": is not the key of the first certificate in grpc.tls.certFile`);
+      expect(result.stderr).toContain(
+        `sipbreakout: invalid configuration\n  grpc.tls.keyFile = "${pem('client.key')}": is not the key of the first certificate in grpc.tls.certFile`,
+      );
       expect(result.stderr).not.toMatch(/\n\s+at /);
       expect(existsSync(join(dir, 'mismatch-data', 'registrations.journal'))).toBe(false);
       const missing = await runShell(`${env.replace(pem('client.key'), pem('missing.key'))} node ${MAIN}`, PACKAGE_DIR);
@@ -357,9 +491,14 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
   });
 
   it('refuses plaintext gRPC on a non-loopback host with exit code 2, naming the key, without a stack trace', async () => {
-    const result = await runShell(`SIPBREAKOUT_DATA_DIR=${join(dir, 'refused-data')} SIPBREAKOUT_GRPC_HOST=0.0.0.0 node ${MAIN}`, PACKAGE_DIR);
+    const result = await runShell(
+      `SIPBREAKOUT_DATA_DIR=${join(dir, 'refused-data')} SIPBREAKOUT_GRPC_HOST=0.0.0.0 node ${MAIN}`,
+      PACKAGE_DIR,
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('SIPBREAKOUT_GRPC_HOST (grpc.host) = "0.0.0.0": is not a loopback address and grpc.tls.mode is off');
+    expect(result.stderr).toContain(
+      'SIPBREAKOUT_GRPC_HOST (grpc.host) = "0.0.0.0": is not a loopback address and grpc.tls.mode is off',
+    );
     expect(result.stderr).toContain('grpc.allowPlaintext');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

@@ -50,29 +50,44 @@ const payloadsOf = (sdp: string): string[] => String(audioOf(sdp).payloads).spli
 /** A token attribute's value as text: sdp-transform reads one made of digits only (`a=mid:0`) as a number; absent: ''. */
 const token = (value: unknown): string => (value === undefined ? '' : String(value));
 /** Every c= of the session: the session's own and each m= section's. */
-const connectionsOf = (session: SessionDescription): unknown[] => [session.connection, ...session.media.map((m) => m.connection)].filter((c) => c !== undefined);
+const connectionsOf = (session: SessionDescription): unknown[] =>
+  [session.connection, ...session.media.map((m) => m.connection)].filter((c) => c !== undefined);
 /** The values of an attribute at the session level and in every m= section, those present. */
-function everywhere(session: SessionDescription, name: 'iceUfrag' | 'icePwd' | 'candidates' | 'fingerprint' | 'setup' | 'crypto' | 'rtcpMux' | 'direction'): unknown[] {
+function everywhere(
+  session: SessionDescription,
+  name: 'iceUfrag' | 'icePwd' | 'candidates' | 'fingerprint' | 'setup' | 'crypto' | 'rtcpMux' | 'direction',
+): unknown[] {
   const at = (level: object): unknown => (level as Record<string, unknown>)[name];
   return [at(session), ...session.media.map(at)].filter((v) => v !== undefined);
 }
 /** The directions (a=sendrecv, a=sendonly…) `sdp` states, at the session level and in its m= sections. */
 const directionsOf = (sdp: string): unknown[] => everywhere(parseSdp(sdp), 'direction');
 /** The 200 to the INVITE a peer received. */
-const received200 = (log: string): string | undefined => loggedMessages(log).find((m) => m.received && m.text.startsWith('SIP/2.0 200') && /^CSeq:\s*\d+ INVITE/im.test(m.text))?.text;
+const received200 = (log: string): string | undefined =>
+  loggedMessages(log).find(
+    (m) => m.received && m.text.startsWith('SIP/2.0 200') && /^CSeq:\s*\d+ INVITE/im.test(m.text),
+  )?.text;
 /** Every 200 to an INVITE a peer received, retransmissions left out (one per CSeq number). */
 const received200s = (log: string): string[] => {
   const byCSeq = new Map<string, string>();
   for (const m of loggedMessages(log)) {
     const cseq = /^CSeq:\s*(\d+) INVITE/im.exec(m.text)?.[1];
-    if (m.received && m.text.startsWith('SIP/2.0 200') && cseq !== undefined && !byCSeq.has(cseq)) byCSeq.set(cseq, m.text);
+    if (m.received && m.text.startsWith('SIP/2.0 200') && cseq !== undefined && !byCSeq.has(cseq))
+      byCSeq.set(cseq, m.text);
   }
   return [...byCSeq.values()];
 };
 /** Every INVITE a peer sent, retransmissions left out. */
-const sentInvites = (log: string): string[] => [...new Set(loggedMessages(log).filter((m) => !m.received && m.text.startsWith('INVITE ')).map((m) => m.text))];
+const sentInvites = (log: string): string[] => [
+  ...new Set(
+    loggedMessages(log)
+      .filter((m) => !m.received && m.text.startsWith('INVITE '))
+      .map((m) => m.text),
+  ),
+];
 /** The INVITE a peer sent. */
-const sentInvite = (log: string): string | undefined => loggedMessages(log).find((m) => !m.received && m.text.startsWith('INVITE '))?.text;
+const sentInvite = (log: string): string | undefined =>
+  loggedMessages(log).find((m) => !m.received && m.text.startsWith('INVITE '))?.text;
 
 function expectWebRtc(sdp: string, who: string): void {
   const session = parseSdp(sdp);
@@ -102,7 +117,8 @@ function expectPlain(sdp: string, who: string): void {
   const session = parseSdp(sdp);
   expect(audioOf(sdp).protocol, who).toBe('RTP/AVP');
   expect(payloadsOf(sdp)[0], who).toBe('0');
-  for (const name of ['iceUfrag', 'icePwd', 'candidates', 'fingerprint', 'setup', 'crypto'] as const) expect(everywhere(session, name), `${who}: ${name}`).toEqual([]);
+  for (const name of ['iceUfrag', 'icePwd', 'candidates', 'fingerprint', 'setup', 'crypto'] as const)
+    expect(everywhere(session, name), `${who}: ${name}`).toEqual([]);
   expect(connectionsOf(session), who).toContainEqual({ version: 4, ip: '127.0.0.1' });
   expectRtpenginePort(sdp, who);
 }
@@ -133,13 +149,27 @@ async function expectNoMediaSessions(aliceCallId: string): Promise<void> {
 }
 
 describe('SDP toward the TAS through rtpengine (SIPp as Alice, Bob and the TAS)', () => {
-  it('LOOP: leg 2 reaches the TAS WebRTC style, its answer reaches Alice as RTP/AVP; leg 3\'s WebRTC offer reaches Bob as RTP/AVP, his answer the TAS WebRTC style; deleted at the end', async () => {
+  it("LOOP: leg 2 reaches the TAS WebRTC style, its answer reaches Alice as RTP/AVP; leg 3's WebRTC offer reaches Bob as RTP/AVP, his answer the TAS WebRTC style; deleted at the end", async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
     const b = await bob({ dir: testbed.dir, name: 'media-loop-bob', port: testbed.bobPort });
-    const t = await testbed.tas({ name: 'media-loop-tas', tlsPort, scenarioFile: scenario('tas-loop-webrtc.xml'), keys: { callee: BOB, core: testbed.core.ready.sipTasTls } });
+    const t = await testbed.tas({
+      name: 'media-loop-tas',
+      tlsPort,
+      scenarioFile: scenario('tas-loop-webrtc.xml'),
+      keys: { callee: BOB, core: testbed.core.ready.sipTasTls },
+    });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'media-loop-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'media-loop-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, tr, br] = await Promise.all([a.result, t.result, b.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
@@ -174,26 +204,56 @@ describe('SDP toward the TAS through rtpengine (SIPp as Alice, Bob and the TAS)'
       await expectNoMediaSessions(callIdOf(aliceLog));
       await expectNoMediaSessions(callIdOf(tasLog));
       const m = await testbed.metrics();
-      expect(sample(m, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
-      expect(sample(m, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
-      expect(sample(m, 'sipbreakout_media_relay_operations_total', { command: 'delete', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
-      expect(sample(m, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' })).toBeGreaterThanOrEqual(1);
+      expect(
+        sample(m, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }),
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        sample(m, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' }),
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        sample(m, 'sipbreakout_media_relay_operations_total', { command: 'delete', outcome: 'ok' }),
+      ).toBeGreaterThanOrEqual(2);
+      expect(sample(m, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' })).toBeGreaterThanOrEqual(
+        1,
+      );
     } finally {
       await t.socat.stop();
       await unregister();
     }
   }, 60_000);
 
-  it('LOOP with a hold re-INVITE: Alice\'s re-offer reaches the TAS WebRTC style and its answer Alice as RTP/AVP; the TAS\'s re-offer on leg 3 reaches Bob as RTP/AVP and his answer the TAS WebRTC style', async () => {
+  it("LOOP with a hold re-INVITE: Alice's re-offer reaches the TAS WebRTC style and its answer Alice as RTP/AVP; the TAS's re-offer on leg 3 reaches Bob as RTP/AVP and his answer the TAS WebRTC style", async () => {
     const before = await testbed.metrics();
-    const offersBefore = sample(before, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0;
-    const answersBefore = sample(before, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' }) ?? 0;
+    const offersBefore =
+      sample(before, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0;
+    const answersBefore =
+      sample(before, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' }) ?? 0;
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
-    const b = await bob({ dir: testbed.dir, name: 'media-hold-bob', port: testbed.bobPort, scenarioFile: scenario('bob-hold.xml') });
-    const t = await testbed.tas({ name: 'media-hold-tas', tlsPort, scenarioFile: scenario('tas-loop-hold-webrtc.xml'), keys: { callee: BOB, core: testbed.core.ready.sipTasTls } });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
+    const b = await bob({
+      dir: testbed.dir,
+      name: 'media-hold-bob',
+      port: testbed.bobPort,
+      scenarioFile: scenario('bob-hold.xml'),
+    });
+    const t = await testbed.tas({
+      name: 'media-hold-tas',
+      tlsPort,
+      scenarioFile: scenario('tas-loop-hold-webrtc.xml'),
+      keys: { callee: BOB, core: testbed.core.ready.sipTasTls },
+    });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'media-hold-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB, scenarioFile: scenario('alice-hold.xml') });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'media-hold-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+        scenarioFile: scenario('alice-hold.xml'),
+      });
       const [ar, tr, br] = await Promise.all([a.result, t.result, b.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
@@ -227,28 +287,57 @@ describe('SDP toward the TAS through rtpengine (SIPp as Alice, Bob and the TAS)'
       await expectNoMediaSessions(callIdOf(tasLog));
       // Two offers and two answers for the set-up of both B2BUA calls, as many again for the hold.
       const m = await testbed.metrics();
-      expect((sample(m, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0) - offersBefore).toBe(4);
-      expect((sample(m, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' }) ?? 0) - answersBefore).toBe(4);
+      expect(
+        (sample(m, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0) -
+          offersBefore,
+      ).toBe(4);
+      expect(
+        (sample(m, 'sipbreakout_media_relay_operations_total', { command: 'answer', outcome: 'ok' }) ?? 0) -
+          answersBefore,
+      ).toBe(4);
     } finally {
       await t.socat.stop();
       await unregister();
     }
   }, 60_000);
 
-  it('a call between mobile parties (no registration) is not touched: Bob gets Alice\'s SDP as she sent it', async () => {
-    const before = sample(await testbed.metrics(), 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0;
+  it("a call between mobile parties (no registration) is not touched: Bob gets Alice's SDP as she sent it", async () => {
+    const before =
+      sample(await testbed.metrics(), 'sipbreakout_media_relay_operations_total', {
+        command: 'offer',
+        outcome: 'ok',
+      }) ?? 0;
     const { bobInvite, aliceLog } = await testbed.directCall('media-direct');
     expect(sdpOf(bobInvite)).toBe(sdpOf(sentInvite(aliceLog)));
-    expect(sample(await testbed.metrics(), 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'ok' }) ?? 0).toBe(before);
+    expect(
+      sample(await testbed.metrics(), 'sipbreakout_media_relay_operations_total', {
+        command: 'offer',
+        outcome: 'ok',
+      }) ?? 0,
+    ).toBe(before);
   }, 40_000);
 
-  it('FORK: the TAS leg is WebRTC style, Bob\'s leg has Alice\'s SDP unchanged; the TAS answers, its media session is deleted', async () => {
+  it("FORK: the TAS leg is WebRTC style, Bob's leg has Alice's SDP unchanged; the TAS answers, its media session is deleted", async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_FORK', phoneNumber: { e164: ALICE } });
-    const b = await bob({ dir: testbed.dir, name: 'media-fork-bob', port: testbed.bobPort, scenarioFile: scenario('ringing-uas-cancelled.xml') });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_FORK',
+      phoneNumber: { e164: ALICE },
+    });
+    const b = await bob({
+      dir: testbed.dir,
+      name: 'media-fork-bob',
+      port: testbed.bobPort,
+      scenarioFile: scenario('ringing-uas-cancelled.xml'),
+    });
     const t = await testbed.tas({ name: 'media-fork-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'media-fork-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'media-fork-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, tr, br] = await Promise.all([a.result, t.result, b.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
@@ -270,62 +359,107 @@ describe('rtpengine unreachable', () => {
   it.each<['reject' | 'passthrough', string]>([
     ['reject', '503 to Alice, no leg 2'],
     ['passthrough', 'the SDP unchanged to the TAS'],
-  ])('mediaRelay.onFailure %s: %s, the failure counted', async (onFailure) => {
-    const deadPort = await freePort('udp');
-    const node = await testbed.startNode({
-      name: `media-${onFailure}`,
-      env: { SIPBREAKOUT_MEDIA_RELAY_NG: `127.0.0.1:${deadPort}`, SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS: '100', SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS: '2', SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: onFailure },
-    });
-    const tlsPort = await freePort('tcp');
-    const registration = { sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP' as const, phoneNumber: { e164: ALICE } };
-    expect(await node.client.upsertRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
-    try {
-      if (onFailure === 'reject') {
-        // A TAS that only accepts TLS (the core reaches it before the offer) and records what it is sent.
-        let toTas = '';
-        const sockets: tls.TLSSocket[] = [];
-        const listener = tls.createServer({ cert: await readFile(testbed.pem.path('tas.pem')), key: await readFile(testbed.pem.path('tas.key')) }, (socket) => {
-          sockets.push(socket);
-          socket.on('data', (chunk: Buffer) => (toTas += chunk.toString('latin1')));
-          socket.on('error', () => undefined);
-        });
-        await new Promise<void>((resolve) => listener.listen(tlsPort, '127.0.0.1', resolve));
-        try {
-          const a = await alice({ dir: testbed.dir, name: 'media-reject-alice', core: node.core.ready.sipMobileUdp, callee: BOB, scenarioFile: scenario('alice-uac-unavailable.xml') });
-          expectPassed(await a.result, 'Alice');
-          const status = loggedMessages(await a.messages()).find((m) => m.received && m.text.startsWith('SIP/2.0 503'))?.text.split('\n')[0];
-          expect(status).toBe('SIP/2.0 503 Media Relay Unavailable');
-          expect(sockets.length, 'the core reached the TAS over TLS').toBeGreaterThanOrEqual(1);
-          expect(toTas).not.toContain('INVITE');
-        } finally {
-          await new Promise<void>((resolve) => {
-            listener.close(() => resolve());
-            for (const socket of sockets) socket.destroy();
+  ])(
+    'mediaRelay.onFailure %s: %s, the failure counted',
+    async (onFailure) => {
+      const deadPort = await freePort('udp');
+      const node = await testbed.startNode({
+        name: `media-${onFailure}`,
+        env: {
+          SIPBREAKOUT_MEDIA_RELAY_NG: `127.0.0.1:${deadPort}`,
+          SIPBREAKOUT_MEDIA_RELAY_TIMEOUT_MS: '100',
+          SIPBREAKOUT_MEDIA_RELAY_ATTEMPTS: '2',
+          SIPBREAKOUT_MEDIA_RELAY_ON_FAILURE: onFailure,
+        },
+      });
+      const tlsPort = await freePort('tcp');
+      const registration = {
+        sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+        routeType: 'ROUTE_TYPE_LOOP' as const,
+        phoneNumber: { e164: ALICE },
+      };
+      expect(await node.client.upsertRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
+      try {
+        if (onFailure === 'reject') {
+          // A TAS that only accepts TLS (the core reaches it before the offer) and records what it is sent.
+          let toTas = '';
+          const sockets: tls.TLSSocket[] = [];
+          const listener = tls.createServer(
+            { cert: await readFile(testbed.pem.path('tas.pem')), key: await readFile(testbed.pem.path('tas.key')) },
+            (socket) => {
+              sockets.push(socket);
+              socket.on('data', (chunk: Buffer) => (toTas += chunk.toString('latin1')));
+              socket.on('error', () => undefined);
+            },
+          );
+          await new Promise<void>((resolve) => listener.listen(tlsPort, '127.0.0.1', resolve));
+          try {
+            const a = await alice({
+              dir: testbed.dir,
+              name: 'media-reject-alice',
+              core: node.core.ready.sipMobileUdp,
+              callee: BOB,
+              scenarioFile: scenario('alice-uac-unavailable.xml'),
+            });
+            expectPassed(await a.result, 'Alice');
+            const status = loggedMessages(await a.messages())
+              .find((m) => m.received && m.text.startsWith('SIP/2.0 503'))
+              ?.text.split('\n')[0];
+            expect(status).toBe('SIP/2.0 503 Media Relay Unavailable');
+            expect(sockets.length, 'the core reached the TAS over TLS').toBeGreaterThanOrEqual(1);
+            expect(toTas).not.toContain('INVITE');
+          } finally {
+            await new Promise<void>((resolve) => {
+              listener.close(() => resolve());
+              for (const socket of sockets) socket.destroy();
+            });
+          }
+          const m = await node.metrics();
+          expect(sample(m, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'media_relay_unavailable' })).toBe(
+            1,
+          );
+          expect(
+            sample(m, 'sipbreakout_media_relay_operations_total', {
+              command: 'offer',
+              outcome: 'MEDIA_RELAY_ERR_TIMEOUT',
+            }),
+          ).toBe(1);
+          // No leg 2 was sent: the TAS (reached over TLS first) never got an INVITE.
+          expect(sample(m, 'sipbreakout_call_legs_total', { leg: '2', outcome: 'started' }) ?? 0).toBe(0);
+        } else {
+          const t = await testbed.tas({
+            name: 'media-passthrough-tas',
+            tlsPort,
+            scenarioFile: scenario('answering-uas.xml'),
           });
+          try {
+            const a = await alice({
+              dir: testbed.dir,
+              name: 'media-passthrough-alice',
+              core: node.core.ready.sipMobileUdp,
+              callee: BOB,
+            });
+            const [ar, tr] = await Promise.all([a.result, t.result]);
+            expectPassed(ar, 'Alice');
+            expectPassed(tr, 'TAS');
+            const aliceLog = await a.messages();
+            expect(sdpOf(received(await t.messages(), 'INVITE')[0])).toBe(sdpOf(sentInvite(aliceLog)));
+          } finally {
+            await t.socat.stop();
+          }
+          const m = await node.metrics();
+          expect(sample(m, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' })).toBe(1);
+          expect(
+            sample(m, 'sipbreakout_media_relay_operations_total', {
+              command: 'offer',
+              outcome: 'MEDIA_RELAY_ERR_TIMEOUT',
+            }),
+          ).toBe(1);
         }
-        const m = await node.metrics();
-        expect(sample(m, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'media_relay_unavailable' })).toBe(1);
-        expect(sample(m, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'MEDIA_RELAY_ERR_TIMEOUT' })).toBe(1);
-        // No leg 2 was sent: the TAS (reached over TLS first) never got an INVITE.
-        expect(sample(m, 'sipbreakout_call_legs_total', { leg: '2', outcome: 'started' }) ?? 0).toBe(0);
-      } else {
-        const t = await testbed.tas({ name: 'media-passthrough-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
-        try {
-          const a = await alice({ dir: testbed.dir, name: 'media-passthrough-alice', core: node.core.ready.sipMobileUdp, callee: BOB });
-          const [ar, tr] = await Promise.all([a.result, t.result]);
-          expectPassed(ar, 'Alice');
-          expectPassed(tr, 'TAS');
-          const aliceLog = await a.messages();
-          expect(sdpOf(received(await t.messages(), 'INVITE')[0])).toBe(sdpOf(sentInvite(aliceLog)));
-        } finally {
-          await t.socat.stop();
-        }
-        const m = await node.metrics();
-        expect(sample(m, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' })).toBe(1);
-        expect(sample(m, 'sipbreakout_media_relay_operations_total', { command: 'offer', outcome: 'MEDIA_RELAY_ERR_TIMEOUT' })).toBe(1);
+      } finally {
+        await node.stop();
       }
-    } finally {
-      await node.stop();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

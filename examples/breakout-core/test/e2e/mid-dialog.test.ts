@@ -30,11 +30,26 @@ afterAll(async () => {
 });
 
 /** The message logs of one call placed by Alice and taken by Bob, with the given scenarios. */
-async function call(name: string, aliceScenario: string, bobScenario: string): Promise<{ readonly aliceLog: string; readonly bobLog: string }> {
-  const b = await bob({ dir: testbed.dir, name: `${name}-bob`, port: testbed.bobPort, scenarioFile: scenario(bobScenario) });
+async function call(
+  name: string,
+  aliceScenario: string,
+  bobScenario: string,
+): Promise<{ readonly aliceLog: string; readonly bobLog: string }> {
+  const b = await bob({
+    dir: testbed.dir,
+    name: `${name}-bob`,
+    port: testbed.bobPort,
+    scenarioFile: scenario(bobScenario),
+  });
   // SIPp binds its socket after start; give it a moment before Alice's INVITE reaches it.
   await new Promise((r) => setTimeout(r, 300));
-  const a = await alice({ dir: testbed.dir, name: `${name}-alice`, core: testbed.core.ready.sipMobileUdp, callee: BOB, scenarioFile: scenario(aliceScenario) });
+  const a = await alice({
+    dir: testbed.dir,
+    name: `${name}-alice`,
+    core: testbed.core.ready.sipMobileUdp,
+    callee: BOB,
+    scenarioFile: scenario(aliceScenario),
+  });
   const [ar, br] = await Promise.all([a.result, b.result]);
   expectPassed(ar, 'Alice');
   expectPassed(br, 'Bob');
@@ -43,13 +58,21 @@ async function call(name: string, aliceScenario: string, bobScenario: string): P
 
 /** The messages a peer sent whose first line starts with `start`. */
 function sent(log: string, start: string): string[] {
-  return loggedMessages(log).filter((m) => !m.received && m.text.startsWith(start)).map((m) => m.text);
+  return loggedMessages(log)
+    .filter((m) => !m.received && m.text.startsWith(start))
+    .map((m) => m.text);
 }
 
 /** The final responses a peer received to requests of `method` (by their CSeq). */
 function responsesTo(log: string, method: string): string[] {
   return loggedMessages(log)
-    .filter((m) => m.received && m.text.startsWith('SIP/2.0 ') && !m.text.startsWith('SIP/2.0 1') && headerOf(m.text, 'CSeq')?.endsWith(` ${method}`) === true)
+    .filter(
+      (m) =>
+        m.received &&
+        m.text.startsWith('SIP/2.0 ') &&
+        !m.text.startsWith('SIP/2.0 1') &&
+        headerOf(m.text, 'CSeq')?.endsWith(` ${method}`) === true,
+    )
     .map((m) => m.text);
 }
 
@@ -62,7 +85,9 @@ function bodyOf(message: string): string {
 /** The directions (a=sendrecv, a=sendonly…) the SDP `body` states, at the session level and in its m= sections, read by sdp-transform. */
 function directionsOf(body: string): string[] {
   const session = parseSdp(body);
-  return [session.direction, ...session.media.map((m) => m.direction)].filter((d): d is NonNullable<typeof d> => d !== undefined);
+  return [session.direction, ...session.media.map((m) => m.direction)].filter(
+    (d): d is NonNullable<typeof d> => d !== undefined,
+  );
 }
 
 /** The `tag` parameter of a From or To value. */
@@ -93,7 +118,7 @@ function expectOnlyOwnLeg(message: string, own: LegView, other: LegView): void {
 }
 
 describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)', () => {
-  it('re-INVITE (hold) with its ACK, UPDATE, INFO from Alice, a re-INVITE and BYE from Bob: each in the other leg\'s dialog, body and Content-Type kept', async () => {
+  it("re-INVITE (hold) with its ACK, UPDATE, INFO from Alice, a re-INVITE and BYE from Bob: each in the other leg's dialog, body and Content-Type kept", async () => {
     const { aliceLog, bobLog } = await call('mid-dialog', 'alice-mid-dialog.xml', 'bob-mid-dialog.xml');
     const core = testbed.core.ready.sipMobileUdp;
 
@@ -160,7 +185,11 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
     const [aliceUpdated] = responsesTo(aliceLog, 'UPDATE');
     expect(aliceUpdated?.split('\n')[0]).toBe('SIP/2.0 200 OK');
     expect(headerOf(aliceUpdated ?? '', 'Contact')).toBe(coreContact);
-    expect(parseSdp(bodyOf(aliceUpdated ?? '')).origin).toMatchObject({ username: 'bob', sessionId: 1, sessionVersion: 3 });
+    expect(parseSdp(bodyOf(aliceUpdated ?? '')).origin).toMatchObject({
+      username: 'bob',
+      sessionId: 1,
+      sessionVersion: 3,
+    });
 
     // INFO (RFC 6086): CSeq 4, its Content-Type and body kept.
     const [bobInfo] = received(bobLog, 'INFO');
@@ -185,7 +214,9 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
     expect(headerOf(aliceGotInvite ?? '', 'Content-Type')).toBe('application/sdp');
     expect(bodyOf(aliceGotInvite ?? '')).toBe(bodyOf(bobSentInvite ?? ''));
     // Alice's answer back to Bob, and Bob's ACK on to Alice.
-    const [bobGotAnswer] = loggedMessages(bobLog).filter((m) => m.received && m.text.startsWith('SIP/2.0 200') && headerOf(m.text, 'CSeq') === '1 INVITE').map((m) => m.text);
+    const [bobGotAnswer] = loggedMessages(bobLog)
+      .filter((m) => m.received && m.text.startsWith('SIP/2.0 200') && headerOf(m.text, 'CSeq') === '1 INVITE')
+      .map((m) => m.text);
     const [aliceSentAnswer] = sent(aliceLog, 'SIP/2.0 200').filter((m) => headerOf(m, 'CSeq') === '1 INVITE');
     expect(headerOf(bobGotAnswer ?? '', 'Contact')).toBe(coreContact);
     expect(bodyOf(bobGotAnswer ?? '')).toBe(bodyOf(aliceSentAnswer ?? ''));
@@ -196,8 +227,12 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
     expect(aliceByes.map((m) => headerOf(m, 'CSeq'))).toEqual(['2 BYE']);
 
     // Nothing of one leg reaches the other's peer.
-    const bobGot = loggedMessages(bobLog).filter((m) => m.received).map((m) => m.text);
-    const aliceGot = loggedMessages(aliceLog).filter((m) => m.received).map((m) => m.text);
+    const bobGot = loggedMessages(bobLog)
+      .filter((m) => m.received)
+      .map((m) => m.text);
+    const aliceGot = loggedMessages(aliceLog)
+      .filter((m) => m.received)
+      .map((m) => m.text);
     // INVITE, ACK, re-INVITE, ACK, UPDATE, INFO, the 200s of his re-INVITE and BYE (and any retransmission).
     expect(bobGot.length).toBeGreaterThanOrEqual(8);
     for (const m of bobGot) expectOnlyOwnLeg(m, bobLeg, aliceLeg);
@@ -205,7 +240,11 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
   }, 40_000);
 
   it('a re-INVITE Bob answers 488 and an INFO he answers 415: the statuses reach Alice, the call stays up, her BYE reaches Bob', async () => {
-    const { aliceLog, bobLog } = await call('mid-dialog-rejected', 'alice-mid-dialog-rejected.xml', 'bob-mid-dialog-rejected.xml');
+    const { aliceLog, bobLog } = await call(
+      'mid-dialog-rejected',
+      'alice-mid-dialog-rejected.xml',
+      'bob-mid-dialog-rejected.xml',
+    );
 
     const [, refused] = responsesTo(aliceLog, 'INVITE');
     expect(refused?.split('\n')[0]).toBe('SIP/2.0 488 Not Acceptable Here');
@@ -236,21 +275,45 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
     const [gone] = responsesTo(aliceLog, 'INFO');
     expect(gone?.split('\n')[0]).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
     // The 481 first (RFC 3261 §12.2.1.2: it ends Bob's dialog), then the BYE of Alice's, in her dialog.
-    const order = loggedMessages(aliceLog).filter((m) => m.received).map((m) => m.text.split('\n')[0]);
-    expect(order.indexOf('SIP/2.0 481 Call/Transaction Does Not Exist')).toBeLessThan(order.findIndex((l) => l?.startsWith('BYE ')));
+    const order = loggedMessages(aliceLog)
+      .filter((m) => m.received)
+      .map((m) => m.text.split('\n')[0]);
+    expect(order.indexOf('SIP/2.0 481 Call/Transaction Does Not Exist')).toBeLessThan(
+      order.findIndex((l) => l?.startsWith('BYE ')),
+    );
     const [bye] = received(aliceLog, 'BYE');
     expect(headerOf(bye ?? '', 'Call-ID')).toBe(headerOf(sent(aliceLog, 'INVITE ')[0] ?? '', 'Call-ID'));
     expect(received(bobLog, 'INFO')).toHaveLength(1);
     expect(received(bobLog, 'BYE')).toHaveLength(0);
   }, 40_000);
 
-  it('LOOP: Alice\'s hold re-INVITE goes to the TAS on leg 2, the TAS\'s on leg 3 reaches Bob on leg 4; 200s and ACKs back the same way', async () => {
+  it("LOOP: Alice's hold re-INVITE goes to the TAS on leg 2, the TAS's on leg 3 reaches Bob on leg 4; 200s and ACKs back the same way", async () => {
     const tlsPort = await freePort('tcp');
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
-    const b = await bob({ dir: testbed.dir, name: 'loop-hold-bob', port: testbed.bobPort, scenarioFile: scenario('bob-hold.xml') });
-    const t = await testbed.tas({ name: 'loop-hold-tas', tlsPort, scenarioFile: scenario('tas-loop-hold.xml'), keys: { callee: BOB, core: testbed.core.ready.sipTasTls } });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
+    const b = await bob({
+      dir: testbed.dir,
+      name: 'loop-hold-bob',
+      port: testbed.bobPort,
+      scenarioFile: scenario('bob-hold.xml'),
+    });
+    const t = await testbed.tas({
+      name: 'loop-hold-tas',
+      tlsPort,
+      scenarioFile: scenario('tas-loop-hold.xml'),
+      keys: { callee: BOB, core: testbed.core.ready.sipTasTls },
+    });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'loop-hold-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB, scenarioFile: scenario('alice-hold.xml') });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'loop-hold-alice',
+        core: testbed.core.ready.sipMobileUdp,
+        callee: BOB,
+        scenarioFile: scenario('alice-hold.xml'),
+      });
       const [ar, tr, br] = await Promise.all([a.result, t.result, b.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
@@ -282,7 +345,9 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
       expect(bodyOf(bobRe ?? '')).toBe(bodyOf(tasLeg3Re ?? ''));
 
       // Back: Bob's 200 to the TAS on leg 3, the TAS's 200 (a=recvonly) to Alice; each ACK on to the next leg.
-      const tasGot200 = loggedMessages(tasLog).filter((m) => m.received && m.text.startsWith('SIP/2.0 200') && headerOf(m.text, 'CSeq') === '2 INVITE').map((m) => m.text);
+      const tasGot200 = loggedMessages(tasLog)
+        .filter((m) => m.received && m.text.startsWith('SIP/2.0 200') && headerOf(m.text, 'CSeq') === '2 INVITE')
+        .map((m) => m.text);
       const [bobRe200] = sent(bobLog, 'SIP/2.0 200').filter((m) => headerOf(m, 'CSeq') === '2 INVITE');
       expect(tasGot200.map(bodyOf)).toEqual([bodyOf(bobRe200 ?? '')]);
       const [, aliceRe200] = responsesTo(aliceLog, 'INVITE');

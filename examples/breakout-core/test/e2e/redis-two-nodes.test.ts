@@ -12,7 +12,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registration } from '@sipbreakout/grpc-api';
 import { freePort, startRedisServer, type RedisServer } from '@sipbreakout/test-peers';
-import { ALICE, BOB, expectPassed, SESSION_ID, startCallTestbed, TAS_DOMAIN, type CallTestbed, type CoreNode } from '../support/call-testbed.js';
+import {
+  ALICE,
+  BOB,
+  expectPassed,
+  SESSION_ID,
+  startCallTestbed,
+  TAS_DOMAIN,
+  type CallTestbed,
+  type CoreNode,
+} from '../support/call-testbed.js';
 import { sample } from '@sipbreakout/test-peers';
 import { alice, headerOf, received, scenario } from '../support/sip-peers.js';
 
@@ -69,26 +78,42 @@ describe('two core nodes sharing one redis-server (SIPp as Alice, Bob and the TA
     const b = await nodeB.metrics();
     expect(sample(b, 'sipbreakout_calls_total', { route_type: 'NONE', outcome: 'answered' })).toBe(1);
     // Node A saw nothing of it.
-    expect(sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'NONE', outcome: 'answered' }) ?? 0).toBe(0);
+    expect(
+      sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'NONE', outcome: 'answered' }) ?? 0,
+    ).toBe(0);
     // Both scrapes counted the shared store just now (a node may cache that count: the next tests check it moves at once).
     expect(await loopGauges()).toEqual({ a: 0, b: 0 });
   }, 40_000);
 
   it('LOOP registered through node A: the very next call through node B goes to the TAS; deleted through node B: the next call through node A goes to Bob', async () => {
     const tlsPort = await freePort('tcp');
-    const registration: Registration = { sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE }, mobileOriginatingPrefix: '00' };
+    const registration: Registration = {
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+      mobileOriginatingPrefix: '00',
+    };
     expect(await testbed.client.upsertRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
 
     // Node B sees it at once: both gauges, and B's API refuses a FORK next to it (one-acting-on-mo).
     expect(await loopGauges()).toEqual({ a: 1, b: 1 });
-    const fork = await nodeB.client.upsertRegistration({ registration: { ...registration, routeType: 'ROUTE_TYPE_FORK' } });
+    const fork = await nodeB.client.upsertRegistration({
+      registration: { ...registration, routeType: 'ROUTE_TYPE_FORK' },
+    });
     expect(fork.statusCode).toBe('STATUS_CODE_NOT_ACCEPTABLE');
-    expect(fork.errorMessage).toContain(`conflicts with ${ALICE} LOOP sips:${TAS_DOMAIN}:${tlsPort} (one-acting-on-mo)`);
+    expect(fork.errorMessage).toContain(
+      `conflicts with ${ALICE} LOOP sips:${TAS_DOMAIN}:${tlsPort} (one-acting-on-mo)`,
+    );
 
     // No wait: the call through node B right after the upsert through node A. The TAS answers leg 2 itself.
     const t = await testbed.tas({ name: 'b-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'b-loop-alice', core: nodeB.core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'b-loop-alice',
+        core: nodeB.core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, tr] = await Promise.all([a.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);
@@ -109,7 +134,9 @@ describe('two core nodes sharing one redis-server (SIPp as Alice, Bob and the TA
     expect(sample(b, 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' })).toBe(1);
     expect(sample(b, 'sipbreakout_call_legs_total', { leg: '2', outcome: 'answered' })).toBe(1);
     expect(sample(b, 'sipbreakout_tas_failures_total', { route_type: 'LOOP' }) ?? 0).toBe(0);
-    expect(sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' }) ?? 0).toBe(0);
+    expect(
+      sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'LOOP', outcome: 'answered' }) ?? 0,
+    ).toBe(0);
 
     // Deleted through node B (which needs it to exist there), with the token node A's issuer signed.
     expect(await nodeB.client.deleteRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });

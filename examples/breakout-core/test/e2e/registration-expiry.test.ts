@@ -36,14 +36,23 @@ describe('a registration on a short TTL (SIPp as Alice, Bob and the TAS)', () =>
   it('routes the call made while it lives to the TAS, and the call made after its TTL directly to Bob', async () => {
     const { core, bobPort, metrics } = testbed;
     const tlsPort = await freePort('tcp');
-    await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
+    await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
     // The core set expiresAt = its now + TTL during the call above: it ends by this instant.
     const expiresBy = Date.now() + TTL_SECONDS * 1000;
     expect(sample(await metrics(), 'sipbreakout_registrations', { route_type: 'LOOP' })).toBe(1);
 
     const t = await testbed.tas({ name: 'expiry-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });
     try {
-      const a = await alice({ dir: testbed.dir, name: 'expiry-alice-live', core: core.ready.sipMobileUdp, callee: BOB });
+      const a = await alice({
+        dir: testbed.dir,
+        name: 'expiry-alice-live',
+        core: core.ready.sipMobileUdp,
+        callee: BOB,
+      });
       const [ar, tr] = await Promise.all([a.result, t.result]);
       expectPassed(ar, 'Alice');
       expectPassed(tr, `TAS\n${t.socat.output().slice(-800)}`);

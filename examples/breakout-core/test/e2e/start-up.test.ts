@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipBreakoutClient } from '@sipbreakout/grpc-api';
 import { READY_LINE } from '../../src/startup-banner.js';
 import { sample } from '@sipbreakout/test-peers';
-import { ephemeralEnv, MAIN, PACKAGE_DIR, runShell, sendDatagram, sipOverUdp, startCore, type CoreProcess } from '../support/core-process.js';
+import {
+  ephemeralEnv,
+  MAIN,
+  PACKAGE_DIR,
+  runShell,
+  sendDatagram,
+  sipOverUdp,
+  startCore,
+  type CoreProcess,
+} from '../support/core-process.js';
 
 async function get(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(url);
@@ -57,7 +66,11 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
       // The printed token, with our typed client.
       const client = new SipBreakoutClient({ address: ready.grpc, token });
       const upserted = await client.upsertRegistration({
-        registration: { sipUri: 'sips:tas.example.com', routeType: 'ROUTE_TYPE_LOOP_MO', phoneNumber: { e164: '+4799990001' } },
+        registration: {
+          sipUri: 'sips:tas.example.com',
+          routeType: 'ROUTE_TYPE_LOOP_MO',
+          phoneNumber: { e164: '+4799990001' },
+        },
       });
       client.close();
       expect(upserted).toMatchObject({ statusCode: 'STATUS_CODE_OK', timeToLive: { seconds: 3600 } });
@@ -98,17 +111,39 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
       const metrics = (await get(`http://${ready.http}/metrics`)).text;
       expect(sample(metrics, 'sipbreakout_registrations', { route_type: 'LOOP' })).toBe(1);
       expect(sample(metrics, 'sipbreakout_registrations', { route_type: 'LOOP_MO' })).toBe(1);
-      expect(sample(metrics, 'sipbreakout_grpc_calls_total', { method: '/wgtwo.sipbreakout.v1.SipBreakoutService/UpsertRegistration', status: 'OK' })).toBe(3);
-      expect(sample(metrics, 'sipbreakout_sip_messages_received_total', { face: 'mobile', transport: 'UDP', method: 'OPTIONS' })).toBe(1);
-      expect(sample(metrics, 'sipbreakout_sip_messages_sent_total', { face: 'mobile', method: 'OPTIONS', status: '200' })).toBe(1);
+      expect(
+        sample(metrics, 'sipbreakout_grpc_calls_total', {
+          method: '/wgtwo.sipbreakout.v1.SipBreakoutService/UpsertRegistration',
+          status: 'OK',
+        }),
+      ).toBe(3);
+      expect(
+        sample(metrics, 'sipbreakout_sip_messages_received_total', {
+          face: 'mobile',
+          transport: 'UDP',
+          method: 'OPTIONS',
+        }),
+      ).toBe(1);
+      expect(
+        sample(metrics, 'sipbreakout_sip_messages_sent_total', { face: 'mobile', method: 'OPTIONS', status: '200' }),
+      ).toBe(1);
       expect(sample(metrics, 'sipbreakout_calls_total', { route_type: 'NONE', outcome: 'rejected' })).toBe(1);
-      await expect.poll(async () => sample((await get(`http://${ready.http}/metrics`)).text, 'sipbreakout_sip_parse_errors_total', { face: 'mobile', code: 'SIP_ERR_BAD_START_LINE' })).toBe(1);
+      await expect
+        .poll(async () =>
+          sample((await get(`http://${ready.http}/metrics`)).text, 'sipbreakout_sip_parse_errors_total', {
+            face: 'mobile',
+            code: 'SIP_ERR_BAD_START_LINE',
+          }),
+        )
+        .toBe(1);
       expect(metrics).toContain('sipbreakout_sip_transactions_open{face="all",kind="client"} 0');
       expect(metrics).toContain('# TYPE sipbreakout_tls_failures_total counter');
       expect(metrics).toContain('# TYPE sipbreakout_tas_failures_total counter');
 
       // The INVITE's log line carries its Call-ID and Session-ID.
-      const refused = core.logs.find((l) => typeof l['msg'] === 'string' && l['msg'].startsWith('INVITE without an E.164 caller or callee'));
+      const refused = core.logs.find(
+        (l) => typeof l['msg'] === 'string' && l['msg'].startsWith('INVITE without an E.164 caller or callee'),
+      );
       expect(refused).toMatchObject({ sessionId: '0123456789abcdef0123456789abcdef', face: 'mobile' });
       expect(String(refused?.['callId'])).toMatch(/^invite-/);
 
@@ -142,7 +177,11 @@ describe('the breakout core as users run it (node dist/main.js)', () => {
       // The first start's token is still good: same key.
       const client = new SipBreakoutClient({ address: core.ready.grpc, token: first?.token ?? '' });
       const deleted = await client.deleteRegistration({
-        registration: { sipUri: 'sips:tas.example.com', routeType: 'ROUTE_TYPE_LOOP_MO', phoneNumber: { e164: '+4799990001' } },
+        registration: {
+          sipUri: 'sips:tas.example.com',
+          routeType: 'ROUTE_TYPE_LOOP_MO',
+          phoneNumber: { e164: '+4799990001' },
+        },
       });
       client.close();
       expect(deleted.statusCode).toBe('STATUS_CODE_OK');

@@ -7,7 +7,15 @@
  * sipp and socat must be installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, expectPassed, SESSION_ID, startCallTestbed, type CallTestbed, type TestPki } from '../support/call-testbed.js';
+import {
+  ALICE,
+  BOB,
+  expectPassed,
+  SESSION_ID,
+  startCallTestbed,
+  type CallTestbed,
+  type TestPki,
+} from '../support/call-testbed.js';
 import { sample } from '@sipbreakout/test-peers';
 import { TestDnsServer } from '@sipbreakout/test-peers';
 import { alice, headerOf, received, scenario, tas } from '../support/sip-peers.js';
@@ -38,15 +46,27 @@ afterAll(async () => {
 });
 
 describe('a TAS found only through SRV (SIPp as Alice and the TAS, a DNS server on loopback)', () => {
-  it('locates sips:<domain> by _sips._tcp SRV and the target\'s A record, opens TLS checked for the domain, and the TAS answers leg 2', async () => {
+  it("locates sips:<domain> by _sips._tcp SRV and the target's A record, opens TLS checked for the domain, and the TAS answers leg 2", async () => {
     const { core, metrics } = testbed;
     const tlsPort = await freePort('tcp');
     dnsServer.records = [
       { type: 'SRV', name: `_sips._tcp.${SRV_DOMAIN}`, priority: 10, weight: 0, port: tlsPort, target: SRV_TARGET },
       { type: 'A', name: SRV_TARGET, address: '127.0.0.1' },
     ];
-    const unregister = await testbed.register({ sipUri: `sips:${SRV_DOMAIN}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
-    const t = await tas({ dir: testbed.dir, name: 'srv-tas', tlsPort, domain: SRV_DOMAIN, certFile: tasPem.path('tas.pem'), keyFile: tasPem.path('tas.key'), scenarioFile: scenario('answering-uas.xml') });
+    const unregister = await testbed.register({
+      sipUri: `sips:${SRV_DOMAIN}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
+    const t = await tas({
+      dir: testbed.dir,
+      name: 'srv-tas',
+      tlsPort,
+      domain: SRV_DOMAIN,
+      certFile: tasPem.path('tas.pem'),
+      keyFile: tasPem.path('tas.key'),
+      scenarioFile: scenario('answering-uas.xml'),
+    });
     try {
       const a = await alice({ dir: testbed.dir, name: 'srv-alice', core: core.ready.sipMobileUdp, callee: BOB });
       const [ar, tr] = await Promise.all([a.result, t.result]);

@@ -26,11 +26,20 @@ afterAll(async () => {
 
 describe('TAS identity and failures (SIPp as Alice, Bob and the TAS)', () => {
   it('a TAS that is down: LOOP bypasses it (default policy), Bob answers, counted as TRANSPORT_ERR_CONNECT', async () => {
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${await freePort('tcp')}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${await freePort('tcp')}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
     try {
       const { bobInvite } = await testbed.directCall('tas-down');
       expect(headerOf(bobInvite, 'Max-Forwards')).toBe('69');
-      expect(sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', { route_type: 'LOOP', cause: 'TRANSPORT_ERR_CONNECT' })).toBe(1);
+      expect(
+        sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', {
+          route_type: 'LOOP',
+          cause: 'TRANSPORT_ERR_CONNECT',
+        }),
+      ).toBe(1);
     } finally {
       await unregister();
     }
@@ -39,11 +48,24 @@ describe('TAS identity and failures (SIPp as Alice, Bob and the TAS)', () => {
   it('a TAS whose certificate names another domain: bypassed, counted as TLS_ERR_IDENTITY_MISMATCH', async () => {
     const tlsPort = await freePort('tcp');
     const sink = await freePort('tcp');
-    const impostor = await startSocat(`OPENSSL-LISTEN:${tlsPort},bind=127.0.0.1,reuseaddr,fork,cert=${testbed.pem.path('impostor.pem')},key=${testbed.pem.path('impostor.key')},verify=0`, `TCP:127.0.0.1:${sink}`, 30);
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
+    const impostor = await startSocat(
+      `OPENSSL-LISTEN:${tlsPort},bind=127.0.0.1,reuseaddr,fork,cert=${testbed.pem.path('impostor.pem')},key=${testbed.pem.path('impostor.key')},verify=0`,
+      `TCP:127.0.0.1:${sink}`,
+      30,
+    );
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+      routeType: 'ROUTE_TYPE_LOOP',
+      phoneNumber: { e164: ALICE },
+    });
     try {
       await testbed.directCall('impostor');
-      expect(sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', { route_type: 'LOOP', cause: 'TLS_ERR_IDENTITY_MISMATCH' })).toBe(1);
+      expect(
+        sample(await testbed.metrics(), 'sipbreakout_tas_failures_total', {
+          route_type: 'LOOP',
+          cause: 'TLS_ERR_IDENTITY_MISMATCH',
+        }),
+      ).toBe(1);
     } finally {
       await impostor.stop();
       await unregister();
@@ -51,27 +73,62 @@ describe('TAS identity and failures (SIPp as Alice, Bob and the TAS)', () => {
   }, 40_000);
 
   for (const c of [
-    { name: 'a leg 3 with a wrong Session-ID is refused 403', session: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2', leg3Session: 'cccccccccccccccccccccccccccccccc', maxForwards: '60', status: 'SIP/2.0 403' },
-    { name: 'a leg 3 without a lower Max-Forwards is refused 483', session: 'dddddddddddddddddddddddddddddddd', leg3Session: 'dddddddddddddddddddddddddddddddd', maxForwards: '69', status: 'SIP/2.0 483' },
+    {
+      name: 'a leg 3 with a wrong Session-ID is refused 403',
+      session: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2',
+      leg3Session: 'cccccccccccccccccccccccccccccccc',
+      maxForwards: '60',
+      status: 'SIP/2.0 403',
+    },
+    {
+      name: 'a leg 3 without a lower Max-Forwards is refused 483',
+      session: 'dddddddddddddddddddddddddddddddd',
+      leg3Session: 'dddddddddddddddddddddddddddddddd',
+      maxForwards: '69',
+      status: 'SIP/2.0 483',
+    },
   ]) {
     it(`${c.name}; the TAS then rejects leg 2 and its 403 reaches Alice; no leg 4`, async () => {
       const tlsPort = await freePort('tcp');
-      const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`, routeType: 'ROUTE_TYPE_LOOP', phoneNumber: { e164: ALICE } });
+      const unregister = await testbed.register({
+        sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
+        routeType: 'ROUTE_TYPE_LOOP',
+        phoneNumber: { e164: ALICE },
+      });
       const t = await testbed.tas({
-        name: 'leg3-refused-tas', tlsPort, scenarioFile: scenario('tas-leg3-refused.xml'),
-        keys: { callee: BOB, core: testbed.core.ready.sipTasTls, leg3_session: c.leg3Session, leg3_max_forwards: c.maxForwards },
+        name: 'leg3-refused-tas',
+        tlsPort,
+        scenarioFile: scenario('tas-leg3-refused.xml'),
+        keys: {
+          callee: BOB,
+          core: testbed.core.ready.sipTasTls,
+          leg3_session: c.leg3Session,
+          leg3_max_forwards: c.maxForwards,
+        },
       });
       try {
-        const before = sample(await testbed.metrics(), 'sipbreakout_call_legs_total', { leg: '4', outcome: 'started' }) ?? 0;
-        const a = await alice({ dir: testbed.dir, name: 'leg3-refused-alice', core: testbed.core.ready.sipMobileUdp, callee: BOB, scenarioFile: scenario('alice-uac-refused.xml'), keys: { session: c.session } });
+        const before =
+          sample(await testbed.metrics(), 'sipbreakout_call_legs_total', { leg: '4', outcome: 'started' }) ?? 0;
+        const a = await alice({
+          dir: testbed.dir,
+          name: 'leg3-refused-alice',
+          core: testbed.core.ready.sipMobileUdp,
+          callee: BOB,
+          scenarioFile: scenario('alice-uac-refused.xml'),
+          keys: { session: c.session },
+        });
         const [ar, tr] = await Promise.all([a.result, t.result]);
         expectPassed(ar, 'Alice');
         expectPassed(tr, 'TAS');
         const [leg2] = received(await t.messages(), 'INVITE');
         expect(headerOf(leg2 ?? '', 'Session-ID')?.slice(0, 32)).toBe(c.session);
-        expect(receivedStatuses(await t.messages()).find((l) => !l.startsWith('SIP/2.0 100'))).toMatch(new RegExp(`^${c.status} `));
+        expect(receivedStatuses(await t.messages()).find((l) => !l.startsWith('SIP/2.0 100'))).toMatch(
+          new RegExp(`^${c.status} `),
+        );
         expect(receivedStatuses(await a.messages()).at(-1)).toMatch(/^SIP\/2\.0 403 /);
-        expect(sample(await testbed.metrics(), 'sipbreakout_call_legs_total', { leg: '4', outcome: 'started' }) ?? 0).toBe(before);
+        expect(
+          sample(await testbed.metrics(), 'sipbreakout_call_legs_total', { leg: '4', outcome: 'started' }) ?? 0,
+        ).toBe(before);
       } finally {
         await t.socat.stop();
         await unregister();
@@ -88,7 +145,15 @@ describe('TAS identity and failures (SIPp as Alice, Bob and the TAS)', () => {
       30,
     );
     try {
-      const caller = await alice({ dir: testbed.dir, name, core: `127.0.0.1:${relay}`, callee: BOB, transport: 't1', scenarioFile, keys: { session: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee' } });
+      const caller = await alice({
+        dir: testbed.dir,
+        name,
+        core: `127.0.0.1:${relay}`,
+        callee: BOB,
+        transport: 't1',
+        scenarioFile,
+        keys: { session: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee' },
+      });
       return { result: await caller.result, log: await caller.messages() };
     } finally {
       await tunnel.stop();
@@ -96,7 +161,11 @@ describe('TAS identity and failures (SIPp as Alice, Bob and the TAS)', () => {
   }
 
   it('INGRESS: a TAS holding the registration places a call to Bob over mutual TLS; Bob answers', async () => {
-    const unregister = await testbed.register({ sipUri: `sips:${TAS_DOMAIN}`, routeType: 'ROUTE_TYPE_INGRESS', phoneNumber: { e164: BOB } });
+    const unregister = await testbed.register({
+      sipUri: `sips:${TAS_DOMAIN}`,
+      routeType: 'ROUTE_TYPE_INGRESS',
+      phoneNumber: { e164: BOB },
+    });
     const b = await bob({ dir: testbed.dir, name: 'ingress-bob', port: testbed.bobPort });
     try {
       await new Promise((r) => setTimeout(r, 300));
@@ -106,7 +175,9 @@ describe('TAS identity and failures (SIPp as Alice, Bob and the TAS)', () => {
       const [leg4] = received(await b.messages(), 'INVITE');
       expect(leg4?.split('\n')[0]).toBe(`INVITE sip:${BOB}@127.0.0.1:${testbed.bobPort};transport=udp SIP/2.0`);
       expect(headerOf(leg4 ?? '', 'Max-Forwards')).toBe('69');
-      expect(sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'INGRESS', outcome: 'answered' })).toBe(1);
+      expect(
+        sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'INGRESS', outcome: 'answered' }),
+      ).toBe(1);
     } finally {
       await unregister();
     }

@@ -12,7 +12,12 @@ import { startRedisServer, type RedisServer } from '@sipbreakout/test-peers';
 import { CORE_CONFIG_SCHEMA } from '../../src/config-schema.js';
 import { openStore, REDIS_CHANGES_KEY, type OpenedStore } from '../../src/open-store.js';
 
-const loop = { phoneNumber: '+4799990000', routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'dev-client' } as const;
+const loop = {
+  phoneNumber: '+4799990000',
+  routeType: 'LOOP',
+  sipUri: 'sips:tas.example.com',
+  owner: 'dev-client',
+} as const;
 
 let server: RedisServer;
 let admin: Redis;
@@ -48,7 +53,7 @@ async function node(): Promise<OpenedStore> {
 }
 
 describe('openStore with Redis: registration counts of nodes sharing it', () => {
-  it('moves every node\'s counts at once when a registration is created through one node and deleted through another', async () => {
+  it("moves every node's counts at once when a registration is created through one node and deleted through another", async () => {
     const a = await node();
     const b = await node();
     // Both counted (and cached) before the change.

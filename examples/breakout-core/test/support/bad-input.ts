@@ -11,7 +11,13 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
 import fc from 'fast-check';
-import { parseMessage, StreamFramer, TransportLayer, type Transport, type TransportReceiver } from '@sipbreakout/sip-core';
+import {
+  parseMessage,
+  StreamFramer,
+  TransportLayer,
+  type Transport,
+  type TransportReceiver,
+} from '@sipbreakout/sip-core';
 import { arbitraryMutatedBytes, arbitraryRequestBytes } from '@sipbreakout/sip-core/testing';
 import { sleep } from '@sipbreakout/test-peers';
 
@@ -45,7 +51,12 @@ export interface DatagramCorpus {
 const MAX_DATAGRAM = 16_384;
 
 /** Hand-made requests with one bad header field; each parses to an error that carries status 400 and the headers to answer with. */
-const ANSWERABLE: ReadonlyArray<{ readonly method: string; readonly cseqMethod?: string; readonly headers: readonly string[]; readonly body?: string }> = [
+const ANSWERABLE: ReadonlyArray<{
+  readonly method: string;
+  readonly cseqMethod?: string;
+  readonly headers: readonly string[];
+  readonly body?: string;
+}> = [
   { method: 'OPTIONS', headers: ['Max-Forwards: seventy', 'Content-Length: 0'] },
   { method: 'INVITE', cseqMethod: 'OPTIONS', headers: ['Max-Forwards: 70', 'Content-Length: 0'] },
   { method: 'INVITE', headers: ['Max-Forwards: 70', 'Contact: <sip:broken', 'Content-Length: 0'] },
@@ -140,16 +151,21 @@ function unparsable(arbitrary: fc.Arbitrary<Uint8Array>, count: number, seed: nu
 export function datagramCorpus(counts: DatagramCounts, seed: number): DatagramCorpus {
   const random = unparsable(fc.uint8Array({ minLength: 1, maxLength: 1400 }), counts.random, seed);
   const mutated = unparsable(arbitraryMutatedBytes(), counts.mutated, seed + 100);
-  const cut = fc.tuple(arbitraryRequestBytes(), fc.double({ min: 0.05, max: 0.95, noNaN: true })).map(([bytes, f]) => bytes.subarray(0, Math.max(1, Math.floor(bytes.length * f))));
+  const cut = fc
+    .tuple(arbitraryRequestBytes(), fc.double({ min: 0.05, max: 0.95, noNaN: true }))
+    .map(([bytes, f]) => bytes.subarray(0, Math.max(1, Math.floor(bytes.length * f))));
   const truncated = unparsable(cut, counts.truncated, seed + 200);
   const made = Array.from({ length: counts.answerable }, (_, i) => answerable(i));
   for (const m of made) {
     const parsed = parseMessage(m.bytes);
-    if (parsed.ok || parsed.error.status !== 400 || parsed.error.request === undefined) throw new Error(`${m.callId} is not a request owed a 400`);
+    if (parsed.ok || parsed.error.status !== 400 || parsed.error.request === undefined)
+      throw new Error(`${m.callId} is not a request owed a 400`);
   }
   // Item j of a kind of n items sits at (j + ½) / n of the way through.
   const placed = [
-    ...[random, mutated, truncated].flatMap((kind) => kind.map((bytes, j) => ({ at: (j + 0.5) / kind.length, bytes, callId: undefined as string | undefined }))),
+    ...[random, mutated, truncated].flatMap((kind) =>
+      kind.map((bytes, j) => ({ at: (j + 0.5) / kind.length, bytes, callId: undefined as string | undefined })),
+    ),
     ...made.map((m, j) => ({ at: (j + 0.5) / made.length, bytes: m.bytes, callId: m.callId as string | undefined })),
   ].sort((x, y) => x.at - y.at);
   const datagrams = placed.map((p) => p.bytes);
@@ -162,7 +178,13 @@ export function datagramCorpus(counts: DatagramCounts, seed: number): DatagramCo
     const parsed = parseMessage(d);
     if (!parsed.ok) codes.set(parsed.error.code, (codes.get(parsed.error.code) ?? 0) + 1);
   }
-  return { datagrams, answerableAt, codes, answers: answersOf(datagrams), answerableCallIds: made.map((m) => m.callId) };
+  return {
+    datagrams,
+    answerableAt,
+    codes,
+    answers: answersOf(datagrams),
+    answerableCallIds: made.map((m) => m.callId),
+  };
 }
 
 /** Responses one UDP socket got back, by status and Call-ID. */
@@ -184,7 +206,15 @@ export interface Answers {
  * machine, and no datagram is lost to a full socket buffer. An answer that
  * does not come in time stops the waiting for the rest of the flood.
  */
-export async function floodUdp(options: { readonly address: string; readonly corpus: DatagramCorpus; readonly batch: number; readonly intervalMs: number; readonly ackMs: number; readonly settle: (answers: Answers) => boolean; readonly settleMs: number }): Promise<Answers> {
+export async function floodUdp(options: {
+  readonly address: string;
+  readonly corpus: DatagramCorpus;
+  readonly batch: number;
+  readonly intervalMs: number;
+  readonly ackMs: number;
+  readonly settle: (answers: Answers) => boolean;
+  readonly settleMs: number;
+}): Promise<Answers> {
   const [host = '127.0.0.1', portText = '0'] = options.address.split(':');
   const port = Number(portText);
   const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
@@ -209,7 +239,8 @@ export async function floodUdp(options: { readonly address: string; readonly cor
     firstSentAt = Date.now();
     for (let i = 0; i < datagrams.length; i += options.batch) {
       const end = Math.min(i + options.batch, datagrams.length);
-      for (let j = i; j < end; j++) await new Promise<void>((resolve) => socket.send(datagrams[j] as Uint8Array, port, host, () => resolve()));
+      for (let j = i; j < end; j++)
+        await new Promise<void>((resolve) => socket.send(datagrams[j] as Uint8Array, port, host, () => resolve()));
       let last: string | undefined;
       for (let j = i; j < end; j++) last = answerableAt.get(j) ?? last;
       const ackBy = Date.now() + options.ackMs;
@@ -246,7 +277,12 @@ function hold(kind: string, socket: net.Socket, openedAt: number): HeldConnectio
 }
 
 /** Resolves with `socket` held once it emits `ready` (then writes `bytes`); rejects on an error or after 5 s. */
-function opened(kind: string, socket: net.Socket, ready: 'connect' | 'secureConnect', bytes: Uint8Array | undefined): Promise<HeldConnection> {
+function opened(
+  kind: string,
+  socket: net.Socket,
+  ready: 'connect' | 'secureConnect',
+  bytes: Uint8Array | undefined,
+): Promise<HeldConnection> {
   return new Promise((resolve, reject) => {
     const fail = (error: Error): void => {
       clearTimeout(timer);
@@ -271,8 +307,27 @@ export function rawConnection(kind: string, port: number, bytes?: Uint8Array): P
 }
 
 /** Opens a TLS connection to `port` (trusting `ca` for the core's certificate, presenting `cert` if given), then writes `bytes` (if any). */
-export function tlsConnection(kind: string, options: { readonly port: number; readonly ca: string; readonly cert?: { readonly cert: string; readonly key: string }; readonly bytes?: Uint8Array }): Promise<HeldConnection> {
-  return opened(kind, tls.connect({ host: '127.0.0.1', port: options.port, ca: options.ca, servername: 'localhost', ...(options.cert ?? {}) }), 'secureConnect', options.bytes);
+export function tlsConnection(
+  kind: string,
+  options: {
+    readonly port: number;
+    readonly ca: string;
+    readonly cert?: { readonly cert: string; readonly key: string };
+    readonly bytes?: Uint8Array;
+  },
+): Promise<HeldConnection> {
+  return opened(
+    kind,
+    tls.connect({
+      host: '127.0.0.1',
+      port: options.port,
+      ca: options.ca,
+      servername: 'localhost',
+      ...(options.cert ?? {}),
+    }),
+    'secureConnect',
+    options.bytes,
+  );
 }
 
 /** The first flight a Node TLS client sends (its ClientHello record), caught by a plain TCP listener on loopback. */
@@ -303,7 +358,10 @@ export async function captureClientHello(): Promise<Buffer> {
 }
 
 /** Garbage for a stream: random bytes ending in an empty line, with no Content-Length, so the framer can never find the message's end (a fatal error). */
-export function streamGarbage(count: number, seed: number): { readonly chunks: readonly Uint8Array[]; readonly codes: ReadonlyMap<string, number> } {
+export function streamGarbage(
+  count: number,
+  seed: number,
+): { readonly chunks: readonly Uint8Array[]; readonly codes: ReadonlyMap<string, number> } {
   const chunks: Uint8Array[] = [];
   const codes = new Map<string, number>();
   const candidates = fc.sample(fc.uint8Array({ minLength: 8, maxLength: 600 }), { numRuns: 2 * count, seed });

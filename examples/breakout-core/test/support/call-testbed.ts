@@ -77,9 +77,17 @@ export interface CallTestbed {
    * Alice calls Bob's number through `through` (default: the first core) and
    * Bob (the next hop) answers; both runs must pass, and Bob must see one INVITE.
    */
-  directCall(name: string, through?: CoreProcess): Promise<{ readonly bobInvite: string; readonly aliceLog: string; readonly bobLog: string }>;
+  directCall(
+    name: string,
+    through?: CoreProcess,
+  ): Promise<{ readonly bobInvite: string; readonly aliceLog: string; readonly bobLog: string }>;
   /** A SIPp TAS for {@link TAS_DOMAIN} behind socat on `tlsPort`, with the TAS's certificate. */
-  tas(options: { readonly name: string; readonly tlsPort: number; readonly scenarioFile: string; readonly keys?: Record<string, string> }): Promise<PeerRun & { readonly socat: Socat }>;
+  tas(options: {
+    readonly name: string;
+    readonly tlsPort: number;
+    readonly scenarioFile: string;
+    readonly keys?: Record<string, string>;
+  }): Promise<PeerRun & { readonly socat: Socat }>;
   /** Stops the core (asserting exit 0) and removes the files. */
   stop(): Promise<void>;
 }
@@ -89,15 +97,35 @@ export interface CallTestbed {
  * the package, writes the test certificates and starts a core with them,
  * Bob as its next hop, debug logs, and `env` over that.
  */
-export async function startCallTestbed(options: { readonly name: string; readonly env?: Record<string, string> }): Promise<CallTestbed> {
+export async function startCallTestbed(options: {
+  readonly name: string;
+  readonly env?: Record<string, string>;
+}): Promise<CallTestbed> {
   requireSipp();
   requireSocat();
   const dir = await mkdtemp(join(tmpdir(), `breakout-core-${options.name}-`));
   const ca = await CertificateAuthority.create();
-  const coreCert = await ca.issue({ commonName: 'core.localhost', dnsNames: ['localhost'], uris: ['sip:localhost'], ips: ['127.0.0.1'] });
+  const coreCert = await ca.issue({
+    commonName: 'core.localhost',
+    dnsNames: ['localhost'],
+    uris: ['sip:localhost'],
+    ips: ['127.0.0.1'],
+  });
   const tasCert = await ca.issue({ commonName: TAS_DOMAIN, dnsNames: [TAS_DOMAIN], uris: [`sip:${TAS_DOMAIN}`] });
-  const impostor = await ca.issue({ commonName: 'other.example.test', dnsNames: ['other.example.test'], uris: ['sip:other.example.test'] });
-  const pem = await writePemFiles({ 'impostor.pem': impostor.cert, 'impostor.key': impostor.key, 'ca.pem': ca.cert, 'core.pem': coreCert.cert, 'core.key': coreCert.key, 'tas.pem': tasCert.cert, 'tas.key': tasCert.key });
+  const impostor = await ca.issue({
+    commonName: 'other.example.test',
+    dnsNames: ['other.example.test'],
+    uris: ['sip:other.example.test'],
+  });
+  const pem = await writePemFiles({
+    'impostor.pem': impostor.cert,
+    'impostor.key': impostor.key,
+    'ca.pem': ca.cert,
+    'core.pem': coreCert.cert,
+    'core.key': coreCert.key,
+    'tas.pem': tasCert.cert,
+    'tas.key': tasCert.key,
+  });
   const bobPort = await freePort('udp');
   const deploymentEnv = (dataDir: string, env: Record<string, string> = {}): Record<string, string> =>
     ephemeralEnv(dataDir, {
@@ -130,7 +158,10 @@ export async function startCallTestbed(options: { readonly name: string; readonl
     },
     startNode: async (node) => {
       const started = await startCore(
-        deploymentEnv(join(dir, `data-${node.name}`), { SIPBREAKOUT_AUTH_JWKS_FILE: join(core.ready.dataDir, 'auth', 'dev-jwks.json'), ...node.env }),
+        deploymentEnv(join(dir, `data-${node.name}`), {
+          SIPBREAKOUT_AUTH_JWKS_FILE: join(core.ready.dataDir, 'auth', 'dev-jwks.json'),
+          ...node.env,
+        }),
         dir,
       );
       const nodeClient = new SipBreakoutClient({ address: started.ready.grpc, token });
@@ -161,7 +192,17 @@ export async function startCallTestbed(options: { readonly name: string; readonl
       expect(invites).toHaveLength(1);
       return { bobInvite: invites[0] ?? '', aliceLog: await a.messages(), bobLog };
     },
-    tas: (t) => tas({ dir, name: t.name, tlsPort: t.tlsPort, domain: TAS_DOMAIN, certFile: pem.path('tas.pem'), keyFile: pem.path('tas.key'), scenarioFile: t.scenarioFile, ...(t.keys === undefined ? {} : { keys: t.keys }) }),
+    tas: (t) =>
+      tas({
+        dir,
+        name: t.name,
+        tlsPort: t.tlsPort,
+        domain: TAS_DOMAIN,
+        certFile: pem.path('tas.pem'),
+        keyFile: pem.path('tas.key'),
+        scenarioFile: t.scenarioFile,
+        ...(t.keys === undefined ? {} : { keys: t.keys }),
+      }),
     stop: async () => {
       for (const node of nodes) await node.stop();
       client.close();

@@ -11,8 +11,11 @@ export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url)
 export function buildPackage(): Promise<void> {
   const tsc = fileURLToPath(new URL('../../../../node_modules/typescript/bin/tsc', import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: PACKAGE_DIR, timeout: 60_000 }, (error, stdout) =>
-      error === null ? resolve() : reject(new Error(`tsc failed: ${stdout}`)),
+    execFile(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json'],
+      { cwd: PACKAGE_DIR, timeout: 60_000 },
+      (error, stdout) => (error === null ? resolve() : reject(new Error(`tsc failed: ${stdout}`))),
     );
   });
 }
@@ -46,7 +49,12 @@ export interface ReadyLine {
     readonly names: readonly string[];
     readonly clientCertificate: 'none' | 'require';
     readonly clientCaFile?: string;
-    readonly client: { readonly caFile?: string; readonly serverName?: string; readonly certFile?: string; readonly keyFile?: string };
+    readonly client: {
+      readonly caFile?: string;
+      readonly serverName?: string;
+      readonly certFile?: string;
+      readonly keyFile?: string;
+    };
   };
   readonly http: string;
   readonly dataDir: string;
@@ -110,8 +118,10 @@ export function sipOverUdp(address: string, method: string, extraHeaders: readon
 export function sendDatagram(address: string, bytes: string): Promise<void> {
   const [host = '127.0.0.1', port = '0'] = address.split(':');
   const socket = dgram.createSocket('udp4');
-  return new Promise((resolve) => socket.send(bytes, Number(port), host, () => {
-    socket.close();
-    resolve();
-  }));
+  return new Promise((resolve) =>
+    socket.send(bytes, Number(port), host, () => {
+      socket.close();
+      resolve();
+    }),
+  );
 }

@@ -33,7 +33,20 @@ interface PeerOptions {
 function run(options: PeerOptions, args: readonly string[]): PeerRun {
   const file = path.join(options.dir, `${options.name}-${Date.now()}.log`);
   const seconds = options.seconds ?? 20;
-  const result = runSipp([...args, '-m', String(options.calls ?? 1), '-timeout', `${seconds - 5}s`, '-timeout_error', '-trace_msg', '-message_file', file], seconds);
+  const result = runSipp(
+    [
+      ...args,
+      '-m',
+      String(options.calls ?? 1),
+      '-timeout',
+      `${seconds - 5}s`,
+      '-timeout_error',
+      '-trace_msg',
+      '-message_file',
+      file,
+    ],
+    seconds,
+  );
   return {
     result,
     messages: async () => {
@@ -44,25 +57,95 @@ function run(options: PeerOptions, args: readonly string[]): PeerRun {
 }
 
 /** Alice calls `callee` through the core's mobile face over UDP (or, over TCP to socat, a TAS places a call). */
-export async function alice(options: PeerOptions & { readonly core: string; readonly callee: string; readonly scenarioFile?: string; readonly transport?: 'u1' | 't1'; readonly keys?: Record<string, string>; readonly rate?: number }): Promise<PeerRun> {
+export async function alice(
+  options: PeerOptions & {
+    readonly core: string;
+    readonly callee: string;
+    readonly scenarioFile?: string;
+    readonly transport?: 'u1' | 't1';
+    readonly keys?: Record<string, string>;
+    readonly rate?: number;
+  },
+): Promise<PeerRun> {
   const p = await sippPorts();
   const keys = Object.entries(options.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]);
   // -r: new calls per second (SIPp's default is 10).
   const rate = options.rate === undefined ? [] : ['-r', String(options.rate)];
-  return run(options, ['-sf', options.scenarioFile ?? scenario('alice-uac.xml'), options.core, '-s', options.callee, ...keys, ...rate, '-t', options.transport ?? 'u1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media)]);
+  return run(options, [
+    '-sf',
+    options.scenarioFile ?? scenario('alice-uac.xml'),
+    options.core,
+    '-s',
+    options.callee,
+    ...keys,
+    ...rate,
+    '-t',
+    options.transport ?? 'u1',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(p.sip),
+    '-cp',
+    String(p.control),
+    '-mp',
+    String(p.media),
+  ]);
 }
 
 /** An answering UAS on UDP `port` (Bob as the next hop). */
-export async function bob(options: PeerOptions & { readonly port: number; readonly scenarioFile?: string }): Promise<PeerRun> {
+export async function bob(
+  options: PeerOptions & { readonly port: number; readonly scenarioFile?: string },
+): Promise<PeerRun> {
   const p = await sippPorts();
-  return run(options, ['-sf', options.scenarioFile ?? scenario('answering-uas.xml'), '-t', 'u1', '-i', '127.0.0.1', '-p', String(options.port), '-cp', String(p.control), '-mp', String(p.media), '-key', 'contact', `sip:bob@127.0.0.1:${options.port}`]);
+  return run(options, [
+    '-sf',
+    options.scenarioFile ?? scenario('answering-uas.xml'),
+    '-t',
+    'u1',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(options.port),
+    '-cp',
+    String(p.control),
+    '-mp',
+    String(p.media),
+    '-key',
+    'contact',
+    `sip:bob@127.0.0.1:${options.port}`,
+  ]);
 }
 
 /** A TAS: SIPp over TCP behind socat, which listens for TLS on `tlsPort` with the TAS's certificate. */
-export async function tas(options: PeerOptions & { readonly tlsPort: number; readonly domain: string; readonly certFile: string; readonly keyFile: string; readonly scenarioFile: string; readonly keys?: Record<string, string> }): Promise<PeerRun & { readonly socat: Socat }> {
+export async function tas(
+  options: PeerOptions & {
+    readonly tlsPort: number;
+    readonly domain: string;
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly scenarioFile: string;
+    readonly keys?: Record<string, string>;
+  },
+): Promise<PeerRun & { readonly socat: Socat }> {
   const p = await sippPorts();
-  const keys = Object.entries({ contact: `sips:tas@${options.domain}:${options.tlsPort}`, ...options.keys }).flatMap(([k, v]) => ['-key', k, v]);
-  const peer = run(options, ['-sf', options.scenarioFile, '-t', 't1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media), ...keys]);
+  const keys = Object.entries({ contact: `sips:tas@${options.domain}:${options.tlsPort}`, ...options.keys }).flatMap(
+    ([k, v]) => ['-key', k, v],
+  );
+  const peer = run(options, [
+    '-sf',
+    options.scenarioFile,
+    '-t',
+    't1',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(p.sip),
+    '-cp',
+    String(p.control),
+    '-mp',
+    String(p.media),
+    ...keys,
+  ]);
   const socat = await startSocat(
     `OPENSSL-LISTEN:${options.tlsPort},bind=127.0.0.1,reuseaddr,fork,cert=${options.certFile},key=${options.keyFile},verify=0`,
     `TCP:127.0.0.1:${p.sip}`,
@@ -82,12 +165,16 @@ export function loggedMessages(log: string): Array<{ readonly received: boolean;
 
 /** The status lines of the responses a peer received. */
 export function receivedStatuses(log: string): string[] {
-  return loggedMessages(log).filter((m) => m.received && m.text.startsWith('SIP/2.0 ')).map((m) => m.text.split('\n')[0] ?? '');
+  return loggedMessages(log)
+    .filter((m) => m.received && m.text.startsWith('SIP/2.0 '))
+    .map((m) => m.text.split('\n')[0] ?? '');
 }
 
 /** The requests of `method` a peer received. */
 export function received(log: string, method: string): string[] {
-  return loggedMessages(log).filter((m) => m.received && m.text.startsWith(`${method} `)).map((m) => m.text);
+  return loggedMessages(log)
+    .filter((m) => m.received && m.text.startsWith(`${method} `))
+    .map((m) => m.text);
 }
 
 /** The value of header `name` in a logged message. */

@@ -38,7 +38,10 @@ async function startCore(calleePort: number): Promise<Core> {
       else if (e.kind === 'ended') counters.ended++;
       else if (e.kind === 'failed') counters.failed++;
     });
-    call.addLeg({ destination: { protocol: 'UDP', host: '127.0.0.1', port: calleePort }, uri: `sip:callee@127.0.0.1:${calleePort}` });
+    call.addLeg({
+      destination: { protocol: 'UDP', host: '127.0.0.1', port: calleePort },
+      uri: `sip:callee@127.0.0.1:${calleePort}`,
+    });
   };
   await transport.listen();
   return { layer, transport, port: udp.local.port, counters };
@@ -50,13 +53,53 @@ async function callThrough(calls: number, rate: number, extra: string[] = [], ua
   const c = await startCore(callee.sip);
   core = c;
   const uasRun = runSipp(
-    ['-sf', uas, '-t', 'u1', '-i', '127.0.0.1', '-p', String(callee.sip), '-cp', String(callee.control), '-mp', String(callee.media), '-m', String(calls), '-timeout', '50s', '-timeout_error', ...extra],
+    [
+      '-sf',
+      uas,
+      '-t',
+      'u1',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(callee.sip),
+      '-cp',
+      String(callee.control),
+      '-mp',
+      String(callee.media),
+      '-m',
+      String(calls),
+      '-timeout',
+      '50s',
+      '-timeout_error',
+      ...extra,
+    ],
     58,
   );
   await new Promise((r) => setTimeout(r, 300));
   const uacRun = runSipp(
-    ['-sf', scenario('uac-txn.xml'), `127.0.0.1:${c.port}`, '-t', 'u1', '-i', '127.0.0.1', '-p', String(caller.sip), '-cp', String(caller.control), '-mp', String(caller.media),
-      '-m', String(calls), '-r', String(rate), '-timeout', '50s', '-timeout_error', ...extra],
+    [
+      '-sf',
+      scenario('uac-txn.xml'),
+      `127.0.0.1:${c.port}`,
+      '-t',
+      'u1',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(caller.sip),
+      '-cp',
+      String(caller.control),
+      '-mp',
+      String(caller.media),
+      '-m',
+      String(calls),
+      '-r',
+      String(rate),
+      '-timeout',
+      '50s',
+      '-timeout_error',
+      ...extra,
+    ],
     58,
   );
   const [uac, uasResult] = await Promise.all([uacRun, uasRun]);
@@ -79,7 +122,11 @@ describe('interop: SIPp UAC → our B2BUA → SIPp UAS', () => {
   }, 70_000);
 
   it('completes 100 calls at 20 calls/s with 5% of packets lost by both SIPps (-lost 5)', async () => {
-    const { uac, uas, core: c } = await callThrough(100, 20, ['-lost', '5'], withTimewait(scenario('uas-ack-optional.xml'), 16_000));
+    const {
+      uac,
+      uas,
+      core: c,
+    } = await callThrough(100, 20, ['-lost', '5'], withTimewait(scenario('uas-ack-optional.xml'), 16_000));
     expect(uac.timedOut, uac.output.slice(-2000)).toBe(false);
     expect(uac.exitCode, uac.output.slice(-2500)).toBe(0);
     expect(uac.successful).toBe(100);

@@ -29,16 +29,20 @@ describe('buf curl against SipBreakoutService, schema through reflection', () =>
 
   it('lists the service through reflection', async () => {
     const result = await new Promise<string>((resolve, reject) => {
-      import('node:child_process').then(({ execFile }) =>
-        execFile(BUF, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--list-services', `http://${t.address}`], (error, stdout, stderr) =>
-          error === null ? resolve(stdout) : reject(new Error(stderr)),
-        ),
-      ).catch(reject);
+      import('node:child_process')
+        .then(({ execFile }) =>
+          execFile(
+            BUF,
+            ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--list-services', `http://${t.address}`],
+            (error, stdout, stderr) => (error === null ? resolve(stdout) : reject(new Error(stderr))),
+          ),
+        )
+        .catch(reject);
     });
     expect(result.split('\n')).toContain(SERVICE_NAME);
   });
 
-  it('upserts the product documents\' request: STATUS_CODE_OK and time_to_live 3600s', async () => {
+  it("upserts the product documents' request: STATUS_CODE_OK and time_to_live 3600s", async () => {
     const result = await bufCurl(t.address, UPSERT, LOOP, [auth]);
     expect(result.stderr).toBe('');
     expect(parse(result.stdout)).toEqual({ statusCode: 'STATUS_CODE_OK', timeToLive: '3600s' });
@@ -111,7 +115,10 @@ describe('buf curl against SipBreakoutService, schema through reflection', () =>
       await expectError([`authorization: Bearer ${token}`], 'unauthenticated');
     });
     it('an expired token: unauthenticated', async () => {
-      const token = await t.tokens.sign({ sub: 'pbx-provider-1', scope: 'call.routing:write' }, { expiresIn: Math.floor(Date.now() / 1000) - 120 });
+      const token = await t.tokens.sign(
+        { sub: 'pbx-provider-1', scope: 'call.routing:write' },
+        { expiresIn: Math.floor(Date.now() / 1000) - 120 },
+      );
       await expectError([`authorization: Bearer ${token}`], 'unauthenticated');
     });
     it('another audience: unauthenticated', async () => {

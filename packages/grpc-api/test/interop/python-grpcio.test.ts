@@ -45,7 +45,10 @@ describe('Python grpcio against SipBreakoutService, schema from our descriptor s
 
   const run = async (calls: readonly PythonCall[]): Promise<PythonResult[]> => {
     const stdout = await runPython(python, [SCRIPT, descriptorSet, t.address], JSON.stringify(calls));
-    return stdout.trim().split('\n').map((line) => JSON.parse(line) as PythonResult);
+    return stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as PythonResult);
   };
 
   it('upserts, refreshes and deletes, byte for byte', async () => {
@@ -56,22 +59,34 @@ describe('Python grpcio against SipBreakoutService, schema from our descriptor s
       { method: 'DeleteRegistration', token, request: LOOP },
     ]);
     // UpsertRegistrationResponse{status_code: OK (field 1 = 1), time_to_live (field 3) {seconds (field 1) = 3600}}.
-    expect(created).toMatchObject({ ok: true, response: { statusCode: 'STATUS_CODE_OK', timeToLive: '3600s' }, responseHex: '08011a0308901c' });
+    expect(created).toMatchObject({
+      ok: true,
+      response: { statusCode: 'STATUS_CODE_OK', timeToLive: '3600s' },
+      responseHex: '08011a0308901c',
+    });
     expect(refreshed).toMatchObject({ ok: true, responseHex: '08011a0308901c' });
     // DeleteRegistrationResponse{status_code: OK}.
     expect(deleted).toMatchObject({ ok: true, response: { statusCode: 'STATUS_CODE_OK' }, responseHex: '0801' });
     // The request as grpcio encodes it: registration (1) {sip_uri (3), route_type (4) = 1, phone_number (5) {e164 (1)}}.
     expect(created?.requestHex).toBe(
       Buffer.concat([
-        Buffer.from([0x0a, 0x27, 0x1a, 0x14]), Buffer.from('sips:tas.example.com'),
-        Buffer.from([0x20, 0x01, 0x2a, 0x0d, 0x0a, 0x0b]), Buffer.from('+4799990000'),
+        Buffer.from([0x0a, 0x27, 0x1a, 0x14]),
+        Buffer.from('sips:tas.example.com'),
+        Buffer.from([0x20, 0x01, 0x2a, 0x0d, 0x0a, 0x0b]),
+        Buffer.from('+4799990000'),
       ]).toString('hex'),
     );
   });
 
   it('gets every refusal as STATUS_CODE_NOT_ACCEPTABLE with its message', async () => {
     const token = await t.tokens.client();
-    const results = await run(UPSERT_REFUSALS.map((refusal) => ({ method: 'UpsertRegistration', token, request: { registration: refusal.registration } })));
+    const results = await run(
+      UPSERT_REFUSALS.map((refusal) => ({
+        method: 'UpsertRegistration',
+        token,
+        request: { registration: refusal.registration },
+      })),
+    );
     UPSERT_REFUSALS.forEach((refusal, index) => {
       const result = results[index];
       expect(result?.response?.['statusCode'], refusal.name).toBe('STATUS_CODE_NOT_ACCEPTABLE');
@@ -99,8 +114,17 @@ describe('Python grpcio against SipBreakoutService, schema from our descriptor s
       { method: 'UpsertRegistration', token: '', request: LOOP },
       { method: 'UpsertRegistration', token: bad, request: LOOP },
       { method: 'DeleteRegistration', token: noScope, request: LOOP },
-      { method: 'UpsertRegistration', token, request: { registration: { ...LOOP.registration, phoneNumber: { e164: '+4791234567' } } } },
+      {
+        method: 'UpsertRegistration',
+        token,
+        request: { registration: { ...LOOP.registration, phoneNumber: { e164: '+4791234567' } } },
+      },
     ]);
-    expect(results.map((result) => result.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'PERMISSION_DENIED', 'PERMISSION_DENIED']);
+    expect(results.map((result) => result.code)).toEqual([
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'PERMISSION_DENIED',
+      'PERMISSION_DENIED',
+    ]);
   });
 });

@@ -29,11 +29,14 @@ export function bufCurl(
 ): Promise<BufCurlResult> {
   const args = [
     'curl',
-    '--protocol', 'grpc',
+    '--protocol',
+    'grpc',
     '--http2-prior-knowledge',
-    '--timeout', '10s',
+    '--timeout',
+    '10s',
     ...headers.flatMap((header) => ['-H', header]),
-    '-d', JSON.stringify(body),
+    '-d',
+    JSON.stringify(body),
     `http://${address}/${method}`,
   ];
   return new Promise((resolve) => {

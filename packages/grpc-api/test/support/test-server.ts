@@ -20,7 +20,10 @@ export const AUDIENCE = 'sipbreakout';
 /** Signs tokens with a key generated at test time; nothing private is on disk beyond the test's temp dir. */
 export interface TokenMint {
   /** A token with the given claims merged over the defaults (iss, aud, exp in 1 h, iat). */
-  sign(claims: JWTPayload, options?: { readonly expiresIn?: string | number; readonly key?: 'trusted' | 'untrusted' }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options?: { readonly expiresIn?: string | number; readonly key?: 'trusted' | 'untrusted' },
+  ): Promise<string>;
   /** A client token of {@link CLIENT} with `call.routing:write`. */
   client(claims?: JWTPayload): Promise<string>;
   /** A user token for `phoneNumber`, issued to {@link CLIENT}, with `call.routing:write`. */

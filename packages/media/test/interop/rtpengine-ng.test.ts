@@ -23,10 +23,14 @@ function audioOf(session: SessionDescription): MediaDescription {
 const token = (value: unknown): string => (value === undefined ? '' : String(value));
 
 /** Every c= of the session: the session's own and each m= section's. */
-const connectionsOf = (session: SessionDescription): unknown[] => [session.connection, ...session.media.map((m) => m.connection)].filter((c) => c !== undefined);
+const connectionsOf = (session: SessionDescription): unknown[] =>
+  [session.connection, ...session.media.map((m) => m.connection)].filter((c) => c !== undefined);
 
 /** The values of an attribute at the session level and in every m= section, those present. */
-function everywhere(session: SessionDescription, name: 'iceUfrag' | 'icePwd' | 'candidates' | 'fingerprint' | 'setup' | 'crypto' | 'rtcpMux'): unknown[] {
+function everywhere(
+  session: SessionDescription,
+  name: 'iceUfrag' | 'icePwd' | 'candidates' | 'fingerprint' | 'setup' | 'crypto' | 'rtcpMux',
+): unknown[] {
   const at = (level: object): unknown => (level as Record<string, unknown>)[name];
   return [at(session), ...session.media.map(at)].filter((v) => v !== undefined);
 }
@@ -58,7 +62,10 @@ describe('NgClient against rtpengine', () => {
 
   it('offer toward a TAS turns plain RTP/AVP into WebRTC style; answer turns the TAS answer back into RTP/AVP; delete ends it', async () => {
     const callId = `ng-test-${Date.now()}`;
-    const offered = parseCrlfSdp((await client.offer({ callId, fromTag: 'mobile', sdp: sdpBody(plainOffer()), options: SDP_TOWARD_TAS.offer })).sdp);
+    const offered = parseCrlfSdp(
+      (await client.offer({ callId, fromTag: 'mobile', sdp: sdpBody(plainOffer()), options: SDP_TOWARD_TAS.offer }))
+        .sdp,
+    );
     const audio = audioOf(offered);
     expect(audio.protocol).toBe('UDP/TLS/RTP/SAVPF');
     expect(audio.payloads).toBe('0 8 101');
@@ -83,18 +90,31 @@ describe('NgClient against rtpengine', () => {
     expect(audio.port).toBeGreaterThanOrEqual(rtpengine.portMin);
     expect(audio.port).toBeLessThanOrEqual(rtpengine.portMax);
 
-    const answered = parseCrlfSdp((await client.answer({ callId, fromTag: 'mobile', toTag: 'tas', sdp: sdpBody(webRtcAnswer()), options: SDP_TOWARD_TAS.answer })).sdp);
+    const answered = parseCrlfSdp(
+      (
+        await client.answer({
+          callId,
+          fromTag: 'mobile',
+          toTag: 'tas',
+          sdp: sdpBody(webRtcAnswer()),
+          options: SDP_TOWARD_TAS.answer,
+        })
+      ).sdp,
+    );
     const answer = audioOf(answered);
     expect(answer.protocol).toBe('RTP/AVP');
     expect(answer.payloads).toBe('0 101');
-    for (const name of ['iceUfrag', 'icePwd', 'candidates', 'fingerprint', 'setup', 'crypto'] as const) expect(everywhere(answered, name), name).toEqual([]);
+    for (const name of ['iceUfrag', 'icePwd', 'candidates', 'fingerprint', 'setup', 'crypto'] as const)
+      expect(everywhere(answered, name), name).toEqual([]);
     expect(answer.port).not.toBe(7000);
     expect(answer.port).toBeGreaterThanOrEqual(rtpengine.portMin);
 
     const deleted = await client.delete({ callId, fromTag: 'mobile' });
     expect(deleted.result).toBe('ok');
     // The session is gone: an answer for it is refused with rtpengine's reason.
-    const late = await client.answer({ callId, fromTag: 'mobile', toTag: 'tas', sdp: sdpBody(webRtcAnswer()) }).catch((e: unknown) => e);
+    const late = await client
+      .answer({ callId, fromTag: 'mobile', toTag: 'tas', sdp: sdpBody(webRtcAnswer()) })
+      .catch((e: unknown) => e);
     expect(isMediaRelayError(late, 'MEDIA_RELAY_ERR_REFUSED')).toBe(true);
     expect((late as { reason?: string }).reason).toMatch(/unknown call-id/i);
   });
@@ -103,17 +123,30 @@ describe('NgClient against rtpengine', () => {
     const callId = `ng-test-reverse-${Date.now()}`;
     const webRtcOffer = webRtcAnswer();
     (webRtcOffer.media[0] as MediaDescription).setup = 'actpass';
-    const offered = parseCrlfSdp((await client.offer({ callId, fromTag: 'tas', sdp: sdpBody(webRtcOffer), options: SDP_TOWARD_MOBILE.offer })).sdp);
+    const offered = parseCrlfSdp(
+      (await client.offer({ callId, fromTag: 'tas', sdp: sdpBody(webRtcOffer), options: SDP_TOWARD_MOBILE.offer })).sdp,
+    );
     const audio = audioOf(offered);
     expect(audio.protocol).toBe('RTP/AVP');
     expect(audio.payloads).toBe('0 101');
-    for (const name of ['iceUfrag', 'candidates', 'fingerprint', 'setup', 'crypto', 'rtcpMux'] as const) expect(everywhere(offered, name), name).toEqual([]);
+    for (const name of ['iceUfrag', 'candidates', 'fingerprint', 'setup', 'crypto', 'rtcpMux'] as const)
+      expect(everywhere(offered, name), name).toEqual([]);
 
     const plainAnswer = plainOffer();
     const media = plainAnswer.media[0] as MediaDescription;
     media.payloads = '0 101';
     media.rtp = media.rtp.filter((r) => r.payload !== 8);
-    const answered = parseCrlfSdp((await client.answer({ callId, fromTag: 'tas', toTag: 'mobile', sdp: sdpBody(plainAnswer), options: SDP_TOWARD_MOBILE.answer })).sdp);
+    const answered = parseCrlfSdp(
+      (
+        await client.answer({
+          callId,
+          fromTag: 'tas',
+          toTag: 'mobile',
+          sdp: sdpBody(plainAnswer),
+          options: SDP_TOWARD_MOBILE.answer,
+        })
+      ).sdp,
+    );
     const answer = audioOf(answered);
     expect(answer.protocol).toBe('UDP/TLS/RTP/SAVPF');
     expect(answer.payloads).toBe('0 101');
@@ -128,7 +161,9 @@ describe('NgClient against rtpengine', () => {
     const reply = await client.delete({ callId: 'never-offered', fromTag: 'x' });
     expect(reply.result).toBe('ok');
     expect(reply.warning).toBeDefined();
-    const fatal = await client.delete({ callId: 'never-offered', fromTag: 'x', options: { flags: ['fatal'] } }).catch((e: unknown) => e);
+    const fatal = await client
+      .delete({ callId: 'never-offered', fromTag: 'x', options: { flags: ['fatal'] } })
+      .catch((e: unknown) => e);
     expect(isMediaRelayError(fatal, 'MEDIA_RELAY_ERR_REFUSED')).toBe(true);
   });
 

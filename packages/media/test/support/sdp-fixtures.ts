@@ -8,7 +8,14 @@ import { serializeSdp, type SessionDescription } from '../../src/sdp.js';
 export function plainOffer(): SessionDescription {
   return {
     version: 0,
-    origin: { username: 'alice', sessionId: 53655765, sessionVersion: 2353687637, netType: 'IN', ipVer: 4, address: '127.0.0.1' },
+    origin: {
+      username: 'alice',
+      sessionId: 53655765,
+      sessionVersion: 2353687637,
+      netType: 'IN',
+      ipVer: 4,
+      address: '127.0.0.1',
+    },
     name: '-',
     connection: { version: 4, ip: '127.0.0.1' },
     timing: { start: 0, stop: 0 },
@@ -52,10 +59,23 @@ export function webRtcAnswer(): SessionDescription {
         fmtp: [],
         rtcpMux: 'rtcp-mux',
         setup: 'active',
-        fingerprint: { type: 'sha-256', hash: '4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB:4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF' },
+        fingerprint: {
+          type: 'sha-256',
+          hash: '4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB:4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF',
+        },
         iceUfrag: 'tasUfrag',
         icePwd: 'tasIcePasswordOf22Chars',
-        candidates: [{ foundation: '1', component: 1, transport: 'UDP', priority: 2130706431, ip: '127.0.0.1', port: 7000, type: 'host' }],
+        candidates: [
+          {
+            foundation: '1',
+            component: 1,
+            transport: 'UDP',
+            priority: 2130706431,
+            ip: '127.0.0.1',
+            port: 7000,
+            type: 'host',
+          },
+        ],
         direction: 'sendrecv',
       },
     ],

@@ -8,7 +8,9 @@ export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256', 'MD5'];
 
 /** Hex digest of `text` with a Digest algorithm's hash (RFC 7616 §3.4.1: H(data)). */
 export function digestHash(algorithm: DigestAlgorithm, text: string): string {
-  return createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(text, 'utf8').digest('hex');
+  return createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
+    .update(text, 'utf8')
+    .digest('hex');
 }
 
 /** An endpoint (a SIP user of a domain), as kept: the password only as its HA1 digests. */

@@ -1,7 +1,21 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseUri, serializeAuthValue, serializeUri, uriEquals, type Credentials, type SipRequest, type Uri } from '@sipbreakout/sip-core';
+import {
+  parseUri,
+  serializeAuthValue,
+  serializeUri,
+  uriEquals,
+  type Credentials,
+  type SipRequest,
+  type Uri,
+} from '@sipbreakout/sip-core';
 import { RegistrarError } from '../registrar-error.js';
-import { DIGEST_ALGORITHMS, digestHash, type CredentialStore, type DigestAlgorithm, type Endpoint } from './credential-store.js';
+import {
+  DIGEST_ALGORITHMS,
+  digestHash,
+  type CredentialStore,
+  type DigestAlgorithm,
+  type Endpoint,
+} from './credential-store.js';
 
 /** Options of {@link DigestAuthenticator}. */
 export interface DigestAuthenticatorOptions {
@@ -102,7 +116,8 @@ export class DigestAuthenticator {
     // An algorithm not offered (MD5-sess, SHA-512-256, …) gets a new challenge listing those that are.
     if (algorithm === undefined) return refuse('REG_ERR_UNAUTHORIZED', `algorithm ${algorithmName} not offered`);
     // Only qop=auth is offered: auth-int is not, and RFC 2069 compatibility (no qop) would allow replays.
-    if (p.get('qop') !== 'auth') return refuse('REG_ERR_UNAUTHORIZED', `qop=${p.get('qop') ?? '(none)'} refused, qop=auth is required`);
+    if (p.get('qop') !== 'auth')
+      return refuse('REG_ERR_UNAUTHORIZED', `qop=${p.get('qop') ?? '(none)'} refused, qop=auth is required`);
     const nc = p.get('nc');
     const cnonce = p.get('cnonce');
     if (nc === undefined || !/^[0-9a-fA-F]{8}$/.test(nc) || cnonce === undefined) {
@@ -153,7 +168,10 @@ export class DigestAuthenticator {
   }
 }
 
-function refuse(code: 'REG_ERR_BAD_REQUEST' | 'REG_ERR_UNAUTHORIZED' | 'REG_ERR_FORBIDDEN' | 'REG_ERR_NONCE_REPLAY', detail: string): DigestVerdict {
+function refuse(
+  code: 'REG_ERR_BAD_REQUEST' | 'REG_ERR_UNAUTHORIZED' | 'REG_ERR_FORBIDDEN' | 'REG_ERR_NONCE_REPLAY',
+  detail: string,
+): DigestVerdict {
   return { ok: false, error: new RegistrarError(code, detail), stale: false };
 }
 

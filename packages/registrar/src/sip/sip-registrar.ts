@@ -97,8 +97,9 @@ export class SipRegistrar {
     try {
       return this.#register(request, now);
     } catch (error) {
-      const refusal =
-        isRegistrarError(error) ? error : new RegistrarError('REG_ERR_BAD_REQUEST', (error as Error).message);
+      const refusal = isRegistrarError(error)
+        ? error
+        : new RegistrarError('REG_ERR_BAD_REQUEST', (error as Error).message);
       return this.#refusal(request, refusal, now);
     }
   }
@@ -136,7 +137,13 @@ export class SipRegistrar {
       next = removeAll(current, contacts, request.expires, callId, cseq);
     } else {
       const path = request.headers.getAll('path');
-      next = this.#update(current, contacts as readonly AddressContact[], request.expires, { addressOfRecord, callId, cseq, path }, now);
+      next = this.#update(
+        current,
+        contacts as readonly AddressContact[],
+        request.expires,
+        { addressOfRecord, callId, cseq, path },
+        now,
+      );
     }
     if (next.length === 0) this.#bindings.delete(addressOfRecord);
     else this.#bindings.set(addressOfRecord, next);
@@ -167,7 +174,10 @@ export class SipRegistrar {
       const existing = at >= 0 ? next[at] : undefined;
       // §10.3 step 7: the same Call-ID with a CSeq not higher than the binding's aborts the whole request.
       if (existing !== undefined && existing.callId === facts.callId && facts.cseq <= existing.cseq) {
-        throw new RegistrarError('REG_ERR_CSEQ_OUT_OF_ORDER', `CSeq ${facts.cseq} <= ${existing.cseq} for ${contactUri}`);
+        throw new RegistrarError(
+          'REG_ERR_CSEQ_OUT_OF_ORDER',
+          `CSeq ${facts.cseq} <= ${existing.cseq} for ${contactUri}`,
+        );
       }
       if (at >= 0) next.splice(at, 1);
       if (expires === 0) continue;
@@ -197,8 +207,13 @@ export class SipRegistrar {
       response.headers.append('Contact', serializeNameAddress({ ...binding.contact, params }));
     }
     // RFC 3327 §5.3: the Path of the request goes back in the 200 when the client supports path.
-    const supported = request.headers.getAll('supported').join(',').toLowerCase().split(/\s*,\s*/);
-    if (supported.includes('path')) for (const path of request.headers.getAll('path')) response.headers.append('Path', path);
+    const supported = request.headers
+      .getAll('supported')
+      .join(',')
+      .toLowerCase()
+      .split(/\s*,\s*/);
+    if (supported.includes('path'))
+      for (const path of request.headers.getAll('path')) response.headers.append('Path', path);
     response.headers.append('Date', new Date(now).toUTCString());
     return response;
   }

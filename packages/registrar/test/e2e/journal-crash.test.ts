@@ -11,10 +11,14 @@ let directory: string;
 
 beforeAll(async () => {
   // The child runs the compiled package; build it from the sources under test.
-  execFileSync(process.execPath, [join(packageRoot, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: packageRoot,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(packageRoot, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: packageRoot,
+      stdio: 'inherit',
+    },
+  );
   directory = await mkdtemp(join(tmpdir(), 'registrar-crash-'));
 }, 60_000);
 
@@ -32,7 +36,9 @@ describe('MemoryRegistrationStore with journal, killed with SIGKILL under write 
     const deleted = new Set<string>();
     let buffered = '';
     let acknowledged = 0;
-    const killed = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const killed = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
     let killAt = Infinity;
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
@@ -61,7 +67,11 @@ describe('MemoryRegistrationStore with journal, killed with SIGKILL under write 
       if (deleted.has(number)) expect(live, `${number} was deleted`).toEqual([]);
       // The child deletes every fifth number after its put: a delete in flight at the kill may or may not be there.
       else if (Number(number.slice(5)) % 5 === 0) expect(live.length).toBeLessThanOrEqual(1);
-      else expect(live.map((r) => r.routeType), `${number} was acknowledged`).toEqual(['LOOP']);
+      else
+        expect(
+          live.map((r) => r.routeType),
+          `${number} was acknowledged`,
+        ).toEqual(['LOOP']);
     }
     // Nothing half-written: what was restored is the acknowledged writes give or take the 64 in flight, each whole.
     expect(replay.restored).toBeGreaterThanOrEqual(put.size - deleted.size - 64);

@@ -34,11 +34,18 @@ describe('RedisRegistrationStore', () => {
     const keyPrefix = `nodes${prefixes++}:`;
     const clock = new ManualClock({ wallNow: Date.now() });
     const nodes = await Promise.all(
-      [0, 1, 2].map(() => RedisRegistrationStore.connect({ host: '127.0.0.1', port: server.port }, { clock, keyPrefix })),
+      [0, 1, 2].map(() =>
+        RedisRegistrationStore.connect({ host: '127.0.0.1', port: server.port }, { clock, keyPrefix }),
+      ),
     );
     const [one, two, three] = nodes as [RedisRegistrationStore, RedisRegistrationStore, RedisRegistrationStore];
     try {
-      const created = await one.upsert({ phoneNumber: A, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'c' });
+      const created = await one.upsert({
+        phoneNumber: A,
+        routeType: 'LOOP',
+        sipUri: 'sips:tas.example.com',
+        owner: 'c',
+      });
       expect(await two.lookup(A)).toEqual([created.registration]);
       expect(await three.get(A, 'LOOP')).toEqual(created.registration);
       await two.delete({ phoneNumber: A, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'c' });
@@ -53,7 +60,9 @@ describe('RedisRegistrationStore', () => {
     const keyPrefix = `race${prefixes++}:`;
     const clock = new ManualClock({ wallNow: Date.now() });
     const nodes = await Promise.all(
-      [0, 1, 2, 3].map(() => RedisRegistrationStore.connect({ host: '127.0.0.1', port: server.port }, { clock, keyPrefix })),
+      [0, 1, 2, 3].map(() =>
+        RedisRegistrationStore.connect({ host: '127.0.0.1', port: server.port }, { clock, keyPrefix }),
+      ),
     );
     try {
       for (let round = 0; round < 20; round++) {
@@ -61,7 +70,12 @@ describe('RedisRegistrationStore', () => {
         const routeTypes = ['LOOP', 'LOOP_MO', 'FORK', 'LOOP_MT'] as const;
         const results = await Promise.allSettled(
           nodes.map((node, i) =>
-            node.upsert({ phoneNumber, routeType: routeTypes[i] as (typeof routeTypes)[number], sipUri: `sips:tas${i}.example.com`, owner: 'c' }),
+            node.upsert({
+              phoneNumber,
+              routeType: routeTypes[i] as (typeof routeTypes)[number],
+              sipUri: `sips:tas${i}.example.com`,
+              owner: 'c',
+            }),
           ),
         );
         const accepted = results.filter((r) => r.status === 'fulfilled').map((r) => r.value.registration.routeType);
@@ -79,7 +93,12 @@ describe('RedisRegistrationStore', () => {
   it('expiry is held by Redis itself: the key carries PXAT = expiresAt', async () => {
     const keyPrefix = `ttl${prefixes++}:`;
     const store = new RedisRegistrationStore({ client, keyPrefix });
-    const { registration } = await store.upsert({ phoneNumber: A, routeType: 'LOOP', sipUri: 'sips:tas.example.com', owner: 'c' });
+    const { registration } = await store.upsert({
+      phoneNumber: A,
+      routeType: 'LOOP',
+      sipUri: 'sips:tas.example.com',
+      owner: 'c',
+    });
     const expireTime = await client.call('PEXPIRETIME', `${keyPrefix}{${A}}:LOOP`);
     expect(expireTime).toBe(registration.expiresAt);
     await store.close();

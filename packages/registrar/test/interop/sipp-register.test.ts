@@ -46,14 +46,34 @@ describe('SipRegistrar answering SIPp (interop)', () => {
     // refuses a uri that is not the Request-URI (RFC 7616 §3.4.6), so name the scenario's Request-URI.
     const child = spawn(
       'sipp',
-      [`127.0.0.1:${port}`, '-sf', scenario, '-m', '1', '-i', '127.0.0.1', '-p', String(localPort), '-t', 'u1', '-auth_uri', 'example.com', '-timeout', '10s', '-timeout_error', '-nostdin'],
+      [
+        `127.0.0.1:${port}`,
+        '-sf',
+        scenario,
+        '-m',
+        '1',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(localPort),
+        '-t',
+        'u1',
+        '-auth_uri',
+        'example.com',
+        '-timeout',
+        '10s',
+        '-timeout_error',
+        '-nostdin',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', (error) => reject(new Error(`sipp could not be started (is sip-tester installed?): ${error.message}`)));
+      child.once('error', (error) =>
+        reject(new Error(`sipp could not be started (is sip-tester installed?): ${error.message}`)),
+      );
       child.once('exit', (exitCode) => resolve(exitCode));
     });
     expect(code, output.slice(-2000)).toBe(0);

@@ -44,15 +44,18 @@ describe('SipRegistrar (RFC 3261 §10.3)', () => {
     expect(response.callId).toBe('call-1@192.0.2.10');
   });
 
-  it.each(['MD5', 'SHA-256'] as const)('registers with Digest %s and lists the binding with its remaining time', (algorithm) => {
-    const response = authenticated({ expires: 600 }, { algorithm });
-    expect(response.status).toBe(200);
-    expect(contacts(response)).toEqual(['<sip:alice@192.0.2.10:5060>;expires=600']);
-    expect(response.headers.get('date')).toBe('Wed, 01 Jan 2025 00:00:00 GMT');
-    clock.advance(100_000);
-    const query = authenticated({ contacts: [], cseq: 2 }, { algorithm });
-    expect(contacts(query)).toEqual(['<sip:alice@192.0.2.10:5060>;expires=500']);
-  });
+  it.each(['MD5', 'SHA-256'] as const)(
+    'registers with Digest %s and lists the binding with its remaining time',
+    (algorithm) => {
+      const response = authenticated({ expires: 600 }, { algorithm });
+      expect(response.status).toBe(200);
+      expect(contacts(response)).toEqual(['<sip:alice@192.0.2.10:5060>;expires=600']);
+      expect(response.headers.get('date')).toBe('Wed, 01 Jan 2025 00:00:00 GMT');
+      clock.advance(100_000);
+      const query = authenticated({ contacts: [], cseq: 2 }, { algorithm });
+      expect(contacts(query)).toEqual(['<sip:alice@192.0.2.10:5060>;expires=500']);
+    },
+  );
 
   it('takes the Contact expires parameter over the Expires header, and the default without either', () => {
     const response = authenticated({
@@ -127,7 +130,10 @@ describe('SipRegistrar (RFC 3261 §10.3)', () => {
       extra: ['Path: <sip:p1.example.net;lr>', 'Path: <sip:p2.example.net;lr>', 'Supported: timer, path'],
     });
     expect(response.headers.getAll('path')).toEqual(['<sip:p1.example.net;lr>', '<sip:p2.example.net;lr>']);
-    expect(registrar.lookup('sip:alice@example.com')[0]?.path).toEqual(['<sip:p1.example.net;lr>', '<sip:p2.example.net;lr>']);
+    expect(registrar.lookup('sip:alice@example.com')[0]?.path).toEqual([
+      '<sip:p1.example.net;lr>',
+      '<sip:p2.example.net;lr>',
+    ]);
   });
 
   it('stores the Path but leaves it out of the 200 without Supported: path (RFC 3327 §5.3)', () => {
@@ -135,7 +141,11 @@ describe('SipRegistrar (RFC 3261 §10.3)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.getAll('path')).toEqual([]);
     expect(registrar.lookup('sip:alice@example.com')[0]?.path).toEqual(['<sip:edge.example.net;lr>']);
-    const bare = authenticated({ contacts: ['<sip:alice@192.0.2.11>'], callId: 'other', extra: ['Path: <sip:edge2.example.net;lr>'] });
+    const bare = authenticated({
+      contacts: ['<sip:alice@192.0.2.11>'],
+      callId: 'other',
+      extra: ['Path: <sip:edge2.example.net;lr>'],
+    });
     expect(bare.headers.getAll('path')).toEqual([]);
     expect(registrar.lookup('sip:alice@example.com').map((b) => b.path)).toEqual([
       ['<sip:edge.example.net;lr>'],
@@ -225,11 +235,14 @@ describe('SipRegistrar (RFC 3261 §10.3)', () => {
       expect(sha256Only.handle(register({ cseq: 2, authorization: answer(challenge, { nc: 2 }) })).status).toBe(200);
     });
 
-    it.each(['MD5-sess', 'SHA-256-sess', 'SHA-512-256', 'unknown'])('refuses algorithm=%s with a fresh challenge (401)', (name) => {
-      const response = authenticated({}, { algorithmParam: name });
-      expect(response.status).toBe(401);
-      expect(response.wwwAuthenticate.map((c) => c.params.get('algorithm'))).toEqual(['SHA-256', 'MD5']);
-    });
+    it.each(['MD5-sess', 'SHA-256-sess', 'SHA-512-256', 'unknown'])(
+      'refuses algorithm=%s with a fresh challenge (401)',
+      (name) => {
+        const response = authenticated({}, { algorithmParam: name });
+        expect(response.status).toBe(401);
+        expect(response.wwwAuthenticate.map((c) => c.params.get('algorithm'))).toEqual(['SHA-256', 'MD5']);
+      },
+    );
 
     it.each([
       ['qop=auth-int', 'auth-int'],

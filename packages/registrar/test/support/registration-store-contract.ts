@@ -53,7 +53,10 @@ export function describeRegistrationStoreContract(
     let clock: ManualClock;
     const make = async (options: { clock?: Clock; ttlSeconds?: number } = {}): Promise<RegistrationStore> => {
       clock = new ManualClock({ wallNow: Date.now() });
-      const store = await factory({ clock: options.clock ?? clock, ...(options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds }) });
+      const store = await factory({
+        clock: options.clock ?? clock,
+        ...(options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds }),
+      });
       open.push(store);
       return store;
     };
@@ -160,7 +163,12 @@ export function describeRegistrationStoreContract(
       );
       expect(isRegistrarError(mismatch, 'REG_ERR_URI_MISMATCH')).toBe(true);
       expect(await store.lookup(A)).toHaveLength(1);
-      const deleted = await store.delete({ phoneNumber: A, routeType: 'LOOP', sipUri: 'sips:tas-a.example.com', owner: 'client-1' });
+      const deleted = await store.delete({
+        phoneNumber: A,
+        routeType: 'LOOP',
+        sipUri: 'sips:tas-a.example.com',
+        owner: 'client-1',
+      });
       expect(deleted).toEqual(created.registration);
       expect(await store.lookup(A)).toEqual([]);
       const again = await rejection(

@@ -32,7 +32,12 @@ export type ClientInviteEvent =
    * retransmission or one out of order is not told. PRACK it with
    * {@link ClientInvite.prack} unless `prack` is `'auto'`.
    */
-  | { readonly kind: 'provisional'; readonly response: SipResponse; readonly dialog: Dialog | undefined; readonly rseq: number | undefined }
+  | {
+      readonly kind: 'provisional';
+      readonly response: SipResponse;
+      readonly dialog: Dialog | undefined;
+      readonly rseq: number | undefined;
+    }
   /** The first 2xx: its dialog is confirmed. ACK it with {@link ClientInvite.ack} unless `autoAck`. */
   | { readonly kind: 'answered'; readonly response: SipResponse; readonly dialog: Dialog }
   /** A final non-2xx response; a timeout is a 408 and a transport failure a 503 (§8.1.3.1). */
@@ -86,7 +91,11 @@ export class ClientInvite {
   #final: SipResponse | undefined;
 
   /** @internal Use {@link DialogLayer.invite}. */
-  constructor(context: ClientInviteContext, readonly request: SipRequest, options: ClientInviteOptions) {
+  constructor(
+    context: ClientInviteContext,
+    readonly request: SipRequest,
+    options: ClientInviteOptions,
+  ) {
     this.#context = context;
     this.#autoAck = options.autoAck ?? true;
     this.#autoPrack = (options.prack ?? 'auto') === 'auto';
@@ -199,8 +208,15 @@ export class ClientInvite {
    * RSeq and the INVITE's CSeq), with the given header fields and body (an
    * offer or answer). Resolves with its final response.
    */
-  prack(dialog: Dialog, rseq: number, options: Omit<DialogRequestOptions, 'deferAck' | 'timerC' | 'onTimerC'> = {}): Promise<SipResponse> {
-    const rack: readonly [string, string] = ['RAck', serializeRAck({ rseq, cseq: this.request.cseq.seq, method: 'INVITE' })];
+  prack(
+    dialog: Dialog,
+    rseq: number,
+    options: Omit<DialogRequestOptions, 'deferAck' | 'timerC' | 'onTimerC'> = {},
+  ): Promise<SipResponse> {
+    const rack: readonly [string, string] = [
+      'RAck',
+      serializeRAck({ rseq, cseq: this.request.cseq.seq, method: 'INVITE' }),
+    ];
     return dialog.request('PRACK', { ...options, headers: [...(options.headers ?? []), rack] });
   }
 
@@ -208,7 +224,9 @@ export class ClientInvite {
    * ACKs the 2xx of the answered dialog (RFC 3261 §13.2.2.4), with an
    * optional body (the answer to an offer in the 2xx).
    */
-  ack(options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {}): SipRequest {
+  ack(
+    options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {},
+  ): SipRequest {
     if (this.#answered === undefined) throw new DialogError('DIALOG_ERR_INVALID_STATE', 'the INVITE was not answered');
     return this.#answered.ack(this.request.cseq.seq, options);
   }
@@ -251,7 +269,10 @@ export class ClientInvite {
         return;
       }
       // A 2xx of a dialog this INVITE never answered (a late fork): ACK it, then BYE.
-      const dialog = context.addDialog(createUacDialog(transaction.request, event.response, protocol === 'TLS'), protocol);
+      const dialog = context.addDialog(
+        createUacDialog(transaction.request, event.response, protocol === 'TLS'),
+        protocol,
+      );
       dialog.sessionId = sessionId;
       dialog.confirmAsUac(event.response);
       dialog.ack(seq);
@@ -272,7 +293,10 @@ export class ClientInvite {
     const sessionId = this.request.headers.get('Session-ID');
     if (sessionId !== undefined && !cancel.headers.has('Session-ID')) cancel.headers.append('Session-ID', sessionId);
     try {
-      this.#context.transactions.sendRequest(cancel, { destination: this.#transaction.destination, onEvent: () => undefined });
+      this.#context.transactions.sendRequest(cancel, {
+        destination: this.#transaction.destination,
+        onEvent: () => undefined,
+      });
     } catch {
       // The CANCEL could not start (limit reached): the 64·T1 timer below still ends the INVITE.
     }
@@ -287,7 +311,10 @@ export class ClientInvite {
     if (tag === undefined) return undefined;
     let dialog = this.#dialogs.get(tag);
     if (dialog === undefined) {
-      dialog = this.#context.addDialog(createUacDialog(this.request, response, this.destination.protocol === 'TLS'), this.destination.protocol);
+      dialog = this.#context.addDialog(
+        createUacDialog(this.request, response, this.destination.protocol === 'TLS'),
+        this.destination.protocol,
+      );
       dialog.sessionId = this.sessionId;
       this.#dialogs.set(tag, dialog);
     }

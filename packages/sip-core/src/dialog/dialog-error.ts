@@ -15,7 +15,10 @@ export const DIALOG_ERROR_CODES = {
   DIALOG_ERR_BAD_METHOD: { message: 'that method cannot be sent inside a dialog this way' },
   DIALOG_ERR_ALREADY_PAIRED: { message: 'the leg is already paired with another leg' },
   DIALOG_ERR_ACK_TIMEOUT: { message: 'no ACK arrived for the 2xx within 64·T1 (RFC 3261 §13.3.1.4)' },
-  DIALOG_ERR_NO_100REL: { message: 'the INVITE does not allow a reliable provisional response (RFC 3262 §3: no 100rel in Supported or Require)' },
+  DIALOG_ERR_NO_100REL: {
+    message:
+      'the INVITE does not allow a reliable provisional response (RFC 3262 §3: no 100rel in Supported or Require)',
+  },
 } as const satisfies ErrorTable<'DIALOG_ERR'>;
 
 /** One of the stable `DIALOG_ERR_…` codes. */

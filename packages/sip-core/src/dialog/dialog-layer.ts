@@ -123,7 +123,8 @@ export class DialogLayer implements TransactionUser, ClientInviteContext, Server
     if (from !== undefined && request.from.tag === undefined) request.headers.set('From', `${from};tag=${createTag()}`);
     if (!request.headers.has('Max-Forwards')) request.headers.append('Max-Forwards', '70');
     if (!request.headers.has('CSeq')) request.headers.append('CSeq', '1 INVITE');
-    if (!request.headers.has('Contact')) request.headers.append('Contact', this.contactFor(options.destination.protocol));
+    if (!request.headers.has('Contact'))
+      request.headers.append('Contact', this.contactFor(options.destination.protocol));
     const invite = new ClientInvite(this, request, {
       destination: options.destination,
       ...(options.autoAck === undefined ? {} : { autoAck: options.autoAck }),
@@ -245,7 +246,12 @@ export function resolveSipUri(uri: Uri): Destination {
   if (uri.kind !== 'sip') throw new DialogError('DIALOG_ERR_BAD_TARGET', `cannot reach a ${uri.scheme}: URI`);
   const param = uri.params.get('transport');
   const named = typeof param === 'string' ? param.toUpperCase() : undefined;
-  const protocol: TransportProtocol = named === 'TCP' || named === 'TLS' || named === 'WS' || named === 'WSS' || named === 'UDP' ? named : uri.scheme === 'sips' ? 'TLS' : 'UDP';
+  const protocol: TransportProtocol =
+    named === 'TCP' || named === 'TLS' || named === 'WS' || named === 'WSS' || named === 'UDP'
+      ? named
+      : uri.scheme === 'sips'
+        ? 'TLS'
+        : 'UDP';
   const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
   return { protocol, host, port: uri.port ?? defaultPort(protocol) };
 }

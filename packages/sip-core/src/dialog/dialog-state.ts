@@ -88,7 +88,11 @@ export function createUacDialog(invite: SipRequest, response: SipResponse, secur
   return {
     role: 'UAC',
     name: response.status >= 200 && response.status < 300 ? 'Confirmed' : 'Early',
-    id: { callId: ownString(invite.callId), localTag: ownString(invite.from.tag ?? ''), remoteTag: ownString(response.to.tag ?? '') },
+    id: {
+      callId: ownString(invite.callId),
+      localTag: ownString(invite.from.tag ?? ''),
+      remoteTag: ownString(response.to.tag ?? ''),
+    },
     localAddress: ownString(invite.headers.get('From') ?? ''),
     remoteAddress: ownString(response.headers.get('To') ?? ''),
     localSeq: invite.cseq.seq,

@@ -49,7 +49,6 @@ export type DialogEvent =
   | { readonly kind: 'confirmed' }
   | { readonly kind: 'terminated'; readonly cause: DialogTerminationCause };
 
-
 /** Options of `Dialog.request`. */
 export interface DialogRequestOptions {
   readonly headers?: ReadonlyArray<readonly [string, string]>;
@@ -77,4 +76,3 @@ export interface DialogRequestOptions {
   /** Called when Timer C fires, just before the 408 that stands for it is told. */
   readonly onTimerC?: () => void;
 }
-

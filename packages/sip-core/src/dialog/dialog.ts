@@ -6,13 +6,24 @@
  * (§12.2.2, §14.2, §15.1.2).
  */
 import type { SipRequest, SipResponse } from '../message.js';
-import type { ClientTransaction, ClientTransactionEvent, ServerTransaction } from '../transaction/transaction-handles.js';
+import type {
+  ClientTransaction,
+  ClientTransactionEvent,
+  ServerTransaction,
+} from '../transaction/transaction-handles.js';
 import { createResponse } from '../transaction/transaction-messages.js';
 import type { TransportProtocol } from '../transport/transport.js';
 import { DialogError } from './dialog-error.js';
 import type { DialogContext, DialogEvent, DialogRequestOptions, DialogTerminationCause } from './dialog-types.js';
 import { IncomingRequest, type ResponseOptions } from './incoming-request.js';
-import { type DialogState, acceptRemoteCSeq, confirmDialog, nextLocalSeq, refreshTarget, terminateDialog } from './dialog-state.js';
+import {
+  type DialogState,
+  acceptRemoteCSeq,
+  confirmDialog,
+  nextLocalSeq,
+  refreshTarget,
+  terminateDialog,
+} from './dialog-state.js';
 import { createInDialogRequest, createSuccessAck } from './in-dialog-request.js';
 import { ReinviteTimerC, sendReinviteCancel } from './reinvite-timer-c.js';
 import { SentAcks } from './sent-acks.js';
@@ -100,7 +111,8 @@ export class Dialog {
    * sent the provisional response); a 2xx that still comes is ACKed.
    */
   request(method: string, options: DialogRequestOptions = {}): Promise<SipResponse> {
-    if (method === 'ACK' || method === 'CANCEL') throw new DialogError('DIALOG_ERR_BAD_METHOD', `${method} is not sent with request()`);
+    if (method === 'ACK' || method === 'CANCEL')
+      throw new DialogError('DIALOG_ERR_BAD_METHOD', `${method} is not sent with request()`);
     if (this.terminated) throw new DialogError('DIALOG_ERR_TERMINATED');
     if (method === 'INVITE') {
       if (this.#state.name !== 'Confirmed') throw new DialogError('DIALOG_ERR_NOT_CONFIRMED');
@@ -140,7 +152,11 @@ export class Dialog {
         // While the transaction lingers it keeps only what late responses need, not the user's callbacks (a B2BUA's call).
         // Only an INVITE's late responses need the dialog (2xx → ACK, §13.2.2.4); another request's transaction (a BYE's
         // lingers T4 after its 200, Timer K) must not keep the ended dialog alive.
-        transaction?.onEvent(method === 'INVITE' ? this.#afterFinal(transaction, next.seq, options.deferAck !== true || timerC.timedOut, timerC.cancelWanted) : ignoreEvent);
+        transaction?.onEvent(
+          method === 'INVITE'
+            ? this.#afterFinal(transaction, next.seq, options.deferAck !== true || timerC.timedOut, timerC.cancelWanted)
+            : ignoreEvent,
+        );
         options.onFinal?.(response);
         resolve(response);
       };
@@ -196,7 +212,12 @@ export class Dialog {
    * gets it (§9.1). Built here, away from {@link Dialog.request}'s scope, so
    * that it holds none of the caller's options.
    */
-  #afterFinal(transaction: ClientTransaction, seq: number, ackSuccess: boolean, cancelWanted: boolean): (event: ClientTransactionEvent) => void {
+  #afterFinal(
+    transaction: ClientTransaction,
+    seq: number,
+    ackSuccess: boolean,
+    cancelWanted: boolean,
+  ): (event: ClientTransactionEvent) => void {
     let cancel = cancelWanted;
     return (event) => {
       if (event.kind !== 'response') return;
@@ -221,14 +242,20 @@ export class Dialog {
    * (RFC 3261 §13.2.2.4), remembered to answer each retransmission of that
    * 2xx for 64·T1. Sending it twice resends the first one.
    */
-  ack(inviteSeq: number, options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {}): SipRequest {
+  ack(
+    inviteSeq: number,
+    options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {},
+  ): SipRequest {
     const existing = this.#acks.get(inviteSeq);
     if (existing !== undefined) {
       this.#acks.resend(inviteSeq);
       return existing;
     }
     const headers = withSessionId(options.headers, this.sessionId);
-    const built = createSuccessAck(this.#state, inviteSeq, { ...(headers === undefined ? {} : { headers }), ...(options.body === undefined ? {} : { body: options.body }) });
+    const built = createSuccessAck(this.#state, inviteSeq, {
+      ...(headers === undefined ? {} : { headers }),
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
     this.#acks.send(inviteSeq, built.request, this.#context.resolve(built.nextHop));
     if (this.#state.name === 'Early') this.#confirm();
     return built.request;
@@ -291,7 +318,9 @@ export class Dialog {
     const verdict = acceptRemoteCSeq(this.#state, request);
     if (!verdict.ok) {
       // §12.2.2: out of order.
-      transaction.respond(createResponse(request, verdict.status, { reason: 'CSeq Out Of Order', headers: this.#stamp() }));
+      transaction.respond(
+        createResponse(request, verdict.status, { reason: 'CSeq Out Of Order', headers: this.#stamp() }),
+      );
       return;
     }
     this.#state = verdict.state;
@@ -312,7 +341,11 @@ export class Dialog {
         }
         if (this.#serverInvitePending || this.#state.name !== 'Confirmed') {
           // §14.2: an earlier INVITE of the peer is unanswered: 500 with Retry-After.
-          transaction.respond(createResponse(request, 500, { headers: this.#stamp([['Retry-After', String(Math.floor(Math.random() * 10))]]) }));
+          transaction.respond(
+            createResponse(request, 500, {
+              headers: this.#stamp([['Retry-After', String(Math.floor(Math.random() * 10))]]),
+            }),
+          );
           return;
         }
         this.#serverInvitePending = true;

@@ -28,7 +28,8 @@ export interface InDialogRequest {
 
 function parseRoute(value: string): NameAddress {
   const out: NameAddress[] = [];
-  if (!parseNameAddressValue(value, false, out) || out[0] === undefined) throw new DialogError('DIALOG_ERR_BAD_TARGET', `bad route ${value}`);
+  if (!parseNameAddressValue(value, false, out) || out[0] === undefined)
+    throw new DialogError('DIALOG_ERR_BAD_TARGET', `bad route ${value}`);
   return out[0];
 }
 
@@ -41,7 +42,12 @@ function parseRoute(value: string): NameAddress {
  * Request-URI is that route's URI and the remote target goes last in Route.
  * No Via: the transaction layer adds it.
  */
-export function createInDialogRequest(state: DialogState, method: string, seq: number, options: InDialogRequestOptions = {}): InDialogRequest {
+export function createInDialogRequest(
+  state: DialogState,
+  method: string,
+  seq: number,
+  options: InDialogRequestOptions = {},
+): InDialogRequest {
   const target = state.remoteTarget;
   if (target === undefined) throw new DialogError('DIALOG_ERR_NO_TARGET');
   let uri: Uri = target;
@@ -66,7 +72,10 @@ export function createInDialogRequest(state: DialogState, method: string, seq: n
   headers.push(['CSeq', `${seq} ${method}`]);
   if (options.contact !== undefined) headers.push(['Contact', options.contact]);
   if (options.headers !== undefined) headers.push(...options.headers);
-  return { request: new SipRequest({ method, uri, headers, ...(options.body === undefined ? {} : { body: options.body }) }), nextHop };
+  return {
+    request: new SipRequest({ method, uri, headers, ...(options.body === undefined ? {} : { body: options.body }) }),
+    nextHop,
+  };
 }
 
 /**
@@ -74,6 +83,10 @@ export function createInDialogRequest(state: DialogState, method: string, seq: n
  * like any request within the dialog, with the INVITE's CSeq number and
  * method ACK; a new transaction (its own branch), never one of the INVITE's.
  */
-export function createSuccessAck(state: DialogState, inviteSeq: number, options: Omit<InDialogRequestOptions, 'contact'> = {}): InDialogRequest {
+export function createSuccessAck(
+  state: DialogState,
+  inviteSeq: number,
+  options: Omit<InDialogRequestOptions, 'contact'> = {},
+): InDialogRequest {
   return createInDialogRequest(state, 'ACK', inviteSeq, options);
 }

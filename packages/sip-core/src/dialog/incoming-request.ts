@@ -19,7 +19,11 @@ export class IncomingRequest {
   #answered = false;
   readonly #responder: IncomingRequestResponder;
 
-  constructor(readonly request: SipRequest, readonly transaction: ServerTransaction, responder: IncomingRequestResponder) {
+  constructor(
+    readonly request: SipRequest,
+    readonly transaction: ServerTransaction,
+    responder: IncomingRequestResponder,
+  ) {
     this.#responder = responder;
   }
 
@@ -39,4 +43,3 @@ export class IncomingRequest {
     return this.#responder.respondWithin(this, status, options);
   }
 }
-

@@ -28,7 +28,10 @@ export interface ReliableProvisionalState {
 export type ReliableProvisionalAction = RetransmissionAction;
 
 /** Events: the timer, the PRACK that matches, or the INVITE's final response (which ends the retransmissions). */
-export type ReliableProvisionalEvent = { readonly kind: 'timer' } | { readonly kind: 'prack' } | { readonly kind: 'final' };
+export type ReliableProvisionalEvent =
+  | { readonly kind: 'timer' }
+  | { readonly kind: 'prack' }
+  | { readonly kind: 'final' };
 
 /** Result of one step. */
 export interface ReliableProvisionalStep {
@@ -43,7 +46,12 @@ export interface ReliableProvisionalStep {
  * twice the last.
  */
 export function startReliableProvisional(now: number, t1: number): ReliableProvisionalStep {
-  const state: ReliableProvisionalState = { name: 'Waiting', interval: t1, retransmitAt: now + t1, giveUpAt: now + 64 * t1 };
+  const state: ReliableProvisionalState = {
+    name: 'Waiting',
+    interval: t1,
+    retransmitAt: now + t1,
+    giveUpAt: now + 64 * t1,
+  };
   return { state, actions: [{ kind: 'startTimer', at: nextDeadline(state) }] };
 }
 
@@ -52,13 +60,18 @@ function nextDeadline(state: ReliableProvisionalState): number {
 }
 
 /** One step of the retransmission of a reliable provisional response. */
-export function stepReliableProvisional(state: ReliableProvisionalState, event: ReliableProvisionalEvent, now: number): ReliableProvisionalStep {
+export function stepReliableProvisional(
+  state: ReliableProvisionalState,
+  event: ReliableProvisionalEvent,
+  now: number,
+): ReliableProvisionalStep {
   if (state.name !== 'Waiting') return { state, actions: [] };
   if (event.kind === 'prack' || event.kind === 'final') {
     // §3: the PRACK stops the retransmissions; so does the final response (nothing is left to acknowledge it for).
     return { state: { ...state, name: 'Acknowledged', retransmitAt: undefined }, actions: [{ kind: 'cancelTimer' }] };
   }
-  if (now >= state.giveUpAt) return { state: { ...state, name: 'GaveUp', retransmitAt: undefined }, actions: [{ kind: 'giveUp' }] };
+  if (now >= state.giveUpAt)
+    return { state: { ...state, name: 'GaveUp', retransmitAt: undefined }, actions: [{ kind: 'giveUp' }] };
   if (state.retransmitAt !== undefined && now >= state.retransmitAt) {
     // §3: the interval doubles with each retransmission (no T2 cap, unlike §13.3.1.4).
     const interval = 2 * state.interval;

@@ -29,7 +29,11 @@ export interface RetransmissionDriver<S> {
 }
 
 /** Performs `actions` of the machine `run`. */
-export function driveRetransmission<S>(run: Retransmitting<S>, actions: readonly RetransmissionAction[], driver: RetransmissionDriver<S>): void {
+export function driveRetransmission<S>(
+  run: Retransmitting<S>,
+  actions: readonly RetransmissionAction[],
+  driver: RetransmissionDriver<S>,
+): void {
   for (const action of actions) {
     switch (action.kind) {
       case 'retransmit':

@@ -91,7 +91,11 @@ export class ServerInvite {
   #sessionId: SessionUuids | undefined;
 
   /** @internal Created by the {@link DialogLayer}. */
-  constructor(context: ServerInviteContext, readonly request: SipRequest, readonly transaction: ServerTransaction) {
+  constructor(
+    context: ServerInviteContext,
+    readonly request: SipRequest,
+    readonly transaction: ServerTransaction,
+  ) {
     this.#context = context;
   }
 
@@ -147,10 +151,14 @@ export class ServerInvite {
    * does not allow.
    */
   respond(status: number, options: ServerInviteResponseOptions = {}): SipResponse {
-    if (this.#state !== 'Proceeding') throw new DialogError('DIALOG_ERR_INVALID_STATE', `the INVITE was ${this.#state.toLowerCase()} already`);
+    if (this.#state !== 'Proceeding')
+      throw new DialogError('DIALOG_ERR_INVALID_STATE', `the INVITE was ${this.#state.toLowerCase()} already`);
     const provisional = status > 100 && status < 200;
     const reliable = provisional && (options.reliable === true || this.requiresReliableProvisional);
-    if ((reliable || (status === 100 && options.reliable === true)) && !(provisional && this.supportsReliableProvisional)) {
+    if (
+      (reliable || (status === 100 && options.reliable === true)) &&
+      !(provisional && this.supportsReliableProvisional)
+    ) {
       throw new DialogError('DIALOG_ERR_NO_100REL');
     }
     const headers: Array<readonly [string, string]> = [];
@@ -170,7 +178,10 @@ export class ServerInvite {
       ...(options.body === undefined ? {} : { body: options.body }),
     });
     if (establishing && this.#dialog === undefined) {
-      const dialog = this.#context.addDialog(createUasDialog(this.request, this.localTag, this.transaction.source.protocol === 'TLS'), this.transaction.source.protocol);
+      const dialog = this.#context.addDialog(
+        createUasDialog(this.request, this.localTag, this.transaction.source.protocol === 'TLS'),
+        this.transaction.source.protocol,
+      );
       dialog.sessionId = this.sessionId;
       dialog.onEarlyBye = () => {
         if (this.#state !== 'Proceeding') return;
@@ -244,12 +255,21 @@ export class ServerInvite {
 
   #startRetransmission(rseq: number, response: SipResponse): void {
     const started = startReliableProvisional(this.#context.clock.now(), this.#context.timers.t1);
-    const pending: UnacknowledgedProvisional = { state: started.state, timer: undefined, response, withBody: response.body.length > 0 };
+    const pending: UnacknowledgedProvisional = {
+      state: started.state,
+      timer: undefined,
+      response,
+      withBody: response.body.length > 0,
+    };
     this.#unacknowledged.set(rseq, pending);
     this.#performReliable(rseq, pending, started.actions);
   }
 
-  #performReliable(rseq: number, pending: UnacknowledgedProvisional, actions: readonly ReliableProvisionalAction[]): void {
+  #performReliable(
+    rseq: number,
+    pending: UnacknowledgedProvisional,
+    actions: readonly ReliableProvisionalAction[],
+  ): void {
     driveRetransmission(pending, actions, {
       clock: this.#context.clock,
       onTimer: (state, now) => stepReliableProvisional(state, { kind: 'timer' }, now),
@@ -262,7 +282,6 @@ export class ServerInvite {
       },
     });
   }
-
 
   /** §3: 64·T1 without the PRACK: the INVITE is answered 500; a 2xx that waited goes after all. */
   #onPrackTimeout(): void {
@@ -303,7 +322,9 @@ export class ServerInvite {
   /** @internal A CANCEL matched to this INVITE (§9.2). */
   receiveCancel(cancel: SipRequest, transaction: ServerTransaction): void {
     // §9.2: the CANCEL gets 200 with the To tag the INVITE's responses carry.
-    transaction.respond(createResponse(cancel, 200, { toTag: this.localTag, headers: [...(withSessionId([], this.sessionId) ?? [])] }));
+    transaction.respond(
+      createResponse(cancel, 200, { toTag: this.localTag, headers: [...(withSessionId([], this.sessionId) ?? [])] }),
+    );
     if (this.#state !== 'Proceeding') return;
     const listener = this.#listener;
     this.respond(487);

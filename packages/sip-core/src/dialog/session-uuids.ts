@@ -29,7 +29,10 @@ function hasSessionId(headers: ReadonlyArray<readonly [string, string]>): boolea
  * One they carry is kept as it is: RFC 7989 §7 lets an intermediary add
  * the header for an endpoint that did not, never change an endpoint's own.
  */
-export function withSessionId(headers: ReadonlyArray<readonly [string, string]> | undefined, uuids: SessionUuids | undefined): ReadonlyArray<readonly [string, string]> | undefined {
+export function withSessionId(
+  headers: ReadonlyArray<readonly [string, string]> | undefined,
+  uuids: SessionUuids | undefined,
+): ReadonlyArray<readonly [string, string]> | undefined {
   if (uuids === undefined || (headers !== undefined && hasSessionId(headers))) return headers;
   return [...(headers ?? []), ['Session-ID', sessionIdValue(uuids)]];
 }

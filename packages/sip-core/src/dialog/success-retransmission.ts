@@ -43,7 +43,11 @@ function nextDeadline(state: SuccessRetransmissionState): number {
  * the first retransmission is due at `now + T1`; on a reliable one only the
  * 64·T1 give-up runs.
  */
-export function startSuccessRetransmission(now: number, timers: TimerValues, reliable: boolean): SuccessRetransmissionStep {
+export function startSuccessRetransmission(
+  now: number,
+  timers: TimerValues,
+  reliable: boolean,
+): SuccessRetransmissionStep {
   const state: SuccessRetransmissionState = {
     name: 'Waiting',
     interval: timers.t1,
@@ -55,7 +59,11 @@ export function startSuccessRetransmission(now: number, timers: TimerValues, rel
 }
 
 /** One step of the 2xx retransmission. */
-export function stepSuccessRetransmission(state: SuccessRetransmissionState, event: SuccessRetransmissionEvent, now: number): SuccessRetransmissionStep {
+export function stepSuccessRetransmission(
+  state: SuccessRetransmissionState,
+  event: SuccessRetransmissionEvent,
+  now: number,
+): SuccessRetransmissionStep {
   if (state.name !== 'Waiting') return { state, actions: [] };
   if (event.kind === 'ack') {
     // §13.3.1.4: the ACK stops the retransmissions.

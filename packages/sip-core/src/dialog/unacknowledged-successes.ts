@@ -10,7 +10,12 @@ import type { SipRequest, SipResponse } from '../message.js';
 import type { ServerTransaction } from '../transaction/transaction-handles.js';
 import type { DialogContext } from './dialog-types.js';
 import { driveRetransmission } from './retransmission-driver.js';
-import { type SuccessRetransmissionAction, type SuccessRetransmissionState, startSuccessRetransmission, stepSuccessRetransmission } from './success-retransmission.js';
+import {
+  type SuccessRetransmissionAction,
+  type SuccessRetransmissionState,
+  startSuccessRetransmission,
+  stepSuccessRetransmission,
+} from './success-retransmission.js';
 
 interface PendingSuccess {
   state: SuccessRetransmissionState;
@@ -42,8 +47,19 @@ export class UnacknowledgedSuccesses {
   /** Retransmits `response`, sent on `transaction`, until its ACK (a later 2xx to the same INVITE replaces it). */
   start(response: SipResponse, transaction: ServerTransaction, hooks: SuccessHooks): void {
     const seq = response.cseq.seq;
-    const started = startSuccessRetransmission(this.#context.clock.now(), this.#context.timers, transaction.source.protocol !== 'UDP');
-    const pending: PendingSuccess = { state: started.state, timer: undefined, response, transaction, onAck: hooks.onAck, onGiveUp: hooks.onGiveUp };
+    const started = startSuccessRetransmission(
+      this.#context.clock.now(),
+      this.#context.timers,
+      transaction.source.protocol !== 'UDP',
+    );
+    const pending: PendingSuccess = {
+      state: started.state,
+      timer: undefined,
+      response,
+      transaction,
+      onAck: hooks.onAck,
+      onGiveUp: hooks.onGiveUp,
+    };
     this.#pending.get(seq)?.timer?.cancel();
     this.#pending.set(seq, pending);
     this.#perform(seq, pending, started.actions);
@@ -75,7 +91,10 @@ export class UnacknowledgedSuccesses {
       retransmit: () => {
         // RFC 6026 §7.1: through the transaction while it is Accepted, else straight to the transport.
         if (pending.transaction.state === 'Accepted') pending.transaction.respond(pending.response);
-        else void this.#context.transactions.sendStatelessResponse(pending.response, pending.transaction.source).catch(() => undefined);
+        else
+          void this.#context.transactions
+            .sendStatelessResponse(pending.response, pending.transaction.source)
+            .catch(() => undefined);
       },
       giveUp: () => {
         this.#pending.delete(seq);

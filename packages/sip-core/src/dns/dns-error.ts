@@ -6,7 +6,9 @@ import { defineErrorFamily, type ErrorTable } from '../error-kit.js';
 export const DNS_ERROR_CODES = {
   DNS_ERR_BAD_URI: { message: 'the URI cannot be located: not a sip/sips URI, or no host' },
   DNS_ERR_NOT_FOUND: { message: 'DNS holds no SRV, A or AAAA record for the target (RFC 3263 §4.2)' },
-  DNS_ERR_SERVICE_UNAVAILABLE: { message: 'the SRV record says the service is not offered: its target is "." (RFC 2782)' },
+  DNS_ERR_SERVICE_UNAVAILABLE: {
+    message: 'the SRV record says the service is not offered: its target is "." (RFC 2782)',
+  },
   DNS_ERR_SERVER_FAILURE: { message: 'the DNS server failed, refused or did not answer in time' },
   DNS_ERR_TARGETS_EXHAUSTED: { message: 'every target was tried and none answered' },
 } as const satisfies ErrorTable<'DNS_ERR'>;

@@ -60,7 +60,10 @@ export class NodeDnsLookup implements DnsLookup {
   async srv(name: string): Promise<DnsAnswer<SrvRecord>> {
     try {
       const records = await this.#resolver.resolveSrv(name);
-      return { records: records.map((r) => ({ priority: r.priority, weight: r.weight, port: r.port, name: r.name })), ttl: this.#srvTtl };
+      return {
+        records: records.map((r) => ({ priority: r.priority, weight: r.weight, port: r.port, name: r.name })),
+        ttl: this.#srvTtl,
+      };
     } catch (e) {
       return this.#negative(e, `SRV ${name}`);
     }
@@ -68,7 +71,10 @@ export class NodeDnsLookup implements DnsLookup {
 
   async addresses(name: string, family: 4 | 6): Promise<DnsAnswer<string>> {
     try {
-      const records = family === 4 ? await this.#resolver.resolve4(name, { ttl: true }) : await this.#resolver.resolve6(name, { ttl: true });
+      const records =
+        family === 4
+          ? await this.#resolver.resolve4(name, { ttl: true })
+          : await this.#resolver.resolve6(name, { ttl: true });
       // The answer lives as long as its shortest-lived record.
       const ttl = records.reduce((min, r) => Math.min(min, r.ttl), Number.POSITIVE_INFINITY);
       return { records: records.map((r) => r.address), ttl: Number.isFinite(ttl) ? ttl : this.#negativeTtl };

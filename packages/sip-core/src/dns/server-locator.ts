@@ -88,7 +88,10 @@ export class ServerLocator {
     }
     // RFC 3263 §4.2 / RFC 5630 §3.1.3: SRV _sips._tcp first; a domain that only
     // publishes _sip._tcp is still reached over TLS; then A/AAAA on 5061.
-    for (const [service, via] of [['_sips._tcp', 'srv-sips'], ['_sip._tcp', 'srv-sip']] as const) {
+    for (const [service, via] of [
+      ['_sips._tcp', 'srv-sips'],
+      ['_sip._tcp', 'srv-sip'],
+    ] as const) {
       const records = (await this.#srv(`${service}.${domain}`)).records;
       if (records.length === 0) continue;
       if (records.length === 1 && (records[0]!.name === '' || records[0]!.name === '.')) {
@@ -100,7 +103,8 @@ export class ServerLocator {
           yield t;
         }
       }
-      if (yielded === 0) throw new DnsError('DNS_ERR_NOT_FOUND', `no address for the SRV targets of ${service}.${domain}`);
+      if (yielded === 0)
+        throw new DnsError('DNS_ERR_NOT_FOUND', `no address for the SRV targets of ${service}.${domain}`);
       return;
     }
     for await (const t of this.#addressTargets(domain, SIPS_DEFAULT_PORT, domain, 'address')) {
@@ -122,9 +126,16 @@ export class ServerLocator {
     this.#cache.clear();
   }
 
-  async *#addressTargets(name: string, port: number, serverName: string, via: ServerTarget['via']): AsyncGenerator<ServerTarget, void, undefined> {
+  async *#addressTargets(
+    name: string,
+    port: number,
+    serverName: string,
+    via: ServerTarget['via'],
+  ): AsyncGenerator<ServerTarget, void, undefined> {
     for (const family of this.#families) {
-      const answer = await this.#cached(`${family === 4 ? 'A' : 'AAAA'} ${name}`, () => this.#lookup.addresses(name, family));
+      const answer = await this.#cached(`${family === 4 ? 'A' : 'AAAA'} ${name}`, () =>
+        this.#lookup.addresses(name, family),
+      );
       for (const address of answer.records) yield { protocol: 'TLS', host: address, port, serverName, via };
     }
   }
@@ -152,7 +163,8 @@ function toSipsUri(uri: Uri | string): SipUri {
   } else {
     parsed = uri;
   }
-  if (parsed.kind !== 'sip' || parsed.scheme !== 'sips') throw new DnsError('DNS_ERR_BAD_URI', 'only sips: URIs are located here (RFC 3263 §4 with TLS)');
+  if (parsed.kind !== 'sip' || parsed.scheme !== 'sips')
+    throw new DnsError('DNS_ERR_BAD_URI', 'only sips: URIs are located here (RFC 3263 §4 with TLS)');
   if (parsed.host === '') throw new DnsError('DNS_ERR_BAD_URI', 'the URI has no host');
   return parsed;
 }

@@ -35,7 +35,9 @@ export function orderSrvRecords(records: readonly SrvRecord[], random: RandomSou
   for (const priority of [...byPriority.keys()].sort((a, b) => a - b)) {
     // RFC 2782: "arrange all SRV RRs (that have not been ordered yet) in any order,
     // except that all those with weight 0 are placed at the beginning of the list".
-    const remaining = [...(byPriority.get(priority) ?? [])].sort((a, b) => (a.weight === 0 ? 0 : 1) - (b.weight === 0 ? 0 : 1));
+    const remaining = [...(byPriority.get(priority) ?? [])].sort(
+      (a, b) => (a.weight === 0 ? 0 : 1) - (b.weight === 0 ? 0 : 1),
+    );
     while (remaining.length > 0) {
       const total = remaining.reduce((sum, r) => sum + r.weight, 0);
       // "choose a uniform random number between 0 and the sum computed (inclusive)".

@@ -11,7 +11,12 @@ import type { ServerTarget } from './server-locator.js';
 
 /** True for failures after which RFC 3263 §4.3 says to try the next target. */
 export function isNextTargetError(error: unknown): boolean {
-  return isTransportError(error) || isTlsError(error) || isTransactionError(error, 'TX_ERR_TIMEOUT') || isTransactionError(error, 'TX_ERR_TRANSPORT');
+  return (
+    isTransportError(error) ||
+    isTlsError(error) ||
+    isTransactionError(error, 'TX_ERR_TIMEOUT') ||
+    isTransactionError(error, 'TX_ERR_TRANSPORT')
+  );
 }
 
 /** Options of {@link tryTargets}. */
@@ -30,7 +35,11 @@ export interface TryTargetsOptions<T> {
  * failure as cause) when every target failed, and rethrows at once an error
  * that is not a reason to move on.
  */
-export async function tryTargets<T>(targets: AsyncIterable<ServerTarget>, attempt: (target: ServerTarget) => Promise<T>, options: TryTargetsOptions<T> = {}): Promise<T> {
+export async function tryTargets<T>(
+  targets: AsyncIterable<ServerTarget>,
+  attempt: (target: ServerTarget) => Promise<T>,
+  options: TryTargetsOptions<T> = {},
+): Promise<T> {
   let lastFailure: unknown;
   let lastResult: { value: T } | undefined;
   for await (const target of targets) {

@@ -82,7 +82,10 @@ async function keyPair(): Promise<Keys> {
 
 async function keyPem(key: PrivateKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key as unknown as webcrypto.CryptoKey));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
 }
 
@@ -113,7 +116,10 @@ const COMMON_NAME_OID = Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03]);
  * characters it holds.
  */
 function commonNameOf(commonName: string): Name {
-  const attribute = derElement(0x30, Buffer.concat([COMMON_NAME_OID, derElement(0x0c, Buffer.from(commonName, 'utf8'))]));
+  const attribute = derElement(
+    0x30,
+    Buffer.concat([COMMON_NAME_OID, derElement(0x0c, Buffer.from(commonName, 'utf8'))]),
+  );
   const der = derElement(0x30, derElement(0x31, attribute));
   return new Name(der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength));
 }
@@ -142,9 +148,17 @@ export class CertificateAuthority implements PemPair {
       keys,
       ...validity(options),
       signingAlgorithm: ALGORITHM,
-      extensions: [new BasicConstraintsExtension(true, 0, true), new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true)],
+      extensions: [
+        new BasicConstraintsExtension(true, 0, true),
+        new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
+      ],
     });
-    return new CertificateAuthority(cert.toString('pem'), await keyPem(keys.privateKey), keys.privateKey, cert.subjectName);
+    return new CertificateAuthority(
+      cert.toString('pem'),
+      await keyPem(keys.privateKey),
+      keys.privateKey,
+      cert.subjectName,
+    );
   }
 
   /**
@@ -157,9 +171,12 @@ export class CertificateAuthority implements PemPair {
       const privateKey = createPrivateKey(pair.key);
       const mine = createPublicKey(privateKey).export({ format: 'jwk' });
       const theirs = new NodeCertificate(pair.cert).publicKey.export({ format: 'jwk' });
-      if (mine.x !== theirs.x || mine.y !== theirs.y) throw new TlsError('TLS_ERR_BAD_CERTIFICATE', 'the key is not the certificate’s');
+      if (mine.x !== theirs.x || mine.y !== theirs.y)
+        throw new TlsError('TLS_ERR_BAD_CERTIFICATE', 'the key is not the certificate’s');
       const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-      const signingKey = (await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as unknown as PrivateKey;
+      const signingKey = (await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: 'P-256' }, true, [
+        'sign',
+      ])) as unknown as PrivateKey;
       return new CertificateAuthority(pair.cert, pair.key, signingKey, new X509Certificate(pair.cert).subjectName);
     } catch (cause) {
       throw new TlsError('TLS_ERR_BAD_CERTIFICATE', 'the CA certificate and key could not be used', { cause });

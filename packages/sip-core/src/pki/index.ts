@@ -14,4 +14,10 @@
  * @packageDocumentation
  */
 export { CertificateAuthority } from './certificate-authority.js';
-export type { CertificateAuthorityOptions, CertificateValidity, ExtendedKeyUsageName, LeafOptions, PemPair } from './certificate-authority.js';
+export type {
+  CertificateAuthorityOptions,
+  CertificateValidity,
+  ExtendedKeyUsageName,
+  LeafOptions,
+  PemPair,
+} from './certificate-authority.js';

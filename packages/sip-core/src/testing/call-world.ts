@@ -26,10 +26,12 @@ import type { Destination } from '../transport/transport.js';
 import { parseUri } from '../uri.js';
 
 /** The SDP offer of a {@link createTestInvite} (an audio stream of the caller). */
-export const CALLER_SDP = 'v=0\r\no=alice 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+export const CALLER_SDP =
+  'v=0\r\no=alice 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
 
 /** The SDP answer {@link answerInvites} puts in a 2xx by default (an audio stream of the callee). */
-export const CALLEE_SDP = 'v=0\r\no=bob 1 1 IN IP4 10.0.0.3\r\ns=-\r\nc=IN IP4 10.0.0.3\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n';
+export const CALLEE_SDP =
+  'v=0\r\no=bob 1 1 IN IP4 10.0.0.3\r\ns=-\r\nc=IN IP4 10.0.0.3\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n';
 
 /** One SIP agent of a {@link CallWorld}. */
 export interface CallAgent {
@@ -99,7 +101,12 @@ export function receivedRequests(agent: CallAgent, method: string): SipRequest[]
 }
 
 /** A new INVITE from `from` to `sip:user@to`, with {@link CALLER_SDP} and the `extra` header fields. */
-export function createTestInvite(from: CallAgent, to: CallAgent, user = 'bob', extra: Array<[string, string]> = []): SipRequest {
+export function createTestInvite(
+  from: CallAgent,
+  to: CallAgent,
+  user = 'bob',
+  extra: Array<[string, string]> = [],
+): SipRequest {
   const uri = parseUri(`sip:${user}@${to.host}`);
   if (!uri.ok) throw new SipError(uri.error.code, uri.error.message);
   return new SipRequest({
@@ -123,7 +130,12 @@ export function createTestInvite(from: CallAgent, to: CallAgent, user = 'bob', e
  * with the delay before it (ms after the previous one); a 2xx carries
  * `body`. Returns the INVITEs it received, as they come.
  */
-export function answerInvites(agent: CallAgent, plan: ReadonlyArray<readonly [status: number, afterMs: number]>, clock: ManualClock, body = CALLEE_SDP): ServerInvite[] {
+export function answerInvites(
+  agent: CallAgent,
+  plan: ReadonlyArray<readonly [status: number, afterMs: number]>,
+  clock: ManualClock,
+  body = CALLEE_SDP,
+): ServerInvite[] {
   const got: ServerInvite[] = [];
   agent.layer.onInvite = (invite) => {
     got.push(invite);
@@ -132,7 +144,12 @@ export function answerInvites(agent: CallAgent, plan: ReadonlyArray<readonly [st
       at += after;
       clock.setTimer(at, () => {
         if (invite.state !== 'Proceeding') return;
-        invite.respond(status, status >= 200 && status < 300 ? { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(body) } : {});
+        invite.respond(
+          status,
+          status >= 200 && status < 300
+            ? { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(body) }
+            : {},
+        );
       });
     }
   };

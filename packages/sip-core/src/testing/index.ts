@@ -35,10 +35,25 @@ export type { ExpectedHeaders, MessageSample } from './message-arbitraries.js';
 export type { Mutation, MutateOptions } from './mutate.js';
 export { applyMutation, applyMutations, arbitraryMutation, mutateMessage } from './mutate.js';
 export type { GeneratedUri, UriPlace } from './uri-arbitraries.js';
-export { CALLEE_SDP, CALLER_SDP, answerInvites, bodyText, createCallWorld, createTestInvite, receivedRequests, startLines } from './call-world.js';
+export {
+  CALLEE_SDP,
+  CALLER_SDP,
+  answerInvites,
+  bodyText,
+  createCallWorld,
+  createTestInvite,
+  receivedRequests,
+  startLines,
+} from './call-world.js';
 export type { CallAgent, CallWorld, CallWorldOptions } from './call-world.js';
 export { CertificateAuthority } from '../pki/index.js';
-export type { CertificateAuthorityOptions, CertificateValidity, ExtendedKeyUsageName, LeafOptions, PemPair } from '../pki/index.js';
+export type {
+  CertificateAuthorityOptions,
+  CertificateValidity,
+  ExtendedKeyUsageName,
+  LeafOptions,
+  PemPair,
+} from '../pki/index.js';
 
 /** A valid `sip:` or `sips:` URI: user with escapes, password, host name / IPv4 / IPv6 reference, port, parameters, headers. */
 export function arbitrarySipUri(): fc.Arbitrary<SipUri> {
@@ -60,7 +75,9 @@ export function arbitraryUri(): fc.Arbitrary<Uri> {
  * Request-URI has no URI headers nor `method` parameter; a bare addr-spec
  * has no `;`, `?` or `,`).
  */
-export function arbitraryUriSample(place: 'request-uri' | 'name-addr' | 'addr-spec' = 'name-addr'): fc.Arbitrary<{ readonly uri: Uri; readonly text: string }> {
+export function arbitraryUriSample(
+  place: 'request-uri' | 'name-addr' | 'addr-spec' = 'name-addr',
+): fc.Arbitrary<{ readonly uri: Uri; readonly text: string }> {
   return uriSample(place);
 }
 
@@ -118,6 +135,9 @@ export interface MutatedBytesOptions {
 /** The bytes of a valid message damaged by one or more {@link Mutation}s (shrinks to the fewest and simplest). */
 export function arbitraryMutatedBytes(options?: MutatedBytesOptions): fc.Arbitrary<Uint8Array> {
   return fc
-    .tuple(arbitraryMessageBytes(), fc.array(arbitraryMutation(), { minLength: 1, maxLength: options?.maxMutations ?? 4 }))
+    .tuple(
+      arbitraryMessageBytes(),
+      fc.array(arbitraryMutation(), { minLength: 1, maxLength: options?.maxMutations ?? 4 }),
+    )
     .map(([bytes, mutations]) => applyMutations(bytes, mutations));
 }

@@ -81,10 +81,28 @@ interface HeaderItem {
   readonly contribute?: Contribution;
 }
 
-const METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'REGISTER', 'OPTIONS', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE'];
+const METHODS = [
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'REGISTER',
+  'OPTIONS',
+  'PRACK',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'PUBLISH',
+  'INFO',
+  'REFER',
+  'MESSAGE',
+  'UPDATE',
+];
 
 /** A request method: one RFC 3261 and its extensions define, or any token (RFC 3261 §7.1 `extension-method`). */
-const method: fc.Arbitrary<string> = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...METHODS) }, { weight: 1, arbitrary: token(10) });
+const method: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...METHODS) },
+  { weight: 1, arbitrary: token(10) },
+);
 
 /** Whitespace around the colon of a header line, and after the value; the parser drops it (RFC 3261 §7.3.1). */
 const COLONS = [': ', ': ', ': ', ': ', ':', ' : ', ':\t', ':  ', '\t: '];
@@ -99,12 +117,24 @@ function item(name: string, value: string, contribute?: Contribution): HeaderIte
 }
 
 /** Headers from an optional generated value. */
-function optional<T>(name: fc.Arbitrary<string>, value: fc.Arbitrary<T>, build: (name: string, value: T) => HeaderItem, freq = 3): fc.Arbitrary<HeaderItem[]> {
-  return fc.option(fc.tuple(name, value), { nil: undefined, freq }).map((g) => (g === undefined ? [] : [build(g[0], g[1])]));
+function optional<T>(
+  name: fc.Arbitrary<string>,
+  value: fc.Arbitrary<T>,
+  build: (name: string, value: T) => HeaderItem,
+  freq = 3,
+): fc.Arbitrary<HeaderItem[]> {
+  return fc
+    .option(fc.tuple(name, value), { nil: undefined, freq })
+    .map((g) => (g === undefined ? [] : [build(g[0], g[1])]));
 }
 
 /** Headers from up to `max` generated values. */
-function repeated<T>(name: fc.Arbitrary<string>, value: fc.Arbitrary<T>, build: (name: string, value: T) => HeaderItem, max: number): fc.Arbitrary<HeaderItem[]> {
+function repeated<T>(
+  name: fc.Arbitrary<string>,
+  value: fc.Arbitrary<T>,
+  build: (name: string, value: T) => HeaderItem,
+  max: number,
+): fc.Arbitrary<HeaderItem[]> {
   return fc.array(fc.tuple(name, value), { maxLength: max }).map((list) => list.map(([n, v]) => build(n, v)));
 }
 
@@ -135,13 +165,24 @@ const names = {
 
 /** Via entries spread over one to three Via header fields, in order. */
 const viaHeaders: fc.Arbitrary<HeaderItem[]> = fc
-  .tuple(fc.array(viaEntry, { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.array(names.via, { minLength: 4, maxLength: 4 }), fc.constantFrom(',', ', ', ' , ', ',\t'))
+  .tuple(
+    fc.array(viaEntry, { minLength: 1, maxLength: 4 }),
+    fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    fc.array(names.via, { minLength: 4, maxLength: 4 }),
+    fc.constantFrom(',', ', ', ' , ', ',\t'),
+  )
   .map(([entries, cuts, spellings, comma]) => {
     const items: HeaderItem[] = [];
     let group: Array<Generated<Via>> = [];
     const flush = (): void => {
       const list = group;
-      items.push(item(spellings[items.length] ?? 'Via', list.map((e) => e.text).join(comma), (x) => (x.via = [...x.via, ...list.map((e) => e.value)])));
+      items.push(
+        item(
+          spellings[items.length] ?? 'Via',
+          list.map((e) => e.text).join(comma),
+          (x) => (x.via = [...x.via, ...list.map((e) => e.value)]),
+        ),
+      );
       group = [];
     };
     entries.forEach((entry, i) => {
@@ -159,11 +200,20 @@ function commonHeaders(fromTag: 'always' | 'maybe'): fc.Arbitrary<HeaderItem[]> 
       fc.tuple(names.from, fromTo(fromTag)).map(([n, g]) => [item(n, g.text, (x) => (x.from = g.value))]),
       fc.tuple(names.to, fromTo('maybe')).map(([n, g]) => [item(n, g.text, (x) => (x.to = g.value))]),
       fc.tuple(names.callId, callId).map(([n, v]) => [item(n, v, (x) => (x.callId = v))]),
-      repeated(names.contact, contactValue, (n, g) => item(n, g.text, (x) => (x.contact = [...x.contact, ...g.value])), 2),
-      optional(names.recordRoute, addressList(['brackets', 'tokens', 'quoted'], 3), (n, g) => item(n, g.text, (x) => (x.recordRoute = [...x.recordRoute, ...g.value]))),
+      repeated(
+        names.contact,
+        contactValue,
+        (n, g) => item(n, g.text, (x) => (x.contact = [...x.contact, ...g.value])),
+        2,
+      ),
+      optional(names.recordRoute, addressList(['brackets', 'tokens', 'quoted'], 3), (n, g) =>
+        item(n, g.text, (x) => (x.recordRoute = [...x.recordRoute, ...g.value])),
+      ),
       optional(names.expires, deltaSeconds, (n, g) => item(n, g.text, (x) => (x.expires = g.value))),
       optional(names.sessionId, sessionId, (n, g) => item(n, g.text, (x) => (x.sessionId = g.value))),
-      optional(names.pAssertedIdentity, addressList(['brackets', 'tokens', 'quoted', 'addr-spec'], 2), (n, g) => item(n, g.text, (x) => (x.pAssertedIdentity = [...x.pAssertedIdentity, ...g.value]))),
+      optional(names.pAssertedIdentity, addressList(['brackets', 'tokens', 'quoted', 'addr-spec'], 2), (n, g) =>
+        item(n, g.text, (x) => (x.pAssertedIdentity = [...x.pAssertedIdentity, ...g.value])),
+      ),
       optional(names.date, date, (n, v) => item(n, v)),
       repeated(fc.constantFrom(...RAW_HEADER_NAMES), freeText, (n, v) => item(n, v), 3),
       repeated(unknownHeaderName(canonicalHeaderName), freeText, (n, v) => item(n, v), 3),
@@ -172,27 +222,41 @@ function commonHeaders(fromTag: 'always' | 'maybe'): fc.Arbitrary<HeaderItem[]> 
 }
 
 /** A CSeq header for the method the caller picks (a request's own, RFC 3261 §8.1.1.5), so that no arbitrary is built per method. */
-const cseqFor: fc.Arbitrary<(method: string) => HeaderItem> = fc
-  .tuple(names.cseq, cseq(fc.constant('')))
-  .map(([n, g]) => (m: string) => item(n, g.text + m, (x) => (x.cseq = { seq: g.value.seq, method: m })));
+const cseqFor: fc.Arbitrary<(method: string) => HeaderItem> = fc.tuple(names.cseq, cseq(fc.constant(''))).map(
+  ([n, g]) =>
+    (m: string) =>
+      item(n, g.text + m, (x) => (x.cseq = { seq: g.value.seq, method: m })),
+);
 
-const requestHeaders: fc.Arbitrary<HeaderItem[]> =
-  fc
-    .tuple(
-      commonHeaders('always'),
-      optional(names.maxForwards, fc.nat(255), (n, v) => item(n, String(v), (x) => (x.maxForwards = v)), 8),
-      optional(names.route, addressList(['brackets', 'tokens', 'quoted'], 3), (n, g) => item(n, g.text, (x) => (x.route = [...x.route, ...g.value]))),
-      optional(names.authorization, credentials, (n, g) => item(n, g.text, (x) => (x.authorization = [...x.authorization, g.value]))),
-      optional(names.proxyAuthorization, credentials, (n, g) => item(n, g.text, (x) => (x.proxyAuthorization = [...x.proxyAuthorization, g.value]))),
-    )
-    .map((groups) => groups.flat());
+const requestHeaders: fc.Arbitrary<HeaderItem[]> = fc
+  .tuple(
+    commonHeaders('always'),
+    optional(names.maxForwards, fc.nat(255), (n, v) => item(n, String(v), (x) => (x.maxForwards = v)), 8),
+    optional(names.route, addressList(['brackets', 'tokens', 'quoted'], 3), (n, g) =>
+      item(n, g.text, (x) => (x.route = [...x.route, ...g.value])),
+    ),
+    optional(names.authorization, credentials, (n, g) =>
+      item(n, g.text, (x) => (x.authorization = [...x.authorization, g.value])),
+    ),
+    optional(names.proxyAuthorization, credentials, (n, g) =>
+      item(n, g.text, (x) => (x.proxyAuthorization = [...x.proxyAuthorization, g.value])),
+    ),
+  )
+  .map((groups) => groups.flat());
 
 const responseHeaders: fc.Arbitrary<HeaderItem[]> = fc
   .tuple(
     commonHeaders('maybe'),
     fc.tuple(names.cseq, cseq(method)).map(([n, g]) => [item(n, g.text, (x) => (x.cseq = g.value))]),
-    repeated(names.wwwAuthenticate, challenge, (n, g) => item(n, g.text, (x) => (x.wwwAuthenticate = [...x.wwwAuthenticate, g.value])), 2),
-    optional(names.proxyAuthenticate, challenge, (n, g) => item(n, g.text, (x) => (x.proxyAuthenticate = [...x.proxyAuthenticate, g.value]))),
+    repeated(
+      names.wwwAuthenticate,
+      challenge,
+      (n, g) => item(n, g.text, (x) => (x.wwwAuthenticate = [...x.wwwAuthenticate, g.value])),
+      2,
+    ),
+    optional(names.proxyAuthenticate, challenge, (n, g) =>
+      item(n, g.text, (x) => (x.proxyAuthenticate = [...x.proxyAuthenticate, g.value])),
+    ),
     optional(names.retryAfter, retryAfter, (n, v) => item(n, v)),
     optional(names.warning, warning, (n, v) => item(n, v)),
     optional(names.minExpires, deltaSeconds, (n, g) => item(n, g.text)),
@@ -203,7 +267,10 @@ const SDP =
   'v=0\r\no=alice 2890844526 2890844526 IN IP4 host.example.com\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49172 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
 
 /** A multipart body (RFC 5621): empty lines inside, which must not be taken for the end of a head. */
-const MULTIPART = '--boundary42\r\nContent-Type: application/sdp\r\n\r\n' + SDP + '\r\n--boundary42\r\nContent-Type: text/plain\r\n\r\n\r\n\r\n--boundary42--\r\n';
+const MULTIPART =
+  '--boundary42\r\nContent-Type: application/sdp\r\n\r\n' +
+  SDP +
+  '\r\n--boundary42\r\nContent-Type: text/plain\r\n\r\n\r\n\r\n--boundary42--\r\n';
 
 /** A body: none, arbitrary bytes (CRLFs and NULs included), SDP, multipart, or UTF-8 text. */
 const body: fc.Arbitrary<Uint8Array> = fc.oneof(
@@ -279,7 +346,8 @@ function assemble<M extends SipMessage>(
   let canonical = startLine + '\r\n';
   ordered.forEach((h, i) => {
     h.contribute?.(expected);
-    varied += h.name + (l.colons[i % l.colons.length] ?? ': ') + h.value + (l.trails[i % l.trails.length] ?? '') + '\r\n';
+    varied +=
+      h.name + (l.colons[i % l.colons.length] ?? ': ') + h.value + (l.trails[i % l.trails.length] ?? '') + '\r\n';
     canonical += h.name + ': ' + h.value + '\r\n';
   });
   const message = build(ordered.map((h) => [h.name, h.value] as const));
@@ -291,24 +359,68 @@ export function requestSample(): fc.Arbitrary<MessageSample<SipRequest>> {
   return fc
     .tuple(method, uriSample('request-uri'), requestHeaders, cseqFor, bodyHeaders, layout)
     .map(([m, uri, headers, cseqItem, { body: b, headers: bodyItems }, l]) =>
-      assemble(m + ' ' + uri.text + ' SIP/2.0', [...headers, cseqItem(m), ...bodyItems], b, l, (entries) => new SipRequest({ method: m, uri: uri.uri, headers: entries, body: b })),
+      assemble(
+        m + ' ' + uri.text + ' SIP/2.0',
+        [...headers, cseqItem(m), ...bodyItems],
+        b,
+        l,
+        (entries) => new SipRequest({ method: m, uri: uri.uri, headers: entries, body: b }),
+      ),
     );
 }
 
-const REASON_CHARS = ' \t!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~';
+const REASON_CHARS =
+  ' \t!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~';
 
 /** A reason phrase (RFC 3261 §25.1): text with spaces and tabs, UTF-8, perhaps empty. */
 const reason: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('OK', 'Trying', 'Ringing', 'Session Progress', 'Unauthorized', 'Not Found', 'Server Internal Error', 'Busy Everywhere', 'Décliné') },
-  { weight: 2, arbitrary: fc.string({ unit: fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...REASON_CHARS.split('')) }, { weight: 1, arbitrary: fc.constantFrom('é', '中', '😀') }), maxLength: 30 }) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      'OK',
+      'Trying',
+      'Ringing',
+      'Session Progress',
+      'Unauthorized',
+      'Not Found',
+      'Server Internal Error',
+      'Busy Everywhere',
+      'Décliné',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.string({
+      unit: fc.oneof(
+        { weight: 20, arbitrary: fc.constantFrom(...REASON_CHARS.split('')) },
+        { weight: 1, arbitrary: fc.constantFrom('é', '中', '😀') },
+      ),
+      maxLength: 30,
+    }),
+  },
 );
 
 /** A valid response, three ways. */
 export function responseSample(): fc.Arbitrary<MessageSample<SipResponse>> {
   return fc
-    .tuple(fc.oneof(fc.constantFrom(100, 180, 183, 200, 202, 301, 401, 407, 486, 500, 503, 603), fc.integer({ min: 100, max: 699 })), reason, responseHeaders, bodyHeaders, layout)
+    .tuple(
+      fc.oneof(
+        fc.constantFrom(100, 180, 183, 200, 202, 301, 401, 407, 486, 500, 503, 603),
+        fc.integer({ min: 100, max: 699 }),
+      ),
+      reason,
+      responseHeaders,
+      bodyHeaders,
+      layout,
+    )
     .map(([status, r, headers, { body: b, headers: bodyItems }, l]) =>
-      assemble('SIP/2.0 ' + status + ' ' + r, [...headers, ...bodyItems], b, l, (entries) => new SipResponse({ status, reason: r, headers: entries, body: b })),
+      assemble(
+        'SIP/2.0 ' + status + ' ' + r,
+        [...headers, ...bodyItems],
+        b,
+        l,
+        (entries) => new SipResponse({ status, reason: r, headers: entries, body: b }),
+      ),
     );
 }
 

@@ -26,18 +26,73 @@ export type Mutation =
   | { readonly kind: 'case'; readonly at: number; readonly length: number };
 
 /** Bytes that mean something to a SIP parser. */
-const INTERESTING_BYTES = [0, 9, 10, 13, 32, 34, 35, 37, 44, 58, 59, 60, 61, 62, 63, 64, 91, 92, 93, 127, 128, 0xc3, 0xff];
+const INTERESTING_BYTES = [
+  0, 9, 10, 13, 32, 34, 35, 37, 44, 58, 59, 60, 61, 62, 63, 64, 91, 92, 93, 127, 128, 0xc3, 0xff,
+];
 
 /** Fragments that mean something to a SIP parser. */
 const INTERESTING_TEXT = [
-  '\r\n', '\r\n ', '\r\n\r\n', '\n', '\r', ':', ';', ',', '"', '\\', '<', '>', '%', '%zz', '%0', '[', ']', '[::1]', '@', '=', ' ', '\t',
-  '\u0000', '\u00ff', 'SIP/2.0', 'sip:', ';tag=', ';branch=', 'Via: SIP/2.0/UDP h\r\n', 'Content-Length: 5\r\n', 'l: 99999\r\n',
-  'Contact: *\r\n', '999999999999999999999', '-1', '4294967296',
+  '\r\n',
+  '\r\n ',
+  '\r\n\r\n',
+  '\n',
+  '\r',
+  ':',
+  ';',
+  ',',
+  '"',
+  '\\',
+  '<',
+  '>',
+  '%',
+  '%zz',
+  '%0',
+  '[',
+  ']',
+  '[::1]',
+  '@',
+  '=',
+  ' ',
+  '\t',
+  '\u0000',
+  '\u00ff',
+  'SIP/2.0',
+  'sip:',
+  ';tag=',
+  ';branch=',
+  'Via: SIP/2.0/UDP h\r\n',
+  'Content-Length: 5\r\n',
+  'l: 99999\r\n',
+  'Contact: *\r\n',
+  '999999999999999999999',
+  '-1',
+  '4294967296',
 ];
-const INTERESTING_BINARY = [new Uint8Array([0xc3]), new Uint8Array([0xff, 0xfe]), new Uint8Array([0xed, 0xa0, 0x80]), new Uint8Array([0xf0, 0x9f, 0x98])];
+const INTERESTING_BINARY = [
+  new Uint8Array([0xc3]),
+  new Uint8Array([0xff, 0xfe]),
+  new Uint8Array([0xed, 0xa0, 0x80]),
+  new Uint8Array([0xf0, 0x9f, 0x98]),
+];
 
 const LINE_ENDINGS = ['\n', '\r', '\n\r', '\r\r\n', '\r\n ', '\r\n\t', '', '\r\n\r\n', '\r\n\r\n\r\n'];
-const NUMBERS = ['0', '00000000000000000000001', '4294967295', '4294967296', '2147483647', '2147483648', '65536', '256', '99999999999999999999999999', '-1', '1e3', '0x10', '', '1.5', '１'];
+const NUMBERS = [
+  '0',
+  '00000000000000000000001',
+  '4294967295',
+  '4294967296',
+  '2147483647',
+  '2147483648',
+  '65536',
+  '256',
+  '99999999999999999999999999',
+  '-1',
+  '1e3',
+  '0x10',
+  '',
+  '1.5',
+  '１',
+];
 
 const encoder = new TextEncoder();
 
@@ -52,16 +107,36 @@ export function arbitraryMutation(): fc.Arbitrary<Mutation> {
   const at = fc.nat();
   return fc.oneof(
     fc.record({ kind: fc.constant('flip-bit' as const), at, bit: fc.nat(7) }),
-    fc.record({ kind: fc.constant('set-byte' as const), at, byte: fc.oneof(fc.constantFrom(...INTERESTING_BYTES), fc.nat(255)) }),
+    fc.record({
+      kind: fc.constant('set-byte' as const),
+      at,
+      byte: fc.oneof(fc.constantFrom(...INTERESTING_BYTES), fc.nat(255)),
+    }),
     fc.record({ kind: fc.constant('insert' as const), at, bytes: interestingBytes }),
     fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 16 }) }),
     fc.record({ kind: fc.constant('truncate' as const), at }),
-    fc.record({ kind: fc.constant('duplicate-line' as const), line: fc.nat(), times: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 90, max: 300 }) }) }),
+    fc.record({
+      kind: fc.constant('duplicate-line' as const),
+      line: fc.nat(),
+      times: fc.oneof(
+        { weight: 5, arbitrary: fc.integer({ min: 1, max: 3 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 90, max: 300 }) },
+      ),
+    }),
     fc.record({ kind: fc.constant('delete-line' as const), line: fc.nat() }),
     fc.record({ kind: fc.constant('swap-lines' as const), line: fc.nat(), other: fc.nat() }),
-    fc.record({ kind: fc.constant('line-ending' as const), index: fc.nat(), replacement: fc.constantFrom(...LINE_ENDINGS) }),
+    fc.record({
+      kind: fc.constant('line-ending' as const),
+      index: fc.nat(),
+      replacement: fc.constantFrom(...LINE_ENDINGS),
+    }),
     fc.record({ kind: fc.constant('number' as const), index: fc.nat(), replacement: fc.constantFrom(...NUMBERS) }),
-    fc.record({ kind: fc.constant('long-run' as const), at, byte: fc.constantFrom(97, 32, 44, 59, 37, 48, 13), length: fc.oneof(fc.integer({ min: 100, max: 9000 }), fc.constant(70000)) }),
+    fc.record({
+      kind: fc.constant('long-run' as const),
+      at,
+      byte: fc.constantFrom(97, 32, 44, 59, 37, 48, 13),
+      length: fc.oneof(fc.integer({ min: 100, max: 9000 }), fc.constant(70000)),
+    }),
     fc.record({ kind: fc.constant('case' as const), at, length: fc.integer({ min: 1, max: 40 }) }),
   );
 }
@@ -162,7 +237,13 @@ export function applyMutation(bytes: Uint8Array, mutation: Mutation): Uint8Array
       let b = all[mutation.other % all.length]!;
       if (a[0] === b[0]) return copy(bytes);
       if (a[0] > b[0]) [a, b] = [b, a];
-      const parts = [bytes.subarray(0, a[0]), bytes.subarray(b[0], b[1]), bytes.subarray(a[1], b[0]), bytes.subarray(a[0], a[1]), bytes.subarray(b[1])];
+      const parts = [
+        bytes.subarray(0, a[0]),
+        bytes.subarray(b[0], b[1]),
+        bytes.subarray(a[1], b[0]),
+        bytes.subarray(a[0], a[1]),
+        bytes.subarray(b[1]),
+      ];
       const out = new Uint8Array(n);
       let p = 0;
       for (const part of parts) {
@@ -235,7 +316,12 @@ export function randomMutation(random: () => number): Mutation {
       return { kind: 'set-byte', at, byte: random() < 0.5 ? pick(INTERESTING_BYTES) : int(255) };
     case 2: {
       const r = random();
-      const bytes = r < 0.6 ? encoder.encode(pick(INTERESTING_TEXT)) : r < 0.75 ? pick(INTERESTING_BINARY) : Uint8Array.from({ length: 1 + int(7) }, () => int(255));
+      const bytes =
+        r < 0.6
+          ? encoder.encode(pick(INTERESTING_TEXT))
+          : r < 0.75
+            ? pick(INTERESTING_BINARY)
+            : Uint8Array.from({ length: 1 + int(7) }, () => int(255));
       return { kind: 'insert', at, bytes };
     }
     case 3:
@@ -253,7 +339,12 @@ export function randomMutation(random: () => number): Mutation {
     case 9:
       return { kind: 'number', index: at, replacement: pick(NUMBERS) };
     case 10:
-      return { kind: 'long-run', at, byte: pick([97, 32, 44, 59, 37, 48, 13]), length: random() < 0.9 ? 100 + int(8900) : 70000 };
+      return {
+        kind: 'long-run',
+        at,
+        byte: pick([97, 32, 44, 59, 37, 48, 13]),
+        length: random() < 0.9 ? 100 + int(8900) : 70000,
+      };
     default:
       return { kind: 'case', at, length: 1 + int(39) };
   }

@@ -45,12 +45,15 @@ export const escaped: fc.Arbitrary<string> = fc.tuple(charOf(HEX), charOf(HEX)).
 /** A run of characters of `alphabet` mixed with escapes (user, password, URI parameters and headers). */
 export function escapedRun(alphabet: string, minLength: number, maxLength: number): fc.Arbitrary<string> {
   return fc
-    .array(fc.oneof({ weight: 8, arbitrary: charOf(alphabet) }, { weight: 1, arbitrary: escaped }), { minLength, maxLength })
+    .array(fc.oneof({ weight: 8, arbitrary: charOf(alphabet) }, { weight: 1, arbitrary: escaped }), {
+      minLength,
+      maxLength,
+    })
     .map((parts) => parts.join(''));
 }
 
 /** Characters a quoted-string may hold as they are: printable ASCII but `"` and `\`, space, tab, and some UTF-8. */
-const QDTEXT = ' \t!#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~';
+const QDTEXT = " \t!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 const NON_ASCII = ['é', 'ß', 'Ω', 'ж', '中', '文', '😀', 'ñ'];
 
 /** Text as a display name or a quoted parameter carries it: the characters, before quoting. */
@@ -75,7 +78,8 @@ export function quotedString(text: string, escapeMask: number): string {
   let i = 0;
   for (const ch of text) {
     const mustEscape = ch === '"' || ch === '\\';
-    const mayEscape = ch.length === 1 && ch.charCodeAt(0) < 128 && ch !== '\t' && ((escapeMask >>> (i++ % 31)) & 1) === 1;
+    const mayEscape =
+      ch.length === 1 && ch.charCodeAt(0) < 128 && ch !== '\t' && ((escapeMask >>> (i++ % 31)) & 1) === 1;
     out += mustEscape || mayEscape ? '\\' + ch : ch;
   }
   return out + '"';
@@ -105,19 +109,24 @@ export const ipv4: fc.Arbitrary<string> = fc
   .tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255))
   .map((parts) => parts.join('.'));
 
-const hexGroup: fc.Arbitrary<string> = fc
-  .tuple(fc.nat(0xffff), fc.boolean(), fc.boolean())
-  .map(([n, upper, pad]) => {
-    const text = pad ? n.toString(16).padStart(4, '0') : n.toString(16);
-    return upper ? text.toUpperCase() : text;
-  });
+const hexGroup: fc.Arbitrary<string> = fc.tuple(fc.nat(0xffff), fc.boolean(), fc.boolean()).map(([n, upper, pad]) => {
+  const text = pad ? n.toString(16).padStart(4, '0') : n.toString(16);
+  return upper ? text.toUpperCase() : text;
+});
 
 /**
  * An IPv6 address in any RFC 4291 §2.2 text form: eight groups, `::`
  * compression anywhere, an IPv4 tail, either case. No brackets.
  */
 export const ipv6: fc.Arbitrary<string> = fc
-  .tuple(fc.array(hexGroup, { minLength: 8, maxLength: 8 }), fc.boolean(), ipv4, fc.nat(7), fc.nat(7), fc.integer({ min: 0, max: 3 }))
+  .tuple(
+    fc.array(hexGroup, { minLength: 8, maxLength: 8 }),
+    fc.boolean(),
+    ipv4,
+    fc.nat(7),
+    fc.nat(7),
+    fc.integer({ min: 0, max: 3 }),
+  )
   .map(([groups, v4Tail, v4, a, b, compress]) => {
     const count = v4Tail ? 6 : 8;
     const g = groups.slice(0, count);
@@ -140,7 +149,10 @@ export const host: fc.Arbitrary<{ readonly text: string; readonly kind: Generate
 );
 
 /** A port number. */
-export const port: fc.Arbitrary<number> = fc.oneof(fc.constantFrom(5060, 5061, 443, 80), fc.integer({ min: 0, max: 65535 }));
+export const port: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(5060, 5061, 443, 80),
+  fc.integer({ min: 0, max: 65535 }),
+);
 
 /** Optional whitespace where the grammar allows LWS/SWS: mostly none, sometimes spaces or a tab. */
 export const SWS: readonly string[] = ['', '', '', '', ' ', '  ', '\t'];
@@ -153,7 +165,10 @@ export const sws: fc.Arbitrary<string> = fc.constantFrom(...SWS);
  * separators) through {@link styled}, so they cost one draw instead of one
  * each. It shrinks to 0, the plainest style.
  */
-export const style: fc.Arbitrary<number> = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat() });
+export const style: fc.Arbitrary<number> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.nat() },
+);
 
 /** The choice among `options` that `style` makes for `slot`; style 0 always takes the first (plainest) one. */
 export function styled<T>(options: readonly T[], style: number, slot: number): T {
@@ -183,12 +198,14 @@ export interface GeneratedParam {
 /** Generic header parameters whose names avoid `reserved` (case-insensitively) and each other. */
 export function genericParams(reserved: readonly string[], maxLength = 3): fc.Arbitrary<GeneratedParam[]> {
   const param = fc.tuple(tokenExcept(reserved, 10), fc.option(genericValue, { nil: null }));
-  return fc.tuple(fc.uniqueArray(param, { maxLength, selector: ([name]) => name.toLowerCase() }), style).map(([list, st]) =>
-    list.map(([name, value], i): GeneratedParam => {
-      const [ws1, ws2, ws3] = [styled(SWS, st, 3 * i), styled(SWS, st, 3 * i + 1), styled(SWS, st, 3 * i + 2)];
-      return { name, value, text: ws1 + ';' + ws2 + name + (value === null ? '' : ws3 + '=' + ws3 + value) };
-    }),
-  );
+  return fc
+    .tuple(fc.uniqueArray(param, { maxLength, selector: ([name]) => name.toLowerCase() }), style)
+    .map(([list, st]) =>
+      list.map(([name, value], i): GeneratedParam => {
+        const [ws1, ws2, ws3] = [styled(SWS, st, 3 * i), styled(SWS, st, 3 * i + 1), styled(SWS, st, 3 * i + 2)];
+        return { name, value, text: ws1 + ';' + ws2 + name + (value === null ? '' : ws3 + '=' + ws3 + value) };
+      }),
+    );
 }
 
 /** A header parameter with a value of the caller's choosing. */

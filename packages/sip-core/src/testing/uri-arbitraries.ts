@@ -35,7 +35,10 @@ const sipParam: fc.Arbitrary<Pair> = fc.oneof(
   fc.tuple(fc.constantFrom('user'), fc.constantFrom('phone', 'ip', 'dialstring')),
   fc.constant(['lr', null] as const),
   fc.tuple(fc.constantFrom('ttl'), fc.nat(255).map(String)),
-  fc.tuple(fc.constantFrom('maddr'), host.map((h) => h.text)),
+  fc.tuple(
+    fc.constantFrom('maddr'),
+    host.map((h) => h.text),
+  ),
   fc.tuple(fc.constantFrom('method'), fc.constantFrom('INVITE', 'REGISTER', 'BYE')),
   fc.tuple(escapedRun(PARAM_CHARS, 1, 8), fc.option(escapedRun(PARAM_CHARS, 1, 10), { nil: null })),
 );
@@ -43,7 +46,9 @@ const sipParam: fc.Arbitrary<Pair> = fc.oneof(
 function sipParams(place: UriPlace): fc.Arbitrary<Pair[]> {
   if (place === 'addr-spec') return fc.constant([]);
   const params = fc.uniqueArray(sipParam, { maxLength: 4, selector: ([name]) => name.toLowerCase() });
-  return place === 'request-uri' ? params.map((list) => list.filter(([name]) => name.toLowerCase() !== 'method')) : params;
+  return place === 'request-uri'
+    ? params.map((list) => list.filter(([name]) => name.toLowerCase() !== 'method'))
+    : params;
 }
 
 function sipHeaders(place: UriPlace): fc.Arbitrary<Array<readonly [string, string]>> {
@@ -54,7 +59,10 @@ function sipHeaders(place: UriPlace): fc.Arbitrary<Array<readonly [string, strin
 /** A `sip:` or `sips:` URI fit for `place`, with its text. */
 export function sipUriSample(place: UriPlace = 'name-addr'): fc.Arbitrary<GeneratedUri<SipUri>> {
   const userinfo = fc.option(
-    fc.tuple(escapedRun(place === 'addr-spec' ? USER_CHARS_BARE : USER_CHARS, 1, 10), fc.option(escapedRun(place === 'addr-spec' ? PASSWORD_CHARS_BARE : PASSWORD_CHARS, 0, 8), { nil: undefined })),
+    fc.tuple(
+      escapedRun(place === 'addr-spec' ? USER_CHARS_BARE : USER_CHARS, 1, 10),
+      fc.option(escapedRun(place === 'addr-spec' ? PASSWORD_CHARS_BARE : PASSWORD_CHARS, 0, 8), { nil: undefined }),
+    ),
     { nil: undefined, freq: 4 },
   );
   return fc
@@ -91,13 +99,26 @@ export function sipUriSample(place: UriPlace = 'name-addr'): fc.Arbitrary<Genera
 const TEL_SEPARATORS = '-.()';
 
 const globalNumber: fc.Arbitrary<string> = fc
-  .tuple(charOf('0123456789'), fc.array(fc.oneof({ weight: 4, arbitrary: charOf('0123456789') }, { weight: 1, arbitrary: charOf(TEL_SEPARATORS) }), { maxLength: 14 }))
+  .tuple(
+    charOf('0123456789'),
+    fc.array(
+      fc.oneof({ weight: 4, arbitrary: charOf('0123456789') }, { weight: 1, arbitrary: charOf(TEL_SEPARATORS) }),
+      { maxLength: 14 },
+    ),
+  )
   .map(([first, rest]) => '+' + first + rest.join(''));
 
 const localNumber: fc.Arbitrary<string> = fc
   .tuple(
     charOf('0123456789*#'),
-    fc.array(fc.oneof({ weight: 6, arbitrary: charOf('0123456789') }, { weight: 1, arbitrary: charOf('*#ABCDabcd') }, { weight: 1, arbitrary: charOf(TEL_SEPARATORS) }), { maxLength: 10 }),
+    fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: charOf('0123456789') },
+        { weight: 1, arbitrary: charOf('*#ABCDabcd') },
+        { weight: 1, arbitrary: charOf(TEL_SEPARATORS) },
+      ),
+      { maxLength: 10 },
+    ),
   )
   .map(([first, rest]) => first + rest.join(''));
 
@@ -105,7 +126,10 @@ const telParamName = stringOf(ALPHANUM + '-', 1, 10).filter((n) => n.toLowerCase
 
 /** A `tel:` URI (RFC 3966): a global number, or a local one with its `phone-context`. Tel URIs hold `;`, so never a bare addr-spec. */
 export function telUriSample(): fc.Arbitrary<GeneratedUri<TelUri>> {
-  const context = fc.oneof(globalNumber.map((n) => n.replace(/[()]/g, '')), hostname.map((h) => h.replace(/\.$/, '')));
+  const context = fc.oneof(
+    globalNumber.map((n) => n.replace(/[()]/g, '')),
+    hostname.map((h) => h.replace(/\.$/, '')),
+  );
   const params = fc.uniqueArray(fc.tuple(telParamName, fc.option(escapedRun(PARAM_CHARS, 1, 10), { nil: null })), {
     maxLength: 3,
     selector: ([name]) => name.toLowerCase(),
@@ -137,7 +161,9 @@ export function absoluteUriSample(place: UriPlace = 'name-addr'): fc.Arbitrary<G
     fc.tuple(hostname, escapedRun(ALPHANUM + '-_.', 0, 10)).map(([h, path]) => '//' + h + '/' + path),
     fc.tuple(charOf(ALPHANUM), escapedRun(place === 'addr-spec' ? URIC_BARE : URIC, 0, 16)).map(([a, b]) => a + b),
   );
-  return fc.tuple(scheme, opaque).map(([s, o]) => ({ uri: { kind: 'absolute', scheme: s, opaque: o }, text: s + ':' + o }));
+  return fc
+    .tuple(scheme, opaque)
+    .map(([s, o]) => ({ uri: { kind: 'absolute', scheme: s, opaque: o }, text: s + ':' + o }));
 }
 
 /** Any URI fit for `place`: mostly SIP, then tel, then other schemes. */

@@ -10,7 +10,11 @@ import { TlsError } from './tls-error.js';
 /** Reads the names of a certificate (DER bytes or PEM text) with node:crypto's `X509Certificate`. */
 export function readCertificateIdentity(certificate: Uint8Array | string): TlsPeerIdentity {
   try {
-    const cert = new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate.buffer, certificate.byteOffset, certificate.byteLength));
+    const cert = new X509Certificate(
+      typeof certificate === 'string'
+        ? certificate
+        : Buffer.from(certificate.buffer, certificate.byteOffset, certificate.byteLength),
+    );
     const uris: string[] = [];
     const dnsNames: string[] = [];
     const san = cert.subjectAltName;
@@ -49,7 +53,8 @@ export function sipDomainIdentities(identity: TlsPeerIdentity): string[] {
     if (m?.[1] !== undefined) out.push(m[1].toLowerCase());
   }
   for (const dns of identity.dnsNames) out.push(dns.toLowerCase());
-  if (identity.uris.length === 0 && identity.dnsNames.length === 0 && identity.commonName !== undefined) out.push(identity.commonName.toLowerCase());
+  if (identity.uris.length === 0 && identity.dnsNames.length === 0 && identity.commonName !== undefined)
+    out.push(identity.commonName.toLowerCase());
   return out;
 }
 
@@ -70,10 +75,17 @@ export function matchesSipDomain(identity: TlsPeerIdentity, domain: string, opti
  * Throws `TLS_ERR_IDENTITY_MISMATCH` unless the certificate names `domain`
  * (RFC 5922 §7.2, §7.3): what a TLS client checks after the chain verified.
  */
-export function verifySipDomain(certificate: Uint8Array | string, domain: string, options?: SipDomainMatchOptions): TlsPeerIdentity {
+export function verifySipDomain(
+  certificate: Uint8Array | string,
+  domain: string,
+  options?: SipDomainMatchOptions,
+): TlsPeerIdentity {
   const identity = readCertificateIdentity(certificate);
   if (!matchesSipDomain(identity, domain, options)) {
-    throw new TlsError('TLS_ERR_IDENTITY_MISMATCH', `the certificate names ${sipDomainIdentities(identity).join(', ') || 'nothing'}, not ${domain}`);
+    throw new TlsError(
+      'TLS_ERR_IDENTITY_MISMATCH',
+      `the certificate names ${sipDomainIdentities(identity).join(', ') || 'nothing'}, not ${domain}`,
+    );
   }
   return identity;
 }

@@ -4,7 +4,9 @@ import { defineErrorFamily, type ErrorTable } from '../error-kit.js';
  * Stable error codes of TLS identity checking (RFC 5922).
  */
 export const TLS_ERROR_CODES = {
-  TLS_ERR_IDENTITY_MISMATCH: { message: 'the peer certificate does not name the SIP domain that was asked for (RFC 5922 §7.2)' },
+  TLS_ERR_IDENTITY_MISMATCH: {
+    message: 'the peer certificate does not name the SIP domain that was asked for (RFC 5922 §7.2)',
+  },
   TLS_ERR_CHAIN: { message: 'the peer certificate chain does not verify against the configured CAs' },
   TLS_ERR_NO_CERTIFICATE: { message: 'the peer presented no certificate' },
   TLS_ERR_BAD_CERTIFICATE: { message: 'the certificate could not be read' },

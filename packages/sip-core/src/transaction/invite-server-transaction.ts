@@ -37,10 +37,24 @@ export type InviteServerEvent =
  * Starts in Proceeding (§17.2.1). The 100 Trying is not sent at once: the
  * `Trying` timer sends it when the user has not answered within 200 ms.
  */
-export function startInviteServer(request: SipRequest, reliable: boolean, timers: TimerValues, now: number): Step<InviteServerState> {
+export function startInviteServer(
+  request: SipRequest,
+  reliable: boolean,
+  timers: TimerValues,
+  now: number,
+): Step<InviteServerState> {
   const at = now + timers.trying100;
   return {
-    state: { kind: 'InviteServer', name: 'Proceeding', request, reliable, timers, lastResponse: undefined, intervalG: timers.t1, deadlines: { Trying: at } },
+    state: {
+      kind: 'InviteServer',
+      name: 'Proceeding',
+      request,
+      reliable,
+      timers,
+      lastResponse: undefined,
+      intervalG: timers.t1,
+      deadlines: { Trying: at },
+    },
     actions: [{ kind: 'startTimer', timer: 'Trying', at }],
   };
 }
@@ -56,21 +70,29 @@ function transportFailure(state: InviteServerState, cause: unknown): Step<Invite
 }
 
 /** One step of the INVITE server transaction. */
-export function stepInviteServer(state: InviteServerState, event: InviteServerEvent, now: number): Step<InviteServerState> {
+export function stepInviteServer(
+  state: InviteServerState,
+  event: InviteServerEvent,
+  now: number,
+): Step<InviteServerState> {
   const actions: TransactionAction[] = [];
   switch (state.name) {
     case 'Proceeding': {
       switch (event.kind) {
         case 'request':
           // §17.2.1: a retransmitted INVITE gets the last provisional response again.
-          if (event.request.method !== 'ACK' && state.lastResponse !== undefined) actions.push({ kind: 'send', message: state.lastResponse });
+          if (event.request.method !== 'ACK' && state.lastResponse !== undefined)
+            actions.push({ kind: 'send', message: state.lastResponse });
           return { state, actions };
         case 'timer':
           if (event.timer === 'Trying' && isDue(state.deadlines, 'Trying', now)) {
             // §17.2.1: the user did not answer within 200 ms: send 100 Trying for it.
             const trying = createResponse(state.request, 100);
             actions.push({ kind: 'send', message: trying });
-            return { state: { ...state, lastResponse: trying, deadlines: withoutTimers(state.deadlines, 'Trying') }, actions };
+            return {
+              state: { ...state, lastResponse: trying, deadlines: withoutTimers(state.deadlines, 'Trying') },
+              actions,
+            };
           }
           return { state, actions };
         case 'transportError':
@@ -85,7 +107,10 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
             const at = now + 64 * state.timers.t1;
             actions.push({ kind: 'startTimer', timer: 'L', at });
             // Accepted never resends a response of its own (the TU retransmits the 2xx): it keeps none.
-            return { state: { ...state, name: 'Accepted', lastResponse: undefined, deadlines: withTimer(deadlines, 'L', at) }, actions };
+            return {
+              state: { ...state, name: 'Accepted', lastResponse: undefined, deadlines: withTimer(deadlines, 'L', at) },
+              actions,
+            };
           }
           // §17.2.1: 300–699 → Completed, Timer G (T1, unreliable only) and Timer H (64·T1).
           let next = deadlines;
@@ -95,7 +120,10 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
           }
           next = withTimer(next, 'H', now + 64 * state.timers.t1);
           actions.push({ kind: 'startTimer', timer: 'H', at: now + 64 * state.timers.t1 });
-          return { state: { ...state, name: 'Completed', lastResponse: response, intervalG: state.timers.t1, deadlines: next }, actions };
+          return {
+            state: { ...state, name: 'Completed', lastResponse: response, intervalG: state.timers.t1, deadlines: next },
+            actions,
+          };
         }
       }
       break;
@@ -106,9 +134,21 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
           if (event.request.method === 'ACK') {
             // §17.2.1: the ACK moves Completed → Confirmed; Timer I (T4 unreliable, 0 reliable). The ACK is absorbed.
             const at = now + (state.reliable ? 0 : state.timers.t4);
-            actions.push({ kind: 'cancelTimer', timer: 'G' }, { kind: 'cancelTimer', timer: 'H' }, { kind: 'startTimer', timer: 'I', at });
+            actions.push(
+              { kind: 'cancelTimer', timer: 'G' },
+              { kind: 'cancelTimer', timer: 'H' },
+              { kind: 'startTimer', timer: 'I', at },
+            );
             // Confirmed only absorbs ACKs: the final response is no longer needed.
-            return { state: { ...state, name: 'Confirmed', lastResponse: undefined, deadlines: withTimer(withoutTimers(state.deadlines, 'G', 'H'), 'I', at) }, actions };
+            return {
+              state: {
+                ...state,
+                name: 'Confirmed',
+                lastResponse: undefined,
+                deadlines: withTimer(withoutTimers(state.deadlines, 'G', 'H'), 'I', at),
+              },
+              actions,
+            };
           }
           if (state.lastResponse !== undefined) actions.push({ kind: 'send', message: state.lastResponse });
           return { state, actions };
@@ -116,12 +156,23 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
           if (event.timer === 'G' && isDue(state.deadlines, 'G', now) && state.lastResponse !== undefined) {
             // §17.2.1: retransmit; the interval doubles up to T2.
             const intervalG = Math.min(2 * state.intervalG, state.timers.t2);
-            actions.push({ kind: 'send', message: state.lastResponse }, { kind: 'startTimer', timer: 'G', at: now + intervalG });
-            return { state: { ...state, intervalG, deadlines: withTimer(state.deadlines, 'G', now + intervalG) }, actions };
+            actions.push(
+              { kind: 'send', message: state.lastResponse },
+              { kind: 'startTimer', timer: 'G', at: now + intervalG },
+            );
+            return {
+              state: { ...state, intervalG, deadlines: withTimer(state.deadlines, 'G', now + intervalG) },
+              actions,
+            };
           }
           if (event.timer === 'H' && isDue(state.deadlines, 'H', now)) {
             // §17.2.1: no ACK within 64·T1: tell the user.
-            actions.push({ kind: 'fail', error: new TransactionError('TX_ERR_TIMEOUT', 'Timer H fired: no ACK for the final response', { timer: 'H' }) });
+            actions.push({
+              kind: 'fail',
+              error: new TransactionError('TX_ERR_TIMEOUT', 'Timer H fired: no ACK for the final response', {
+                timer: 'H',
+              }),
+            });
             return terminate(state, actions);
           }
           return { state, actions };
@@ -134,7 +185,8 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
     }
     case 'Confirmed':
       // §17.2.1: further ACKs are absorbed until Timer I fires.
-      if (event.kind === 'timer' && event.timer === 'I' && isDue(state.deadlines, 'I', now)) return terminate(state, actions);
+      if (event.kind === 'timer' && event.timer === 'I' && isDue(state.deadlines, 'I', now))
+        return terminate(state, actions);
       return { state, actions };
     case 'Accepted':
       switch (event.kind) {
@@ -144,14 +196,18 @@ export function stepInviteServer(state: InviteServerState, event: InviteServerEv
           return { state, actions };
         case 'respond':
           // RFC 6026 §7.1: the user's 2xx retransmissions pass through.
-          if (event.response.status >= 200 && event.response.status < 300) actions.push({ kind: 'send', message: event.response });
+          if (event.response.status >= 200 && event.response.status < 300)
+            actions.push({ kind: 'send', message: event.response });
           return { state, actions };
         case 'timer':
           if (event.timer === 'L' && isDue(state.deadlines, 'L', now)) return terminate(state, actions);
           return { state, actions };
         case 'transportError':
           // RFC 6026 §7.1: a transport error in Accepted is reported; the transaction stays until Timer L.
-          actions.push({ kind: 'fail', error: new TransactionError('TX_ERR_TRANSPORT', undefined, { cause: event.cause }) });
+          actions.push({
+            kind: 'fail',
+            error: new TransactionError('TX_ERR_TRANSPORT', undefined, { cause: event.cause }),
+          });
           return { state, actions };
       }
       break;

@@ -54,4 +54,7 @@ function sealedOrUndefined<M extends SipRequest | SipResponse>(message: M | unde
 }
 
 /** Stands for the request in a lingering state: no machine reads it there. */
-const LINGERING_REQUEST = new SipRequest({ method: 'LINGERING', uri: { kind: 'absolute', scheme: 'urn', opaque: 'x-lingering' } });
+const LINGERING_REQUEST = new SipRequest({
+  method: 'LINGERING',
+  uri: { kind: 'absolute', scheme: 'urn', opaque: 'x-lingering' },
+});

@@ -26,7 +26,12 @@ export interface NonInviteClientState {
 export type NonInviteClientEvent = { readonly kind: 'response'; readonly response: SipResponse } | CommonEvent;
 
 /** Starts in Trying: sends the request, Timer E (T1, unreliable only) and Timer F (64·T1) (§17.1.2.2). */
-export function startNonInviteClient(request: SipRequest, reliable: boolean, timers: TimerValues, now: number): Step<NonInviteClientState> {
+export function startNonInviteClient(
+  request: SipRequest,
+  reliable: boolean,
+  timers: TimerValues,
+  now: number,
+): Step<NonInviteClientState> {
   const actions: TransactionAction[] = [{ kind: 'send', message: request }];
   let deadlines: Deadlines = {};
   if (!reliable) {
@@ -35,7 +40,10 @@ export function startNonInviteClient(request: SipRequest, reliable: boolean, tim
   }
   deadlines = withTimer(deadlines, 'F', now + 64 * timers.t1);
   actions.push({ kind: 'startTimer', timer: 'F', at: now + 64 * timers.t1 });
-  return { state: { kind: 'NonInviteClient', name: 'Trying', request, reliable, timers, intervalE: timers.t1, deadlines }, actions };
+  return {
+    state: { kind: 'NonInviteClient', name: 'Trying', request, reliable, timers, intervalE: timers.t1, deadlines },
+    actions,
+  };
 }
 
 function terminate(state: NonInviteClientState, actions: TransactionAction[]): Step<NonInviteClientState> {
@@ -45,7 +53,11 @@ function terminate(state: NonInviteClientState, actions: TransactionAction[]): S
 }
 
 /** One step of the non-INVITE client transaction. */
-export function stepNonInviteClient(state: NonInviteClientState, event: NonInviteClientEvent, now: number): Step<NonInviteClientState> {
+export function stepNonInviteClient(
+  state: NonInviteClientState,
+  event: NonInviteClientEvent,
+  now: number,
+): Step<NonInviteClientState> {
   const actions: TransactionAction[] = [];
   switch (state.name) {
     case 'Trying':
@@ -54,17 +66,29 @@ export function stepNonInviteClient(state: NonInviteClientState, event: NonInvit
         if (event.timer === 'E' && isDue(state.deadlines, 'E', now)) {
           // §17.1.2.2: in Trying the interval doubles up to T2; in Proceeding it is T2.
           const intervalE = state.name === 'Trying' ? Math.min(2 * state.intervalE, state.timers.t2) : state.timers.t2;
-          actions.push({ kind: 'send', message: state.request }, { kind: 'startTimer', timer: 'E', at: now + intervalE });
-          return { state: { ...state, intervalE, deadlines: withTimer(state.deadlines, 'E', now + intervalE) }, actions };
+          actions.push(
+            { kind: 'send', message: state.request },
+            { kind: 'startTimer', timer: 'E', at: now + intervalE },
+          );
+          return {
+            state: { ...state, intervalE, deadlines: withTimer(state.deadlines, 'E', now + intervalE) },
+            actions,
+          };
         }
         if (event.timer === 'F' && isDue(state.deadlines, 'F', now)) {
-          actions.push({ kind: 'fail', error: new TransactionError('TX_ERR_TIMEOUT', 'Timer F fired: no final response', { timer: 'F' }) });
+          actions.push({
+            kind: 'fail',
+            error: new TransactionError('TX_ERR_TIMEOUT', 'Timer F fired: no final response', { timer: 'F' }),
+          });
           return terminate(state, actions);
         }
         return { state, actions };
       }
       if (event.kind === 'transportError') {
-        actions.push({ kind: 'fail', error: new TransactionError('TX_ERR_TRANSPORT', undefined, { cause: event.cause }) });
+        actions.push({
+          kind: 'fail',
+          error: new TransactionError('TX_ERR_TRANSPORT', undefined, { cause: event.cause }),
+        });
         return terminate(state, actions);
       }
       actions.push({ kind: 'deliverResponse', response: event.response });
@@ -74,12 +98,20 @@ export function stepNonInviteClient(state: NonInviteClientState, event: NonInvit
       }
       // §17.1.2.2: a final response → Completed, Timer K (T4 unreliable, 0 reliable).
       const at = now + (state.reliable ? 0 : state.timers.t4);
-      actions.push({ kind: 'cancelTimer', timer: 'E' }, { kind: 'cancelTimer', timer: 'F' }, { kind: 'startTimer', timer: 'K', at });
-      return { state: { ...state, name: 'Completed', deadlines: withTimer(withoutTimers(state.deadlines, 'E', 'F'), 'K', at) }, actions };
+      actions.push(
+        { kind: 'cancelTimer', timer: 'E' },
+        { kind: 'cancelTimer', timer: 'F' },
+        { kind: 'startTimer', timer: 'K', at },
+      );
+      return {
+        state: { ...state, name: 'Completed', deadlines: withTimer(withoutTimers(state.deadlines, 'E', 'F'), 'K', at) },
+        actions,
+      };
     }
     case 'Completed':
       // §17.1.2.2: retransmitted final responses are absorbed.
-      if (event.kind === 'timer' && event.timer === 'K' && isDue(state.deadlines, 'K', now)) return terminate(state, actions);
+      if (event.kind === 'timer' && event.timer === 'K' && isDue(state.deadlines, 'K', now))
+        return terminate(state, actions);
       return { state, actions };
     case 'Terminated':
       return { state, actions };

@@ -28,8 +28,23 @@ export type NonInviteServerEvent =
   | CommonEvent;
 
 /** Starts in Trying (§17.2.2); nothing is sent until the user responds. */
-export function startNonInviteServer(request: SipRequest, reliable: boolean, timers: TimerValues): Step<NonInviteServerState> {
-  return { state: { kind: 'NonInviteServer', name: 'Trying', request, reliable, timers, lastResponse: undefined, deadlines: {} }, actions: [] };
+export function startNonInviteServer(
+  request: SipRequest,
+  reliable: boolean,
+  timers: TimerValues,
+): Step<NonInviteServerState> {
+  return {
+    state: {
+      kind: 'NonInviteServer',
+      name: 'Trying',
+      request,
+      reliable,
+      timers,
+      lastResponse: undefined,
+      deadlines: {},
+    },
+    actions: [],
+  };
 }
 
 function terminate(state: NonInviteServerState, actions: TransactionAction[]): Step<NonInviteServerState> {
@@ -39,27 +54,44 @@ function terminate(state: NonInviteServerState, actions: TransactionAction[]): S
 }
 
 /** One step of the non-INVITE server transaction. */
-export function stepNonInviteServer(state: NonInviteServerState, event: NonInviteServerEvent, now: number): Step<NonInviteServerState> {
+export function stepNonInviteServer(
+  state: NonInviteServerState,
+  event: NonInviteServerEvent,
+  now: number,
+): Step<NonInviteServerState> {
   const actions: TransactionAction[] = [];
   if (state.name === 'Terminated') return { state, actions };
   switch (event.kind) {
     case 'request':
       // §17.2.2: a retransmission is discarded in Trying, answered with the last response after.
-      if (state.name !== 'Trying' && state.lastResponse !== undefined) actions.push({ kind: 'send', message: state.lastResponse });
+      if (state.name !== 'Trying' && state.lastResponse !== undefined)
+        actions.push({ kind: 'send', message: state.lastResponse });
       return { state, actions };
     case 'respond': {
       if (state.name === 'Completed') return { state, actions };
       actions.push({ kind: 'send', message: event.response });
-      if (event.response.status < 200) return { state: { ...state, name: 'Proceeding', lastResponse: event.response }, actions };
+      if (event.response.status < 200)
+        return { state: { ...state, name: 'Proceeding', lastResponse: event.response }, actions };
       // §17.2.2: a final response → Completed, Timer J (64·T1 unreliable, 0 reliable).
       const at = now + (state.reliable ? 0 : 64 * state.timers.t1);
       actions.push({ kind: 'startTimer', timer: 'J', at });
-      return { state: { ...state, name: 'Completed', lastResponse: event.response, deadlines: withTimer(state.deadlines, 'J', at) }, actions };
+      return {
+        state: {
+          ...state,
+          name: 'Completed',
+          lastResponse: event.response,
+          deadlines: withTimer(state.deadlines, 'J', at),
+        },
+        actions,
+      };
     }
     case 'timer':
-      if (event.timer === 'J' && state.name === 'Completed' && isDue(state.deadlines, 'J', now)) return terminate(state, actions);
+      if (event.timer === 'J' && state.name === 'Completed' && isDue(state.deadlines, 'J', now))
+        return terminate(state, actions);
       return { state, actions };
     case 'transportError':
-      return terminate(state, [{ kind: 'fail', error: new TransactionError('TX_ERR_TRANSPORT', undefined, { cause: event.cause }) }]);
+      return terminate(state, [
+        { kind: 'fail', error: new TransactionError('TX_ERR_TRANSPORT', undefined, { cause: event.cause }) },
+      ]);
   }
 }

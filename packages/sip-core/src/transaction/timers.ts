@@ -21,7 +21,13 @@ export interface TimerValues {
 }
 
 /** The defaults of RFC 3261 Table 4. */
-export const DEFAULT_TIMER_VALUES: TimerValues = Object.freeze({ t1: 500, t2: 4000, t4: 5000, trying100: 200, timerD: 32000 });
+export const DEFAULT_TIMER_VALUES: TimerValues = Object.freeze({
+  t1: 500,
+  t2: 4000,
+  t4: 5000,
+  trying100: 200,
+  timerD: 32000,
+});
 
 /** Fills the values not given with the defaults. */
 export function resolveTimerValues(values: Partial<TimerValues> | undefined): TimerValues {

@@ -13,10 +13,24 @@ import { BRANCH_MAGIC_COOKIE } from '../via.js';
 import type { Step, TransactionAction } from './actions.js';
 import { type InviteClientEvent, startInviteClient, stepInviteClient } from './invite-client-transaction.js';
 import { type InviteServerEvent, startInviteServer, stepInviteServer } from './invite-server-transaction.js';
-import { type NonInviteClientEvent, startNonInviteClient, stepNonInviteClient } from './non-invite-client-transaction.js';
-import { type NonInviteServerEvent, startNonInviteServer, stepNonInviteServer } from './non-invite-server-transaction.js';
+import {
+  type NonInviteClientEvent,
+  startNonInviteClient,
+  stepNonInviteClient,
+} from './non-invite-client-transaction.js';
+import {
+  type NonInviteServerEvent,
+  startNonInviteServer,
+  stepNonInviteServer,
+} from './non-invite-server-transaction.js';
 import { type TimerName, type TimerValues, resolveTimerValues } from './timers.js';
-import type { ClientTransaction, ClientTransactionEvent, ServerTransaction, ServerTransactionEvent, TransactionUser } from './transaction-handles.js';
+import type {
+  ClientTransaction,
+  ClientTransactionEvent,
+  ServerTransaction,
+  ServerTransactionEvent,
+  TransactionUser,
+} from './transaction-handles.js';
 import { ownString } from '../own-string.js';
 import { identityText, readIdentity } from '../sealed-message.js';
 import { type AnyState, compact, isLingering } from './lingering-state.js';
@@ -52,9 +66,13 @@ type AnyEvent = InviteClientEvent | NonInviteClientEvent | InviteServerEvent | N
 function stepAny(state: AnyState, event: AnyEvent, now: number): Step<AnyState> {
   switch (state.kind) {
     case 'InviteClient':
-      return event.kind === 'respond' || event.kind === 'request' ? { state, actions: [] } : stepInviteClient(state, event, now);
+      return event.kind === 'respond' || event.kind === 'request'
+        ? { state, actions: [] }
+        : stepInviteClient(state, event, now);
     case 'NonInviteClient':
-      return event.kind === 'respond' || event.kind === 'request' ? { state, actions: [] } : stepNonInviteClient(state, event, now);
+      return event.kind === 'respond' || event.kind === 'request'
+        ? { state, actions: [] }
+        : stepNonInviteClient(state, event, now);
     case 'InviteServer':
       return event.kind === 'response' ? { state, actions: [] } : stepInviteServer(state, event, now);
     case 'NonInviteServer':
@@ -102,16 +120,20 @@ class Running implements ClientTransaction, ServerTransaction {
 
   /** The last response a server transaction sent. */
   get lastResponse(): SipResponse | undefined {
-    return this.current.kind === 'InviteServer' || this.current.kind === 'NonInviteServer' ? this.current.lastResponse : undefined;
+    return this.current.kind === 'InviteServer' || this.current.kind === 'NonInviteServer'
+      ? this.current.lastResponse
+      : undefined;
   }
 
   respond(response: SipResponse): void {
-    if (this.current.kind !== 'InviteServer' && this.current.kind !== 'NonInviteServer') throw new TransactionError('TX_ERR_INVALID_STATE', 'a client transaction cannot respond');
+    if (this.current.kind !== 'InviteServer' && this.current.kind !== 'NonInviteServer')
+      throw new TransactionError('TX_ERR_INVALID_STATE', 'a client transaction cannot respond');
     this.layer.dispatch(this, { kind: 'respond', response });
   }
 
   onEvent(listener: ((event: ServerTransactionEvent) => void) | ((event: ClientTransactionEvent) => void)): void {
-    if (this.current.kind === 'InviteClient' || this.current.kind === 'NonInviteClient') this.clientListener = listener as (event: ClientTransactionEvent) => void;
+    if (this.current.kind === 'InviteClient' || this.current.kind === 'NonInviteClient')
+      this.clientListener = listener as (event: ClientTransactionEvent) => void;
     else this.serverListener = listener as (event: ServerTransactionEvent) => void;
   }
 }
@@ -167,8 +189,10 @@ export class TransactionLayer {
    * refused with `TX_ERR_INVALID_STATE` (send it with {@link TransactionLayer.sendStateless}).
    */
   sendRequest(request: SipRequest, options: SendRequestOptions): ClientTransaction {
-    if (request.method === 'ACK') throw new TransactionError('TX_ERR_INVALID_STATE', 'an ACK is not sent in a client transaction');
-    if (this.#client.size + this.#server.size >= this.#limits.maxTransactions) throw new TransactionError('TX_ERR_LIMIT');
+    if (request.method === 'ACK')
+      throw new TransactionError('TX_ERR_INVALID_STATE', 'an ACK is not sent in a client transaction');
+    if (this.#client.size + this.#server.size >= this.#limits.maxTransactions)
+      throw new TransactionError('TX_ERR_LIMIT');
     ensureBranch(request, options.destination);
     const destination = this.#transport.prepareRequest(request, options.destination);
     const key = clientKeyOf(request);
@@ -176,9 +200,10 @@ export class TransactionLayer {
     if (this.#client.has(key)) throw new TransactionError('TX_ERR_DUPLICATE');
     const reliable = isReliableProtocol(destination.protocol);
     const now = this.#clock.now();
-    const started: Step<AnyState> = request.method === 'INVITE'
-      ? startInviteClient(request, reliable, this.#timers, now)
-      : startNonInviteClient(request, reliable, this.#timers, now);
+    const started: Step<AnyState> =
+      request.method === 'INVITE'
+        ? startInviteClient(request, reliable, this.#timers, now)
+        : startNonInviteClient(request, reliable, this.#timers, now);
     // The key is cut from the message: a copy of its own keeps it from pinning the message for 64·T1.
     const running = new Running(this, ownString(key), started.state, destination, NO_SOURCE, undefined);
     running.clientListener = options.onEvent;
@@ -235,9 +260,10 @@ export class TransactionLayer {
     }
     const reliable = isReliableProtocol(source.protocol);
     const now = this.#clock.now();
-    const started: Step<AnyState> = message.method === 'INVITE'
-      ? startInviteServer(message, reliable, this.#timers, now)
-      : startNonInviteServer(message, reliable, this.#timers);
+    const started: Step<AnyState> =
+      message.method === 'INVITE'
+        ? startInviteServer(message, reliable, this.#timers, now)
+        : startNonInviteServer(message, reliable, this.#timers);
     let cancels: ServerTransaction | undefined;
     if (message.method === 'CANCEL') {
       const inviteKey = serverKeyOf(message, 'INVITE');
@@ -353,9 +379,10 @@ export class TransactionLayer {
   }
 
   #send(running: Running, message: SipRequest | SipResponse): void {
-    const sending = message.kind === 'request'
-      ? this.#transport.sendRequest(message, running.destination)
-      : this.#transport.sendResponse(message, running.source);
+    const sending =
+      message.kind === 'request'
+        ? this.#transport.sendRequest(message, running.destination)
+        : this.#transport.sendResponse(message, running.source);
     sending.catch((cause: unknown) => this.dispatch(running, { kind: 'transportError', cause }));
   }
 }
@@ -389,7 +416,10 @@ function ensureBranch(request: SipRequest, destination: Destination): void {
     const comma = first.indexOf(',');
     const head = comma < 0 ? first : first.slice(0, comma);
     const rest = comma < 0 ? '' : first.slice(comma);
-    const fixed = top.branch === undefined ? `${head};branch=${createBranch()}${rest}` : head.replace(/;\s*branch=[^;,]*/i, `;branch=${createBranch()}`) + rest;
+    const fixed =
+      top.branch === undefined
+        ? `${head};branch=${createBranch()}${rest}`
+        : head.replace(/;\s*branch=[^;,]*/i, `;branch=${createBranch()}`) + rest;
     request.headers.set('Via', [fixed, ...values.slice(1)].join(', '));
   }
 }

@@ -9,10 +9,22 @@ import { BRANCH_MAGIC_COOKIE, serializeVia } from '../via.js';
 
 /** The reason phrases of RFC 3261 §21 this stack writes itself. */
 const REASONS: Readonly<Record<number, string>> = {
-  100: 'Trying', 180: 'Ringing', 183: 'Session Progress', 200: 'OK', 202: 'Accepted',
-  400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 481: 'Call/Transaction Does Not Exist',
-  486: 'Busy Here', 487: 'Request Terminated', 500: 'Server Internal Error', 503: 'Service Unavailable',
-  504: 'Server Time-out', 505: 'Version Not Supported', 513: 'Message Too Large',
+  100: 'Trying',
+  180: 'Ringing',
+  183: 'Session Progress',
+  200: 'OK',
+  202: 'Accepted',
+  400: 'Bad Request',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  481: 'Call/Transaction Does Not Exist',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  500: 'Server Internal Error',
+  503: 'Service Unavailable',
+  504: 'Server Time-out',
+  505: 'Version Not Supported',
+  513: 'Message Too Large',
 };
 
 /** The RFC 3261 §21 reason phrase for `status`, or a generic one. */
@@ -54,7 +66,11 @@ export function createResponse(request: SipRequest, status: number, options?: Cr
   const from = request.headers.get('From');
   if (from !== undefined) headers.push(['From', from]);
   const to = request.headers.get('To');
-  if (to !== undefined) headers.push(['To', status > 100 && options?.toTag !== undefined && !hasToTag(request) ? `${to};tag=${options.toTag}` : to]);
+  if (to !== undefined)
+    headers.push([
+      'To',
+      status > 100 && options?.toTag !== undefined && !hasToTag(request) ? `${to};tag=${options.toTag}` : to,
+    ]);
   const callId = request.headers.get('Call-ID');
   if (callId !== undefined) headers.push(['Call-ID', callId]);
   const cseq = request.headers.get('CSeq');

@@ -41,7 +41,11 @@ export interface ConnectionLimits {
 }
 
 /** The defaults of {@link ConnectionLimits}. */
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({ maxConnections: 10_000, idleTimeout: 300_000, messageTimeout: 20_000 });
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
+  maxConnections: 10_000,
+  idleTimeout: 300_000,
+  messageTimeout: 20_000,
+});
 
 interface Entry {
   readonly connection: Connection;

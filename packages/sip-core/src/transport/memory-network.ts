@@ -89,7 +89,12 @@ export class MemoryNetwork {
     this.stats.sent++;
     const copy = Uint8Array.from(bytes);
     const c = this.conditions;
-    const packet: MemoryPacket = { from: from.local, to, protocol: from.protocol, text: Buffer.from(copy).toString('latin1') };
+    const packet: MemoryPacket = {
+      from: from.local,
+      to,
+      protocol: from.protocol,
+      text: Buffer.from(copy).toString('latin1'),
+    };
     if (c.filter?.(packet) === true) {
       this.stats.dropped++;
       return;

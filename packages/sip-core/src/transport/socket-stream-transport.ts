@@ -9,9 +9,22 @@ import type net from 'node:net';
 import { SystemClock, type Clock, type ClockTimer } from '../clock.js';
 import type { ParseLimits } from '../limits.js';
 import { StreamFramer } from '../stream-framer.js';
-import { type Connection, ConnectionTable, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-table.js';
+import {
+  type Connection,
+  ConnectionTable,
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+} from './connection-table.js';
 import { TransportError } from './transport-error.js';
-import type { ConnectionCloseReason, Destination, HostPort, MessageSource, TlsPeerIdentity, Transport, TransportReceiver } from './transport.js';
+import type {
+  ConnectionCloseReason,
+  Destination,
+  HostPort,
+  MessageSource,
+  TlsPeerIdentity,
+  Transport,
+  TransportReceiver,
+} from './transport.js';
 
 /** Options every stream transport takes. */
 export interface StreamTransportOptions {
@@ -44,9 +57,12 @@ class SocketConnection implements Connection {
   ) {}
 
   write(bytes: Uint8Array): Promise<void> {
-    if (this.socket.destroyed || !this.socket.writable) return Promise.reject(new TransportError('TRANSPORT_ERR_CLOSED'));
+    if (this.socket.destroyed || !this.socket.writable)
+      return Promise.reject(new TransportError('TRANSPORT_ERR_CLOSED'));
     return new Promise((resolve, reject) => {
-      this.socket.write(bytes, (error) => (error ? reject(new TransportError('TRANSPORT_ERR_SEND', error.message, { cause: error })) : resolve()));
+      this.socket.write(bytes, (error) =>
+        error ? reject(new TransportError('TRANSPORT_ERR_SEND', error.message, { cause: error })) : resolve(),
+      );
     });
   }
 
@@ -97,10 +113,14 @@ export abstract class SocketStreamTransport implements Transport {
   }
 
   /** Creates the listening server; `accept` is called with each connected (and, for TLS, verified) socket. */
-  protected abstract createServer(accept: (socket: net.Socket, tlsPeer: TlsPeerIdentity | undefined) => void): net.Server;
+  protected abstract createServer(
+    accept: (socket: net.Socket, tlsPeer: TlsPeerIdentity | undefined) => void,
+  ): net.Server;
 
   /** Opens a connection to `destination` (TLS: handshake and identity check included). */
-  protected abstract dial(destination: Destination): Promise<{ socket: net.Socket; tlsPeer: TlsPeerIdentity | undefined }>;
+  protected abstract dial(
+    destination: Destination,
+  ): Promise<{ socket: net.Socket; tlsPeer: TlsPeerIdentity | undefined }>;
 
   /** The key under which an outgoing connection to `destination` is reused. */
   protected keyOf(destination: Destination): string {
@@ -112,7 +132,12 @@ export abstract class SocketStreamTransport implements Transport {
       const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
       if (this.#table.full) {
         socket.destroy();
-        this.#receiver?.({ kind: 'connection', state: 'refused', reason: 'connection-limit', source: { protocol: this.protocol, ...remote, local: this.#local } });
+        this.#receiver?.({
+          kind: 'connection',
+          state: 'refused',
+          reason: 'connection-limit',
+          source: { protocol: this.protocol, ...remote, local: this.#local },
+        });
         return;
       }
       this.#attach(socket, remote, false, tlsPeer, [`${remote.host}:${remote.port}`]);
@@ -124,7 +149,8 @@ export abstract class SocketStreamTransport implements Transport {
       server.listen(this.#local.port, this.#local.host, () => {
         server.off('error', reject);
         const address = server.address();
-        if (address !== null && typeof address === 'object') this.#local = { host: address.address, port: address.port };
+        if (address !== null && typeof address === 'object')
+          this.#local = { host: address.address, port: address.port };
         resolve();
       });
     });
@@ -164,7 +190,13 @@ export abstract class SocketStreamTransport implements Transport {
     return opening;
   }
 
-  #attach(socket: net.Socket, remote: HostPort, outbound: boolean, tlsPeer: TlsPeerIdentity | undefined, keys: string[]): Connection {
+  #attach(
+    socket: net.Socket,
+    remote: HostPort,
+    outbound: boolean,
+    tlsPeer: TlsPeerIdentity | undefined,
+    keys: string[],
+  ): Connection {
     const id = `${this.protocol.toLowerCase()}-${this.#nextId++}`;
     const local = { host: socket.localAddress ?? this.#local.host, port: socket.localPort ?? this.#local.port };
     const connection = new SocketConnection(id, socket, remote, local, outbound, tlsPeer);
@@ -205,7 +237,8 @@ export abstract class SocketStreamTransport implements Transport {
             // RFC 5923 §5: a request whose top Via has `alias` names this connection by its sent-by.
             if (message.kind === 'request') {
               const top = message.via[0];
-              if (top?.params.has('alias') === true) this.#table.alias(id, `${top.host}:${top.port ?? (this.protocol === 'TLS' ? 5061 : 5060)}`);
+              if (top?.params.has('alias') === true)
+                this.#table.alias(id, `${top.host}:${top.port ?? (this.protocol === 'TLS' ? 5061 : 5060)}`);
             }
             this.#receiver?.({ kind: 'message', message, source });
             break;

@@ -31,7 +31,11 @@ export class TcpTransport extends SocketStreamTransport {
       const socket = net.connect({ host: destination.host, port: destination.port, timeout: this.#connectTimeout });
       const fail = (error: Error): void => {
         socket.destroy();
-        reject(new TransportError('TRANSPORT_ERR_CONNECT', `${destination.host}:${destination.port}: ${error.message}`, { cause: error }));
+        reject(
+          new TransportError('TRANSPORT_ERR_CONNECT', `${destination.host}:${destination.port}: ${error.message}`, {
+            cause: error,
+          }),
+        );
       };
       socket.once('error', fail);
       socket.once('timeout', () => fail(new TransportError('TRANSPORT_ERR_CONNECT_TIMEOUT', 'connect timeout')));

@@ -55,12 +55,23 @@ export interface HandshakeLimits {
 }
 
 /** The defaults of {@link HandshakeLimits}. */
-export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = Object.freeze({ handshakeTimeout: 10_000, maxHandshakes: 1_000 });
+export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = Object.freeze({
+  handshakeTimeout: 10_000,
+  maxHandshakes: 1_000,
+});
 
 /** OpenSSL verification codes that mean the chain did not verify. */
 const CHAIN_ERRORS = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
 ]);
 
 /** TLS transport. */
@@ -125,7 +136,10 @@ export class TlsTransport extends SocketStreamTransport {
         return;
       }
       const key = `${raw.remoteAddress}:${raw.remotePort}`;
-      const deadline = handshakeTimeout > 0 ? this.#clock.setTimer(handshakeTimeout, () => raw.destroy(new TlsError('TLS_ERR_HANDSHAKE_TIMEOUT'))) : undefined;
+      const deadline =
+        handshakeTimeout > 0
+          ? this.#clock.setTimer(handshakeTimeout, () => raw.destroy(new TlsError('TLS_ERR_HANDSHAKE_TIMEOUT')))
+          : undefined;
       handshaking.set(key, { raw, deadline });
       raw.once('close', () => finished(key, raw));
     });
@@ -176,8 +190,14 @@ export class TlsTransport extends SocketStreamTransport {
       const fail = (error: Error & { code?: string }): void => {
         socket.destroy();
         if (isTlsError(error)) reject(error);
-        else if (error.code !== undefined && CHAIN_ERRORS.has(error.code)) reject(new TlsError('TLS_ERR_CHAIN', `${domain}: ${error.message}`, { cause: error }));
-        else if (error.code === 'ECONNREFUSED' || isTransportError(error, 'TRANSPORT_ERR_CONNECT_TIMEOUT')) reject(new TransportError('TRANSPORT_ERR_CONNECT', `${destination.host}:${destination.port}: ${error.message}`, { cause: error }));
+        else if (error.code !== undefined && CHAIN_ERRORS.has(error.code))
+          reject(new TlsError('TLS_ERR_CHAIN', `${domain}: ${error.message}`, { cause: error }));
+        else if (error.code === 'ECONNREFUSED' || isTransportError(error, 'TRANSPORT_ERR_CONNECT_TIMEOUT'))
+          reject(
+            new TransportError('TRANSPORT_ERR_CONNECT', `${destination.host}:${destination.port}: ${error.message}`, {
+              cause: error,
+            }),
+          );
         else reject(new TlsError('TLS_ERR_HANDSHAKE', `${domain}: ${error.message}`, { cause: error }));
       };
       socket.once('error', fail);

@@ -12,7 +12,14 @@ import { serializeMessage } from '../serialize-message.js';
 import { serializeVia } from '../via.js';
 import type { TransactionTransport } from './transaction-transport.js';
 import { TransportError } from './transport-error.js';
-import { type Destination, type MessageSource, type Transport, type TransportEvent, type TransportProtocol, defaultPort } from './transport.js';
+import {
+  type Destination,
+  type MessageSource,
+  type Transport,
+  type TransportEvent,
+  type TransportProtocol,
+  defaultPort,
+} from './transport.js';
 
 /** Options of {@link TransportLayer}. */
 export interface TransportLayerOptions {
@@ -92,13 +99,15 @@ export class TransportLayer implements TransactionTransport {
 
   sendRequest(request: SipRequest, destination: Destination): Promise<void> {
     const transport = this.transport(destination.protocol);
-    if (transport === undefined) return Promise.reject(new TransportError('TRANSPORT_ERR_NO_TRANSPORT', `no ${destination.protocol} transport`));
+    if (transport === undefined)
+      return Promise.reject(new TransportError('TRANSPORT_ERR_NO_TRANSPORT', `no ${destination.protocol} transport`));
     return transport.send(serializeMessage(request), destination);
   }
 
   sendResponse(response: SipResponse, source: MessageSource): Promise<void> {
     const transport = this.transport(source.protocol);
-    if (transport === undefined) return Promise.reject(new TransportError('TRANSPORT_ERR_NO_TRANSPORT', `no ${source.protocol} transport`));
+    if (transport === undefined)
+      return Promise.reject(new TransportError('TRANSPORT_ERR_NO_TRANSPORT', `no ${source.protocol} transport`));
     let destination: Destination;
     try {
       destination = responseDestination(response, source, transport);
@@ -121,7 +130,13 @@ export class TransportLayer implements TransactionTransport {
     const top = vias[0];
     if (top === undefined) return;
     const host = transport.sentBy.host.includes(':') ? `[${transport.sentBy.host}]` : transport.sentBy.host;
-    const stamped = serializeVia({ protocol: top.protocol, transport: transport.protocol, host, port: transport.sentBy.port, params: top.params });
+    const stamped = serializeVia({
+      protocol: top.protocol,
+      transport: transport.protocol,
+      host,
+      port: transport.sentBy.port,
+      params: top.params,
+    });
     request.headers.set('Via', [stamped, ...vias.slice(1).map(serializeVia)].join(', '));
   }
 
@@ -152,7 +167,10 @@ export class TransportLayer implements TransactionTransport {
     const top = response.via[0];
     if (top === undefined) return false;
     const host = top.host.startsWith('[') ? top.host.slice(1, -1) : top.host;
-    return this.#transports.some((t) => t.sentBy.host.toLowerCase() === host.toLowerCase() && (top.port ?? defaultPort(t.protocol)) === t.sentBy.port);
+    return this.#transports.some(
+      (t) =>
+        t.sentBy.host.toLowerCase() === host.toLowerCase() && (top.port ?? defaultPort(t.protocol)) === t.sentBy.port,
+    );
   }
 
   /** RFC 3261 §8.2.6 / §21.4.1: answer what can be answered; never answer an ACK (§17.1.1.3). */
@@ -160,7 +178,10 @@ export class TransportLayer implements TransactionTransport {
     const partial = error.request;
     if (partial === undefined || error.status === undefined || partial.method === 'ACK') return;
     const headers = partial.headers.filter(([name]) => /^(via|v|from|f|to|t|call-id|i|cseq)$/i.test(name));
-    const reason = error.status === 400 ? `Bad Request (${error.message.replace(/[\r\n]/g, ' ').slice(0, 100)})` : reasonFor(error.status);
+    const reason =
+      error.status === 400
+        ? `Bad Request (${error.message.replace(/[\r\n]/g, ' ').slice(0, 100)})`
+        : reasonFor(error.status);
     let response: SipResponse;
     try {
       response = new SipResponse({ status: error.status, reason, headers });
@@ -170,7 +191,12 @@ export class TransportLayer implements TransactionTransport {
     }
     this.counters.answered++;
     // Answer where the bytes came from: the Via may be what was malformed.
-    const destination: Destination = { protocol: source.protocol, host: source.host, port: source.port, ...(source.connectionId === undefined ? {} : { connectionId: source.connectionId }) };
+    const destination: Destination = {
+      protocol: source.protocol,
+      host: source.host,
+      port: source.port,
+      ...(source.connectionId === undefined ? {} : { connectionId: source.connectionId }),
+    };
     transport.send(serializeMessage(response), destination).catch(() => {
       this.counters.unroutable++;
     });
@@ -179,10 +205,14 @@ export class TransportLayer implements TransactionTransport {
 
 function reasonFor(status: number): string {
   switch (status) {
-    case 505: return 'Version Not Supported';
-    case 513: return 'Message Too Large';
-    case 416: return 'Unsupported URI Scheme';
-    default: return 'Bad Request';
+    case 505:
+      return 'Version Not Supported';
+    case 513:
+      return 'Message Too Large';
+    case 416:
+      return 'Unsupported URI Scheme';
+    default:
+      return 'Bad Request';
   }
 }
 
@@ -223,6 +253,7 @@ export function responseDestination(response: SipResponse, source: MessageSource
     return { protocol, host: top.received ?? sentByHost, port, serverName: sentByHost };
   }
   if (top.maddr !== undefined) return { protocol, host: top.maddr, port };
-  if (top.received !== undefined) return { protocol, host: top.received, port: typeof top.rport === 'number' ? top.rport : port };
+  if (top.received !== undefined)
+    return { protocol, host: top.received, port: typeof top.rport === 'number' ? top.rport : port };
   return { protocol, host: sentByHost, port };
 }

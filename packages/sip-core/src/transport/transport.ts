@@ -92,13 +92,28 @@ export type TransportEvent =
    * Bytes that did not parse. `fatal` (stream transports): the connection
    * can't be read further and is closed after the receiver returns.
    */
-  | { readonly kind: 'parseError'; readonly error: SipParseError; readonly source: MessageSource; readonly fatal: boolean }
+  | {
+      readonly kind: 'parseError';
+      readonly error: SipParseError;
+      readonly source: MessageSource;
+      readonly fatal: boolean;
+    }
   /** A connection was opened or accepted. */
   | { readonly kind: 'connection'; readonly state: 'open'; readonly source: MessageSource }
   /** A connection that was open closed, and why. */
-  | { readonly kind: 'connection'; readonly state: 'closed'; readonly reason: ConnectionCloseReason; readonly source: MessageSource }
+  | {
+      readonly kind: 'connection';
+      readonly state: 'closed';
+      readonly reason: ConnectionCloseReason;
+      readonly source: MessageSource;
+    }
   /** An inbound connection was closed as it was accepted, never open (no `open` event came before). */
-  | { readonly kind: 'connection'; readonly state: 'refused'; readonly reason: ConnectionRefusalReason; readonly source: MessageSource };
+  | {
+      readonly kind: 'connection';
+      readonly state: 'refused';
+      readonly reason: ConnectionRefusalReason;
+      readonly source: MessageSource;
+    };
 
 /** Who a transport hands what it receives to. */
 export type TransportReceiver = (event: TransportEvent) => void;

@@ -79,7 +79,10 @@ export class UdpTransport implements Transport {
   send(bytes: Uint8Array, destination: Destination): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined) return Promise.reject(new TransportError('TRANSPORT_ERR_NOT_LISTENING'));
-    if (bytes.length > MAX_DATAGRAM) return Promise.reject(new TransportError('TRANSPORT_ERR_MESSAGE_TOO_LARGE', `${bytes.length} bytes do not fit a UDP datagram`));
+    if (bytes.length > MAX_DATAGRAM)
+      return Promise.reject(
+        new TransportError('TRANSPORT_ERR_MESSAGE_TOO_LARGE', `${bytes.length} bytes do not fit a UDP datagram`),
+      );
     return new Promise((resolve, reject) => {
       socket.send(bytes, destination.port, destination.host, (error) => {
         if (error) reject(new TransportError('TRANSPORT_ERR_SEND', error.message, { cause: error }));
@@ -103,7 +106,9 @@ export class UdpTransport implements Transport {
     const source: MessageSource = { protocol: 'UDP', host: rinfo.address, port: rinfo.port, local: this.#local };
     // RFC 5626 §4.4.2 keep-alives over UDP are STUN; a bare CRLF is ignored (RFC 3261 §7.5).
     if (bytes.length <= 4 && bytes.every((b) => b === 13 || b === 10)) return;
-    const parsed = parseMessage(bytes, { ...(this.#options.limits === undefined ? {} : { limits: this.#options.limits }) });
+    const parsed = parseMessage(bytes, {
+      ...(this.#options.limits === undefined ? {} : { limits: this.#options.limits }),
+    });
     if (parsed.ok) this.#receiver?.({ kind: 'message', message: parsed.message, source });
     else this.#receiver?.({ kind: 'parseError', error: parsed.error, source, fatal: false });
   }

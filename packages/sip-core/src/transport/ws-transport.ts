@@ -15,10 +15,22 @@ import { SystemClock } from '../clock.js';
 import { resolveLimits } from '../limits.js';
 import type { ParseLimits } from '../limits.js';
 import { parseMessage } from '../parse-message.js';
-import { type Connection, ConnectionTable, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-table.js';
+import {
+  type Connection,
+  ConnectionTable,
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+} from './connection-table.js';
 import { TransportError } from './transport-error.js';
 import type { Clock } from '../clock.js';
-import type { ConnectionCloseReason, Destination, HostPort, MessageSource, Transport, TransportReceiver } from './transport.js';
+import type {
+  ConnectionCloseReason,
+  Destination,
+  HostPort,
+  MessageSource,
+  Transport,
+  TransportReceiver,
+} from './transport.js';
 
 /** The WebSocket subprotocol of RFC 7118 §4.1 (IANA registered). */
 export const SIP_WEBSOCKET_PROTOCOL = 'sip';
@@ -62,7 +74,9 @@ class WsConnection implements Connection {
     // RFC 7118 §5.1: UTF-8 messages go in text frames, others (a binary body) in binary frames.
     const binary = !isUtf8(bytes);
     return new Promise((resolve, reject) => {
-      this.socket.send(bytes, { binary }, (error) => (error ? reject(new TransportError('TRANSPORT_ERR_SEND', error.message, { cause: error })) : resolve()));
+      this.socket.send(bytes, { binary }, (error) =>
+        error ? reject(new TransportError('TRANSPORT_ERR_SEND', error.message, { cause: error })) : resolve(),
+      );
     });
   }
 
@@ -90,7 +104,10 @@ export class WsTransport implements Transport {
     this.#options = options;
     this.protocol = options.tls === undefined ? 'WS' : 'WSS';
     this.#local = { host: options.host ?? '127.0.0.1', port: options.port ?? (this.protocol === 'WS' ? 80 : 443) };
-    this.#table = new ConnectionTable(options.clock ?? new SystemClock(), { ...DEFAULT_CONNECTION_LIMITS, ...options.limits });
+    this.#table = new ConnectionTable(options.clock ?? new SystemClock(), {
+      ...DEFAULT_CONNECTION_LIMITS,
+      ...options.limits,
+    });
     this.#limits = resolveLimits(options.parseLimits);
   }
 
@@ -113,7 +130,13 @@ export class WsTransport implements Transport {
 
   listen(): Promise<void> {
     const tls = this.#options.tls;
-    const server = tls === undefined ? http.createServer() : https.createServer({ ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) });
+    const server =
+      tls === undefined
+        ? http.createServer()
+        : https.createServer({
+            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+            ...(tls.key === undefined ? {} : { key: tls.key }),
+          });
     // A plain HTTP request that is no upgrade gets 426 (RFC 6455 §4.2.2 leaves the page to us).
     server.on('request', (_req, res) => {
       res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' }).end();
@@ -124,8 +147,11 @@ export class WsTransport implements Transport {
       maxPayload: this.#limits.maxMessageSize,
       // RFC 7118 §4.1: the client MUST ask for `sip`, and a server MUST refuse a handshake without it.
       verifyClient: (info, done) => {
-        const offered = String(info.req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim().toLowerCase());
-        if (!offered.includes(SIP_WEBSOCKET_PROTOCOL)) done(false, 400, 'SIP WebSocket subprotocol "sip" required (RFC 7118 §4.1)');
+        const offered = String(info.req.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((p) => p.trim().toLowerCase());
+        if (!offered.includes(SIP_WEBSOCKET_PROTOCOL))
+          done(false, 400, 'SIP WebSocket subprotocol "sip" required (RFC 7118 §4.1)');
         else if (this.#table.full) done(false, 503, 'Too many connections');
         else done(true);
       },
@@ -133,7 +159,10 @@ export class WsTransport implements Transport {
     });
     wss.on('connection', (socket, req) => {
       const remote = { host: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 };
-      const local = { host: req.socket.localAddress ?? this.#local.host, port: req.socket.localPort ?? this.#local.port };
+      const local = {
+        host: req.socket.localAddress ?? this.#local.host,
+        port: req.socket.localPort ?? this.#local.port,
+      };
       this.#attach(socket, remote, local, false, [`${remote.host}:${remote.port}`]);
     });
     wss.on('error', () => undefined);
@@ -145,7 +174,8 @@ export class WsTransport implements Transport {
       server.listen(this.#local.port, this.#local.host, () => {
         server.off('error', reject);
         const address = server.address();
-        if (address !== null && typeof address === 'object') this.#local = { host: address.address, port: address.port };
+        if (address !== null && typeof address === 'object')
+          this.#local = { host: address.address, port: address.port };
         resolve();
       });
     });
@@ -191,7 +221,13 @@ export class WsTransport implements Transport {
       const socket = new WebSocket(url, [SIP_WEBSOCKET_PROTOCOL], {
         handshakeTimeout: this.#options.connectTimeout ?? 5000,
         maxPayload: this.#limits.maxMessageSize,
-        ...(tls === undefined ? {} : { ca: typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca], ...(isIP(serverName) === 0 ? { servername: serverName } : {}), rejectUnauthorized: true }),
+        ...(tls === undefined
+          ? {}
+          : {
+              ca: typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca],
+              ...(isIP(serverName) === 0 ? { servername: serverName } : {}),
+              rejectUnauthorized: true,
+            }),
       });
       const fail = (error: Error): void => {
         socket.terminate();
@@ -224,7 +260,13 @@ export class WsTransport implements Transport {
     const id = `${this.protocol.toLowerCase()}-${this.#nextId++}`;
     const connection = new WsConnection(id, socket, remote, local, outbound);
     this.#table.add(connection, keys);
-    const source: MessageSource = { protocol: this.protocol, host: remote.host, port: remote.port, local: this.#local, connectionId: id };
+    const source: MessageSource = {
+      protocol: this.protocol,
+      host: remote.host,
+      port: remote.port,
+      local: this.#local,
+      connectionId: id,
+    };
     socket.on('message', (data: RawData) => {
       this.#table.touch(id);
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);

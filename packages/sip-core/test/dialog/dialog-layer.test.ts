@@ -24,8 +24,12 @@ describe('DialogLayer: UAC core', () => {
     const alice = w.agent('alice', '10.0.0.1');
     const proxy = rawPeer(w, '10.0.0.9');
     const events: string[] = [];
-    const call = alice.layer.invite(newInvite(alice, alice), { destination: { protocol: 'UDP', host: '10.0.0.9', port: 5060 } });
-    call.onEvent((e) => events.push(`${e.kind}:${'dialog' in e && e.dialog !== undefined ? e.dialog.id.remoteTag : '-'}`));
+    const call = alice.layer.invite(newInvite(alice, alice), {
+      destination: { protocol: 'UDP', host: '10.0.0.9', port: 5060 },
+    });
+    call.onEvent((e) =>
+      events.push(`${e.kind}:${'dialog' in e && e.dialog !== undefined ? e.dialog.id.remoteTag : '-'}`),
+    );
     w.run(50);
     const inv = proxy.seen[0] as SipRequest;
     const contact = (tag: string): [string, string] => ['Contact', `<sip:${tag}@10.0.0.9>`];
@@ -43,14 +47,18 @@ describe('DialogLayer: UAC core', () => {
     // A retransmitted 2xx of the winner gets the same ACK again.
     proxy.send(createResponse(inv, 200, { toTag: 'fork1', headers: [contact('one')] }), '10.0.0.1');
     w.run(50);
-    expect(proxy.seen.filter((m) => m.kind === 'request' && m.method === 'ACK' && m.to.tag === 'fork1')).toHaveLength(2);
+    expect(proxy.seen.filter((m) => m.kind === 'request' && m.method === 'ACK' && m.to.tag === 'fork1')).toHaveLength(
+      2,
+    );
   });
 
   it('waits for a provisional response before sending CANCEL (§9.1)', () => {
     const w = world();
     const alice = w.agent('alice', '10.0.0.1');
     const proxy = rawPeer(w, '10.0.0.9');
-    const call = alice.layer.invite(newInvite(alice, alice), { destination: { protocol: 'UDP', host: '10.0.0.9', port: 5060 } });
+    const call = alice.layer.invite(newInvite(alice, alice), {
+      destination: { protocol: 'UDP', host: '10.0.0.9', port: 5060 },
+    });
     w.run(20);
     call.cancel();
     w.run(100);
@@ -96,7 +104,9 @@ describe('DialogLayer: UAS core', () => {
     const w = world();
     const bob = w.agent('bob', '10.0.0.3');
     const peer = rawPeer(w, '10.0.0.9');
-    const bye = parseMessage('BYE sip:bob@10.0.0.3 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-x\r\nMax-Forwards: 70\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@y>;tag=2\r\nCall-ID: nope\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n');
+    const bye = parseMessage(
+      'BYE sip:bob@10.0.0.3 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-x\r\nMax-Forwards: 70\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@y>;tag=2\r\nCall-ID: nope\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n',
+    );
     if (!bye.ok) throw new Error('parse');
     peer.send(bye.message, '10.0.0.3');
     w.run(100);
@@ -104,7 +114,7 @@ describe('DialogLayer: UAS core', () => {
     void bob;
   });
 
-  it('answers 487 to the peer\'s requests still pending in the dialog when its BYE comes (§15.1.2)', async () => {
+  it("answers 487 to the peer's requests still pending in the dialog when its BYE comes (§15.1.2)", async () => {
     const w = world();
     const alice = w.agent('alice', '10.0.0.1');
     const bob = w.agent('bob', '10.0.0.3');
@@ -114,7 +124,10 @@ describe('DialogLayer: UAS core', () => {
     const a = call.dialog!;
     // Bob's user holds the INFO and the re-INVITE without answering them.
     invites[0]!.dialog!.onEvent(() => undefined);
-    const info = a.request('INFO', { headers: [['Content-Type', 'application/dtmf-relay']], body: Buffer.from('Signal=1\r\n') });
+    const info = a.request('INFO', {
+      headers: [['Content-Type', 'application/dtmf-relay']],
+      body: Buffer.from('Signal=1\r\n'),
+    });
     const reinvite = a.request('INVITE', { body: Buffer.from(SDP_B) });
     w.run(100);
     const bye = a.bye();

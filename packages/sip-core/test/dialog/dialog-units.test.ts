@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DIALOG_ERROR_CODES, DialogError, isDialogError, type DialogErrorCode } from '../../src/dialog/dialog-error.js';
-import { acceptRemoteCSeq, createUacDialog, createUasDialog, refreshTarget, splitList } from '../../src/dialog/dialog-state.js';
+import {
+  acceptRemoteCSeq,
+  createUacDialog,
+  createUasDialog,
+  refreshTarget,
+  splitList,
+} from '../../src/dialog/dialog-state.js';
 import { createInDialogRequest } from '../../src/dialog/in-dialog-request.js';
 import { startSuccessRetransmission, stepSuccessRetransmission } from '../../src/dialog/success-retransmission.js';
 import { DEFAULT_TIMER_VALUES } from '../../src/transaction/timers.js';
@@ -51,7 +57,7 @@ describe('DialogError', () => {
 });
 
 describe('dialog state (RFC 3261 §12.1)', () => {
-  it('UAC: route set is the Record-Route reversed, remote target the Contact, local CSeq the INVITE\'s (§12.1.2)', () => {
+  it("UAC: route set is the Record-Route reversed, remote target the Contact, local CSeq the INVITE's (§12.1.2)", () => {
     const d = createUacDialog(invite, ok);
     expect(d.name).toBe('Confirmed');
     expect(d.id).toEqual({ callId: 'c1', localTag: 'a1', remoteTag: 'b1' });
@@ -61,7 +67,7 @@ describe('dialog state (RFC 3261 §12.1)', () => {
     expect(d.remoteSeq).toBeUndefined();
   });
 
-  it('UAS: route set in order, remote CSeq the INVITE\'s, our tag in the local address (§12.1.1)', () => {
+  it("UAS: route set in order, remote CSeq the INVITE's, our tag in the local address (§12.1.1)", () => {
     const d = createUasDialog(invite, 'mine');
     expect(d.name).toBe('Early');
     expect(d.routeSet).toEqual(['<sip:p1.example.com;lr>', '<sip:p2.example.com;lr>']);
@@ -72,9 +78,13 @@ describe('dialog state (RFC 3261 §12.1)', () => {
 
   it('answers a lower remote CSeq with 500 and takes a higher one (§12.2.2)', () => {
     const d = createUasDialog(invite, 'mine');
-    const low = parse(`BYE sip:x@y SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-2\nFrom: <sip:a@b>;tag=a1\nTo: <sip:b@b>;tag=mine\nCall-ID: c1\nCSeq: 6 BYE\nContent-Length: 0\n\n`) as SipRequest;
+    const low = parse(
+      `BYE sip:x@y SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-2\nFrom: <sip:a@b>;tag=a1\nTo: <sip:b@b>;tag=mine\nCall-ID: c1\nCSeq: 6 BYE\nContent-Length: 0\n\n`,
+    ) as SipRequest;
     expect(acceptRemoteCSeq(d, low)).toEqual({ ok: false, status: 500 });
-    const high = parse(`BYE sip:x@y SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-2\nFrom: <sip:a@b>;tag=a1\nTo: <sip:b@b>;tag=mine\nCall-ID: c1\nCSeq: 9 BYE\nContent-Length: 0\n\n`) as SipRequest;
+    const high = parse(
+      `BYE sip:x@y SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-2\nFrom: <sip:a@b>;tag=a1\nTo: <sip:b@b>;tag=mine\nCall-ID: c1\nCSeq: 9 BYE\nContent-Length: 0\n\n`,
+    ) as SipRequest;
     const v = acceptRemoteCSeq(d, high);
     expect(v.ok && v.state.remoteSeq).toBe(9);
   });

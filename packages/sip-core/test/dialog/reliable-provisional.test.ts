@@ -20,7 +20,13 @@ import {
   stepReliableProvisional,
 } from '../../src/dialog/reliable-provisional.js';
 import type { ServerInviteEvent } from '../../src/dialog/server-invite.js';
-import { type SipMessage, type SipRequest, type SipResponse, createResponse, serializeMessage } from '../../src/index.js';
+import {
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+  createResponse,
+  serializeMessage,
+} from '../../src/index.js';
 import { SDP_B, newInvite, requests, world } from './harness.js';
 
 describe('the retransmission of a reliable provisional response (RFC 3262 §3)', () => {
@@ -53,19 +59,24 @@ describe('RSeq and RAck (RFC 3262 §7.1, §7.2)', () => {
   const method = fc.constantFrom('INVITE', 'invite', 'X-Custom.1');
 
   it('parseRAck undoes serializeRAck', () => {
-    fc.assert(fc.property(seq, seq, method, (rseq, cseq, m) => {
-      const rack: RAck = { rseq, cseq, method: m };
-      expect(parseRAck(serializeRAck(rack))).toEqual(rack);
-    }));
+    fc.assert(
+      fc.property(seq, seq, method, (rseq, cseq, m) => {
+        const rack: RAck = { rseq, cseq, method: m };
+        expect(parseRAck(serializeRAck(rack))).toEqual(rack);
+      }),
+    );
   });
 
   it('parseRSeq undoes serializeRSeq', () => {
     fc.assert(fc.property(seq, (rseq) => parseRSeq(serializeRSeq(rseq)) === rseq));
   });
 
-  it.each(['', '1 2', '1 2 INVITE x', '0 1 INVITE', '1 0 INVITE', '4294967296 1 INVITE', 'a 1 INVITE', '1 1 IN/VITE'])('refuses RAck %j', (value) => {
-    expect(parseRAck(value)).toBeUndefined();
-  });
+  it.each(['', '1 2', '1 2 INVITE x', '0 1 INVITE', '1 0 INVITE', '4294967296 1 INVITE', 'a 1 INVITE', '1 1 IN/VITE'])(
+    'refuses RAck %j',
+    (value) => {
+      expect(parseRAck(value)).toBeUndefined();
+    },
+  );
 
   it.each(['', '0', '4294967296', '-1', '1.5', ' '])('refuses RSeq %j', (value) => {
     expect(parseRSeq(value)).toBeUndefined();
@@ -81,7 +92,9 @@ function setup() {
 
 /** Provisional responses an agent saw, as `status rseq`. */
 function provisionals(seen: readonly SipMessage[]): string[] {
-  return seen.filter((m): m is SipResponse => m.kind === 'response' && m.status > 100 && m.status < 200).map((m) => `${m.status} ${m.headers.get('RSeq') ?? '-'}`);
+  return seen
+    .filter((m): m is SipResponse => m.kind === 'response' && m.status > 100 && m.status < 200)
+    .map((m) => `${m.status} ${m.headers.get('RSeq') ?? '-'}`);
 }
 
 const sdp: Array<readonly [string, string]> = [['Content-Type', 'application/sdp']];
@@ -93,7 +106,9 @@ describe('ServerInvite: reliable provisional responses (RFC 3262 §3)', () => {
       invite.respond(183, { reliable: true, headers: sdp, body: Buffer.from(SDP_B) });
       w.clock.setTimer(2_000, () => invite.respond(200, { headers: sdp, body: Buffer.from(SDP_B) }));
     };
-    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), { destination: bob.destination });
+    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), {
+      destination: bob.destination,
+    });
     w.run(5_000);
     const got = alice.seen.find((m): m is SipResponse => m.kind === 'response' && m.status === 183)!;
     expect(got.headers.get('Require')).toBe('100rel');
@@ -116,8 +131,13 @@ describe('ServerInvite: reliable provisional responses (RFC 3262 §3)', () => {
       invite.respond(183, { reliable: true });
     };
     const told: string[] = [];
-    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), { destination: bob.destination, prack: 'manual' });
-    invite.onEvent((e: ClientInviteEvent) => told.push(e.kind === 'provisional' ? `provisional ${e.rseq}` : `${e.kind} ${e.response.status}`));
+    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), {
+      destination: bob.destination,
+      prack: 'manual',
+    });
+    invite.onEvent((e: ClientInviteEvent) =>
+      told.push(e.kind === 'provisional' ? `provisional ${e.rseq}` : `${e.kind} ${e.response.status}`),
+    );
     w.run(40_000);
     // The first send and six retransmissions (T1 = 500 ms: at 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s); the UAC core tells it once.
     expect(provisionals(alice.seen)).toHaveLength(7);
@@ -133,9 +153,21 @@ describe('ServerInvite: reliable provisional responses (RFC 3262 §3)', () => {
       invite.respond(180, { reliable: true });
       invite.respond(200, { headers: sdp, body: Buffer.from(SDP_B) });
     };
-    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), { destination: bob.destination, prack: 'manual' });
-    const reliable: Array<{ dialog: NonNullable<Extract<ClientInviteEvent, { kind: 'provisional' }>['dialog']>; rseq: number }> = [];
-    invite.onEvent((e) => e.kind === 'provisional' && e.dialog !== undefined && e.rseq !== undefined && reliable.push({ dialog: e.dialog, rseq: e.rseq }));
+    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), {
+      destination: bob.destination,
+      prack: 'manual',
+    });
+    const reliable: Array<{
+      dialog: NonNullable<Extract<ClientInviteEvent, { kind: 'provisional' }>['dialog']>;
+      rseq: number;
+    }> = [];
+    invite.onEvent(
+      (e) =>
+        e.kind === 'provisional' &&
+        e.dialog !== undefined &&
+        e.rseq !== undefined &&
+        reliable.push({ dialog: e.dialog, rseq: e.rseq }),
+    );
     w.run(1_000);
     const first = reliable[0]!.rseq;
     expect(provisionals(alice.seen).every((p) => p === `183 ${first}`)).toBe(true);
@@ -151,7 +183,10 @@ describe('ServerInvite: reliable provisional responses (RFC 3262 §3)', () => {
   it('answers a PRACK that matches no unacknowledged reliable response 481', async () => {
     const { w, alice, bob } = setup();
     bob.layer.onInvite = (invite) => void invite.respond(180, { reliable: true });
-    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), { destination: bob.destination, prack: 'manual' });
+    const invite = alice.layer.invite(newInvite(alice, bob, 'bob', [['Supported', '100rel']]), {
+      destination: bob.destination,
+      prack: 'manual',
+    });
     let rseq = 0;
     let dialog: Extract<ClientInviteEvent, { kind: 'provisional' }>['dialog'];
     invite.onEvent((e) => {
@@ -199,18 +234,33 @@ describe('ClientInvite: reliable provisional responses (RFC 3262 §4)', () => {
     const seen: SipMessage[] = [];
     peer.setReceiver((e) => e.kind === 'message' && seen.push(e.message));
     void peer.listen();
-    const send = (m: SipMessage) => void peer.send(serializeMessage(m), { protocol: 'UDP', host: '10.0.0.1', port: 5060 });
-    const invite = alice.layer.invite(newInvite(alice, alice, 'bob', [['Supported', '100rel']]), { destination: { protocol: 'UDP', host: '10.0.0.9', port: 5060 } });
+    const send = (m: SipMessage) =>
+      void peer.send(serializeMessage(m), { protocol: 'UDP', host: '10.0.0.1', port: 5060 });
+    const invite = alice.layer.invite(newInvite(alice, alice, 'bob', [['Supported', '100rel']]), {
+      destination: { protocol: 'UDP', host: '10.0.0.9', port: 5060 },
+    });
     const told: Array<number | undefined> = [];
     invite.onEvent((e) => e.kind === 'provisional' && told.push(e.rseq));
     w.run(50);
     const inv = seen[0] as SipRequest;
-    const reliable = (rseq: number) => createResponse(inv, 183, { toTag: 'b1', headers: [['Contact', '<sip:peer@10.0.0.9>'], ['Require', '100rel'], ['RSeq', String(rseq)]] });
+    const reliable = (rseq: number) =>
+      createResponse(inv, 183, {
+        toTag: 'b1',
+        headers: [
+          ['Contact', '<sip:peer@10.0.0.9>'],
+          ['Require', '100rel'],
+          ['RSeq', String(rseq)],
+        ],
+      });
     for (const rseq of [5, 5, 7, 6]) {
       send(reliable(rseq));
       w.run(50);
     }
     expect(told).toEqual([5, 6]);
-    expect(seen.filter((m): m is SipRequest => m.kind === 'request' && m.method === 'PRACK').map((m) => m.headers.get('RAck'))).toEqual(['5 1 INVITE', '6 1 INVITE']);
+    expect(
+      seen
+        .filter((m): m is SipRequest => m.kind === 'request' && m.method === 'PRACK')
+        .map((m) => m.headers.get('RAck')),
+    ).toEqual(['5 1 INVITE', '6 1 INVITE']);
   });
 });

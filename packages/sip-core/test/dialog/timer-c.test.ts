@@ -19,12 +19,14 @@ function setup() {
 }
 
 describe('ClientInvite: Timer C', () => {
-  it('cancels an INVITE left in Proceeding and reports a 408 (§16.8); the UAS\'s 487 changes nothing', () => {
+  it("cancels an INVITE left in Proceeding and reports a 408 (§16.8); the UAS's 487 changes nothing", () => {
     const { w, alice, bob } = setup();
     answerWith(bob, [[180, 0]], w.clock);
     const invite = alice.layer.invite(newInvite(alice, bob), { destination: bob.destination, timerC: 10_000 });
     const events: string[] = [];
-    invite.onEvent((e: ClientInviteEvent) => events.push(e.kind === 'rejected' ? `rejected ${e.response.status}` : e.kind));
+    invite.onEvent((e: ClientInviteEvent) =>
+      events.push(e.kind === 'rejected' ? `rejected ${e.response.status}` : e.kind),
+    );
     w.run(9_900);
     expect(requests(bob, 'CANCEL')).toHaveLength(0);
     w.run(200);
@@ -40,7 +42,14 @@ describe('ClientInvite: Timer C', () => {
 
   it('starts again with each provisional response but 100 (§16.7 step 2)', () => {
     const { w, alice, bob } = setup();
-    answerWith(bob, [[180, 0], [183, 8_000]], w.clock);
+    answerWith(
+      bob,
+      [
+        [180, 0],
+        [183, 8_000],
+      ],
+      w.clock,
+    );
     const invite = alice.layer.invite(newInvite(alice, bob), { destination: bob.destination, timerC: 10_000 });
     w.run(17_900);
     expect(invite.state).toBe('Proceeding');

@@ -46,8 +46,17 @@ afterAll(async () => {
 });
 
 function locator(options: { clock?: ManualClock; random?: () => number; srvTtl?: number } = {}): ServerLocator {
-  const lookup = new NodeDnsLookup({ servers: [dns.address], timeout: 500, tries: 1, ...(options.srvTtl === undefined ? {} : { srvTtl: options.srvTtl }) });
-  return new ServerLocator({ lookup, clock: options.clock ?? new ManualClock(), random: options.random ?? (() => 0.5) });
+  const lookup = new NodeDnsLookup({
+    servers: [dns.address],
+    timeout: 500,
+    tries: 1,
+    ...(options.srvTtl === undefined ? {} : { srvTtl: options.srvTtl }),
+  });
+  return new ServerLocator({
+    lookup,
+    clock: options.clock ?? new ManualClock(),
+    random: options.random ?? (() => 0.5),
+  });
 }
 
 const where = (targets: readonly ServerTarget[]): string[] => targets.map((t) => `${t.host}:${t.port}`);
@@ -66,7 +75,9 @@ describe('ServerLocator (RFC 3263 §4 for sips:)', () => {
     // 0.5 → 50 of 0..100: a (running sum 60) first.
     const first = await locator({ random: () => 0.5 }).locate('sips:alice@example.test');
     expect(where(first)).toEqual(['127.0.0.11:5161', '127.0.0.12:5162', '127.0.0.13:5163', '::1:5163']);
-    expect(first.every((t) => t.protocol === 'TLS' && t.serverName === 'example.test' && t.via === 'srv-sips')).toBe(true);
+    expect(first.every((t) => t.protocol === 'TLS' && t.serverName === 'example.test' && t.via === 'srv-sips')).toBe(
+      true,
+    );
     // 0.7 → 70: b (running sum 100) first; priority 20 still last.
     const second = await locator({ random: () => 0.7 }).locate('sips:alice@example.test');
     expect(where(second)).toEqual(['127.0.0.12:5162', '127.0.0.11:5161', '127.0.0.13:5163', '::1:5163']);
@@ -74,7 +85,9 @@ describe('ServerLocator (RFC 3263 §4 for sips:)', () => {
 
   it('falls back from _sips._tcp to _sip._tcp, still over TLS (RFC 5630 §3.1.3)', async () => {
     const targets = await locator().locate('sips:bob@sip-only.test');
-    expect(targets).toEqual([{ protocol: 'TLS', host: '127.0.0.20', port: 5260, serverName: 'sip-only.test', via: 'srv-sip' }]);
+    expect(targets).toEqual([
+      { protocol: 'TLS', host: '127.0.0.20', port: 5260, serverName: 'sip-only.test', via: 'srv-sip' },
+    ]);
     expect(dns.count('SRV', '_sips._tcp.sip-only.test')).toBeGreaterThan(0);
   });
 
@@ -110,7 +123,9 @@ describe('ServerLocator (RFC 3263 §4 for sips:)', () => {
 
   it('reports typed errors: not found, service not offered ("."), bad URI, server failure', async () => {
     expect(isDnsError(await rejection(locator().locate('sips:nobody@missing.test')), 'DNS_ERR_NOT_FOUND')).toBe(true);
-    expect(isDnsError(await rejection(locator().locate('sips:x@no-sips.test')), 'DNS_ERR_SERVICE_UNAVAILABLE')).toBe(true);
+    expect(isDnsError(await rejection(locator().locate('sips:x@no-sips.test')), 'DNS_ERR_SERVICE_UNAVAILABLE')).toBe(
+      true,
+    );
     expect(isDnsError(await rejection(locator().locate('sip:x@example.test')), 'DNS_ERR_BAD_URI')).toBe(true);
     expect(isDnsError(await rejection(locator().locate('not a uri')), 'DNS_ERR_BAD_URI')).toBe(true);
     dns.failing.add('_sips._tcp.broken.test');
@@ -124,7 +139,11 @@ describe('ServerLocator (RFC 3263 §4 for sips:)', () => {
   it('caches answers within their TTL and asks again when it runs out (manual clock)', async () => {
     const clock = new ManualClock();
     const l = locator({ clock, srvTtl: 60 });
-    const count = (): [number, number, number] => [dns.count('SRV', '_sips._tcp.a-only.test'), dns.count('A', 'a-only.test'), dns.count('AAAA', 'a-only.test')];
+    const count = (): [number, number, number] => [
+      dns.count('SRV', '_sips._tcp.a-only.test'),
+      dns.count('A', 'a-only.test'),
+      dns.count('AAAA', 'a-only.test'),
+    ];
     const start = count();
     await l.locate('sips:a-only.test');
     const once = count();
@@ -164,7 +183,11 @@ describe('tryTargets (RFC 3263 §4.3: next target on transport error, timeout or
 
   it('fails over from an SRV target that refuses the connection to the next one, over real TLS', async () => {
     const ca = await CertificateAuthority.create();
-    const pair = await ca.issue({ commonName: 'failover.test', uris: ['sip:failover.test'], dnsNames: ['failover.test'] });
+    const pair = await ca.issue({
+      commonName: 'failover.test',
+      uris: ['sip:failover.test'],
+      dnsNames: ['failover.test'],
+    });
     const server = new TlsTransport({ port: 0, ca: ca.cert, cert: pair.cert, key: pair.key });
     const received: string[] = [];
     server.setReceiver((e) => {
@@ -176,18 +199,37 @@ describe('tryTargets (RFC 3263 §4.3: next target on transport error, timeout or
     const closed = await freePort('tcp');
     dns.records = [
       ...ZONE,
-      { type: 'SRV', name: '_sips._tcp.failover.test', priority: 1, weight: 0, port: closed, target: 'down.failover.test' },
-      { type: 'SRV', name: '_sips._tcp.failover.test', priority: 2, weight: 0, port: server.local.port, target: 'up.failover.test' },
+      {
+        type: 'SRV',
+        name: '_sips._tcp.failover.test',
+        priority: 1,
+        weight: 0,
+        port: closed,
+        target: 'down.failover.test',
+      },
+      {
+        type: 'SRV',
+        name: '_sips._tcp.failover.test',
+        priority: 2,
+        weight: 0,
+        port: server.local.port,
+        target: 'up.failover.test',
+      },
       { type: 'A', name: 'down.failover.test', address: '127.0.0.1' },
       { type: 'A', name: 'up.failover.test', address: '127.0.0.1' },
     ];
     try {
-      const options = 'OPTIONS sips:failover.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK-f\r\nFrom: <sips:a@failover.test>;tag=1\r\nTo: <sips:failover.test>\r\nCall-ID: failover-1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
+      const options =
+        'OPTIONS sips:failover.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK-f\r\nFrom: <sips:a@failover.test>;tag=1\r\nTo: <sips:failover.test>\r\nCall-ID: failover-1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
       const failures: unknown[] = [];
-      const used = await tryTargets(locator().targets('sips:failover.test'), async (t) => {
-        await client.send(Buffer.from(options), t);
-        return t;
-      }, { onFailure: (_t, e) => failures.push(e) });
+      const used = await tryTargets(
+        locator().targets('sips:failover.test'),
+        async (t) => {
+          await client.send(Buffer.from(options), t);
+          return t;
+        },
+        { onFailure: (_t, e) => failures.push(e) },
+      );
       expect(used.port).toBe(server.local.port);
       expect(failures).toHaveLength(1);
       expect(isTransportError(failures[0], 'TRANSPORT_ERR_CONNECT')).toBe(true);
@@ -206,12 +248,16 @@ describe('tryTargets (RFC 3263 §4.3: next target on transport error, timeout or
     const statuses = [503, 408, 486];
     let i = 0;
     const tried: string[] = [];
-    const result = await tryTargets(list(), async (t) => {
-      tried.push(t.host);
-      const status = statuses[i++]!;
-      if (status === 408) throw new TransactionError('TX_ERR_TIMEOUT', undefined, { timer: 'B' });
-      return status;
-    }, { tryNext: (s) => s === 503 });
+    const result = await tryTargets(
+      list(),
+      async (t) => {
+        tried.push(t.host);
+        const status = statuses[i++]!;
+        if (status === 408) throw new TransactionError('TX_ERR_TIMEOUT', undefined, { timer: 'B' });
+        return status;
+      },
+      { tryNext: (s) => s === 503 },
+    );
     expect(result).toBe(486);
     expect(tried).toEqual(['127.0.0.11', '127.0.0.12', '127.0.0.13']);
   });
@@ -221,7 +267,9 @@ describe('tryTargets (RFC 3263 §4.3: next target on transport error, timeout or
     async function* list(): AsyncGenerator<ServerTarget> {
       yield* targets;
     }
-    const exhausted = await rejection(tryTargets(list(), () => Promise.reject(new TransportError('TRANSPORT_ERR_CONNECT'))));
+    const exhausted = await rejection(
+      tryTargets(list(), () => Promise.reject(new TransportError('TRANSPORT_ERR_CONNECT'))),
+    );
     expect(isDnsError(exhausted, 'DNS_ERR_TARGETS_EXHAUSTED')).toBe(true);
     expect(isTransportError((exhausted as Error).cause, 'TRANSPORT_ERR_CONNECT')).toBe(true);
     const other = new Error('bug');

@@ -19,7 +19,12 @@ describe('orderSrvRecords (RFC 2782 usage rules)', () => {
   it('tries lower priorities first, whatever their weight', () => {
     const order = orderSrvRecords([srv('c', 20, 100), srv('a', 10, 0), srv('b', 10, 0)], () => 0.99);
     expect(order.map((r) => r.name).slice(-1)).toEqual(['c']);
-    expect(order.slice(0, 2).map((r) => r.name).sort()).toEqual(['a', 'b']);
+    expect(
+      order
+        .slice(0, 2)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('draws within a priority by running sum: the first record whose running sum ≥ the random number', () => {

@@ -47,9 +47,11 @@ describe('interop: good calls through a flood of bad input', () => {
         for (let k = 0; k < 60 && sent < 6000; k++, sent++) {
           const kind = sent % 3;
           const payload =
-            kind === 0 ? Buffer.from(Array.from({ length: 1 + (sent % 700) }, (_, j) => (sent * 31 + j * 17) & 0xff))
-            : kind === 1 ? Buffer.from(damaged[sent % damaged.length]!)
-            : answerableBadRequest(sent);
+            kind === 0
+              ? Buffer.from(Array.from({ length: 1 + (sent % 700) }, (_, j) => (sent * 31 + j * 17) & 0xff))
+              : kind === 1
+                ? Buffer.from(damaged[sent % damaged.length]!)
+                : answerableBadRequest(sent);
           flood.send(payload, port, '127.0.0.1');
         }
         if (sent >= 6000) {
@@ -60,8 +62,28 @@ describe('interop: good calls through a flood of bad input', () => {
     });
 
     const result = await runSipp(
-      ['-sf', scenario('uac-txn.xml'), `127.0.0.1:${port}`, '-t', 'u1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media),
-        '-m', '200', '-r', '50', '-timeout', '45s', '-timeout_error'],
+      [
+        '-sf',
+        scenario('uac-txn.xml'),
+        `127.0.0.1:${port}`,
+        '-t',
+        'u1',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(p.sip),
+        '-cp',
+        String(p.control),
+        '-mp',
+        String(p.media),
+        '-m',
+        '200',
+        '-r',
+        '50',
+        '-timeout',
+        '45s',
+        '-timeout_error',
+      ],
       55,
     );
     await floodDone;

@@ -30,9 +30,25 @@ beforeAll(async () => {
   requireSocat();
   ca = await CertificateAuthority.create();
   server = await ca.issue({ commonName: DOMAIN, uris: [`sip:${DOMAIN}`], dnsNames: [DOMAIN] });
-  client = await ca.issue({ commonName: 'client.example.test', uris: ['sip:client.example.test'], dnsNames: ['client.example.test'] });
-  impostor = await ca.issue({ commonName: 'other.example.test', uris: ['sip:other.example.test'], dnsNames: ['other.example.test'] });
-  pem = await writePemFiles({ 'ca.pem': ca.cert, 'server.pem': server.cert, 'server.key': server.key, 'client.pem': client.cert, 'client.key': client.key, 'impostor.pem': impostor.cert, 'impostor.key': impostor.key });
+  client = await ca.issue({
+    commonName: 'client.example.test',
+    uris: ['sip:client.example.test'],
+    dnsNames: ['client.example.test'],
+  });
+  impostor = await ca.issue({
+    commonName: 'other.example.test',
+    uris: ['sip:other.example.test'],
+    dnsNames: ['other.example.test'],
+  });
+  pem = await writePemFiles({
+    'ca.pem': ca.cert,
+    'server.pem': server.cert,
+    'server.key': server.key,
+    'client.pem': client.cert,
+    'client.key': client.key,
+    'impostor.pem': impostor.cert,
+    'impostor.key': impostor.key,
+  });
 });
 
 afterEach(async () => {
@@ -48,7 +64,9 @@ afterAll(async () => {
 
 describe('interop over TLS: SIPp behind socat (OpenSSL)', () => {
   it('our UAS answers 200 calls at 100 calls/s from SIPp as UAC; OpenSSL verifies our certificate for the domain and we require its client certificate', async () => {
-    ua = new TestUa([new TlsTransport({ port: 0, ca: ca.cert, cert: server.cert, key: server.key, requireClientCertificate: true })]);
+    ua = new TestUa([
+      new TlsTransport({ port: 0, ca: ca.cert, cert: server.cert, key: server.key, requireClientCertificate: true }),
+    ]);
     await ua.listen();
     const ourPort = ua.transport.transports[0]!.local.port;
     const relay = await freePort('tcp');
@@ -59,8 +77,28 @@ describe('interop over TLS: SIPp behind socat (OpenSSL)', () => {
     );
     const p = await sippPorts();
     const result = await runSipp(
-      ['-sf', scenario('uac-txn.xml'), `127.0.0.1:${relay}`, '-t', 't1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media),
-        '-m', '200', '-r', '100', '-timeout', '30s', '-timeout_error'],
+      [
+        '-sf',
+        scenario('uac-txn.xml'),
+        `127.0.0.1:${relay}`,
+        '-t',
+        't1',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(p.sip),
+        '-cp',
+        String(p.control),
+        '-mp',
+        String(p.media),
+        '-m',
+        '200',
+        '-r',
+        '100',
+        '-timeout',
+        '30s',
+        '-timeout_error',
+      ],
       40,
     );
     expect(result.timedOut, result.output.slice(-2000)).toBe(false);
@@ -78,8 +116,25 @@ describe('interop over TLS: SIPp behind socat (OpenSSL)', () => {
     const p = await sippPorts();
     const relay = await freePort('tcp');
     const sipp = runSipp(
-      ['-sf', scenario('uas-ack-optional.xml'), '-t', 't1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media),
-        '-m', '200', '-timeout', '30s', '-timeout_error'],
+      [
+        '-sf',
+        scenario('uas-ack-optional.xml'),
+        '-t',
+        't1',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(p.sip),
+        '-cp',
+        String(p.control),
+        '-mp',
+        String(p.media),
+        '-m',
+        '200',
+        '-timeout',
+        '30s',
+        '-timeout_error',
+      ],
       40,
     );
     socat = await startSocat(
@@ -92,10 +147,17 @@ describe('interop over TLS: SIPp behind socat (OpenSSL)', () => {
     const u = ua;
     const results = await Promise.race([
       placeCalls(u, { protocol: 'TLS', host: '127.0.0.1', port: relay, serverName: DOMAIN }, 200, 100, 50),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`calls stuck: ${JSON.stringify({ c: u.counters, s: u.transactions.stateCounts() })}`)), 35_000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`calls stuck: ${JSON.stringify({ c: u.counters, s: u.transactions.stateCounts() })}`)),
+          35_000,
+        ),
+      ),
     ]);
     const result = await sipp;
-    expect(results.filter((r) => r.status === 200 && r.byeStatus === 200).length, JSON.stringify(ua.counters)).toBe(200);
+    expect(results.filter((r) => r.status === 200 && r.byeStatus === 200).length, JSON.stringify(ua.counters)).toBe(
+      200,
+    );
     expect(result.timedOut, result.output.slice(-2000)).toBe(false);
     expect(result.exitCode, result.output.slice(-2000)).toBe(0);
     expect(result.successful).toBe(200);
@@ -114,7 +176,17 @@ describe('interop over TLS: SIPp behind socat (OpenSSL)', () => {
     const transport = new TlsTransport({ port: 0, ca: ca.cert });
     await transport.listen();
     try {
-      const error = await transport.send(Buffer.from('OPTIONS sips:x SIP/2.0\r\n\r\n'), { protocol: 'TLS', host: '127.0.0.1', port: relay, serverName: DOMAIN }).then(() => undefined, (e: unknown) => e);
+      const error = await transport
+        .send(Buffer.from('OPTIONS sips:x SIP/2.0\r\n\r\n'), {
+          protocol: 'TLS',
+          host: '127.0.0.1',
+          port: relay,
+          serverName: DOMAIN,
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(isTlsError(error, 'TLS_ERR_IDENTITY_MISMATCH'), String(error)).toBe(true);
     } finally {
       await transport.close();

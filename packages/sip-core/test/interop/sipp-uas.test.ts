@@ -17,15 +17,41 @@ afterEach(async () => {
   ua = undefined;
 });
 
-async function sippUacAgainstUs(protocol: 'UDP' | 'TCP', calls: number, rate: number, extra: string[] = [], setup?: (ua: TestUa) => void) {
+async function sippUacAgainstUs(
+  protocol: 'UDP' | 'TCP',
+  calls: number,
+  rate: number,
+  extra: string[] = [],
+  setup?: (ua: TestUa) => void,
+) {
   ua = new TestUa([protocol === 'UDP' ? new UdpTransport({ port: 0 }) : new TcpTransport({ port: 0 })]);
   setup?.(ua);
   await ua.listen();
   const port = ua.transport.transports[0]!.local.port;
   const p = await sippPorts();
   const result = await runSipp(
-    [...(extra.includes('-sf') ? [] : ['-sf', scenario('uac-txn.xml')]), `127.0.0.1:${port}`, '-t', protocol === 'UDP' ? 'u1' : 't1', '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-mp', String(p.media),
-      '-m', String(calls), '-r', String(rate), '-timeout', '45s', '-timeout_error', ...extra],
+    [
+      ...(extra.includes('-sf') ? [] : ['-sf', scenario('uac-txn.xml')]),
+      `127.0.0.1:${port}`,
+      '-t',
+      protocol === 'UDP' ? 'u1' : 't1',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(p.sip),
+      '-cp',
+      String(p.control),
+      '-mp',
+      String(p.media),
+      '-m',
+      String(calls),
+      '-r',
+      String(rate),
+      '-timeout',
+      '45s',
+      '-timeout_error',
+      ...extra,
+    ],
     55,
   );
   return { result, ua };
@@ -42,16 +68,20 @@ function expectNothingStuck(ua: TestUa): void {
 describe('interop: our UAS against SIPp as UAC', () => {
   beforeAll(() => requireSipp());
 
-  it.each(['UDP', 'TCP'] as const)('completes 500 calls at 100 calls/s over %s', async (protocol) => {
-    const { result, ua } = await sippUacAgainstUs(protocol, 500, 100);
-    expect(result.timedOut, result.output.slice(-2000)).toBe(false);
-    expect(result.exitCode, result.output.slice(-2000)).toBe(0);
-    expect(result.successful).toBe(500);
-    expect(result.failed).toBe(0);
-    expect(ua.counters.invites).toBe(500);
-    expect(ua.counters.byes).toBe(500);
-    expectNothingStuck(ua);
-  }, 70_000);
+  it.each(['UDP', 'TCP'] as const)(
+    'completes 500 calls at 100 calls/s over %s',
+    async (protocol) => {
+      const { result, ua } = await sippUacAgainstUs(protocol, 500, 100);
+      expect(result.timedOut, result.output.slice(-2000)).toBe(false);
+      expect(result.exitCode, result.output.slice(-2000)).toBe(0);
+      expect(result.successful).toBe(500);
+      expect(result.failed).toBe(0);
+      expect(ua.counters.invites).toBe(500);
+      expect(ua.counters.byes).toBe(500);
+      expectNothingStuck(ua);
+    },
+    70_000,
+  );
 
   it('completes every call over UDP with 10% of packets lost by SIPp (-lost 10), through retransmissions', async () => {
     const { result, ua } = await sippUacAgainstUs('UDP', 100, 20, ['-lost', '10']);

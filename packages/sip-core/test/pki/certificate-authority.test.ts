@@ -14,7 +14,11 @@ describe('CertificateAuthority', () => {
     expect(caCert.subject).toBe('CN=sipbreakout test CA');
     expect(Date.parse(caCert.validFrom)).toBeLessThanOrEqual(before - 59_000);
     expect(Date.parse(caCert.validTo)).toBeGreaterThanOrEqual(before + DAY - 1_000);
-    const leaf = await ca.issue({ commonName: 'sip.example.test', dnsNames: ['sip.example.test'], ips: ['127.0.0.1', '::1'] });
+    const leaf = await ca.issue({
+      commonName: 'sip.example.test',
+      dnsNames: ['sip.example.test'],
+      ips: ['127.0.0.1', '::1'],
+    });
     const leafCert = new X509Certificate(leaf.cert);
     expect(leafCert.ca).toBe(false);
     expect(leafCert.verify(caCert.publicKey)).toBe(true);
@@ -46,7 +50,11 @@ describe('CertificateAuthority', () => {
     expect(leaf.issuer).toBe('CN=kept CA');
 
     const other = await CertificateAuthority.create();
-    for (const pair of [{ cert: ca.cert, key: other.key }, { cert: ca.cert, key: 'not a key' }, { cert: 'not a certificate', key: ca.key }]) {
+    for (const pair of [
+      { cert: ca.cert, key: other.key },
+      { cert: ca.cert, key: 'not a key' },
+      { cert: 'not a certificate', key: ca.key },
+    ]) {
       let caught: unknown;
       try {
         await CertificateAuthority.fromPem(pair);

@@ -64,6 +64,9 @@ export function typedView(message: SipMessage): Record<string, unknown> {
 
 /** The start line, headers, body and typed view of a message, as plain data. */
 export function messageView(message: SipMessage): Record<string, unknown> {
-  const start = message.kind === 'request' ? { kind: message.kind, method: message.method, uri: toPlain(message.uri) } : { kind: message.kind, status: message.status, reason: message.reason };
+  const start =
+    message.kind === 'request'
+      ? { kind: message.kind, method: message.method, uri: toPlain(message.uri) }
+      : { kind: message.kind, status: message.status, reason: message.reason };
   return { ...start, headers: message.headers.entries(), body: Array.from(message.body), typed: typedView(message) };
 }

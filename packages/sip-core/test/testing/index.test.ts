@@ -26,19 +26,26 @@ const TIMEOUT = 60_000;
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 
 describe('@sipbreakout/sip-core/testing', () => {
-  it('generates requests and responses of the kind asked for, as objects and as bytes the parser accepts', () => {
-    for (const request of fc.sample(arbitraryRequest(), { numRuns: 100, seed: 1 })) expect(request.kind).toBe('request');
-    for (const response of fc.sample(arbitraryResponse(), { numRuns: 100, seed: 1 })) expect(response.kind).toBe('response');
-    for (const message of fc.sample(arbitraryMessage(), { numRuns: 100, seed: 1 })) expect(['request', 'response']).toContain(message.kind);
-    for (const bytes of fc.sample(arbitraryRequestBytes(), { numRuns: 200, seed: 2 })) {
-      const result = parseMessage(bytes, { framing: 'stream' });
-      expect(result.ok && result.message.kind).toBe('request');
-    }
-    for (const bytes of fc.sample(arbitraryResponseBytes(), { numRuns: 200, seed: 3 })) {
-      const result = parseMessage(bytes, { framing: 'stream' });
-      expect(result.ok && result.message.kind).toBe('response');
-    }
-  }, TIMEOUT);
+  it(
+    'generates requests and responses of the kind asked for, as objects and as bytes the parser accepts',
+    () => {
+      for (const request of fc.sample(arbitraryRequest(), { numRuns: 100, seed: 1 }))
+        expect(request.kind).toBe('request');
+      for (const response of fc.sample(arbitraryResponse(), { numRuns: 100, seed: 1 }))
+        expect(response.kind).toBe('response');
+      for (const message of fc.sample(arbitraryMessage(), { numRuns: 100, seed: 1 }))
+        expect(['request', 'response']).toContain(message.kind);
+      for (const bytes of fc.sample(arbitraryRequestBytes(), { numRuns: 200, seed: 2 })) {
+        const result = parseMessage(bytes, { framing: 'stream' });
+        expect(result.ok && result.message.kind).toBe('request');
+      }
+      for (const bytes of fc.sample(arbitraryResponseBytes(), { numRuns: 200, seed: 3 })) {
+        const result = parseMessage(bytes, { framing: 'stream' });
+        expect(result.ok && result.message.kind).toBe('response');
+      }
+    },
+    TIMEOUT,
+  );
 
   it('generates SIP and tel URIs the parser reads back', () => {
     for (const uri of fc.sample(arbitrarySipUri(), { numRuns: 200, seed: 4 })) expect(uri.kind).toBe('sip');
@@ -48,32 +55,39 @@ describe('@sipbreakout/sip-core/testing', () => {
     }
   });
 
-  it('covers the syntax it promises: compact names, unknown headers, several Vias, IPv6, quoted names, escapes, bodies', () => {
-    const samples = fc.sample(arbitraryMessageSample(), { numRuns: SAMPLES, seed: 42 });
-    const count = (predicate: (message: SipMessage, bytes: string) => boolean): number => samples.filter((s) => predicate(s.message, text(s.bytes))).length;
-    const seen = {
-      compactVia: count((_m, b) => /\r\n[vV][ \t]*:/.test(b)),
-      compactContentLength: count((_m, b) => /\r\n[lL][ \t]*:/.test(b)),
-      unknownHeader: count((_m, b) => /\r\nX-/.test(b)),
-      manyViaEntries: count((m) => m.via.length > 2),
-      viaFieldWithSeveralEntries: count((m) => m.headers.getAll('via').some((v) => v.includes(','))),
-      ipv6Via: count((m) => m.via.some((v) => v.hostKind === 'ipv6')),
-      ipv6Uri: count((m) => m.from.uri.kind === 'sip' && m.from.uri.hostKind === 'ipv6'),
-      telUri: count((m) => m.to.uri.kind === 'tel' || m.from.uri.kind === 'tel'),
-      quotedDisplayNameWithEscape: count((_m, b) => /\r\n(From|To|f|t)[^\r]*"[^"\r]*\\/i.test(b)),
-      escapedUser: count((m) => m.from.uri.kind === 'sip' && /%[0-9a-fA-F]{2}/.test(m.from.uri.user ?? '')),
-      uriParamsAndHeaders: count((m) => m.from.uri.kind === 'sip' && m.from.uri.params.size > 0 && m.from.uri.headers.size > 0),
-      starContact: count((m) => m.contact.some((c) => c.star)),
-      body: count((m) => m.body.length > 0),
-      bodyWithEmptyLine: count((_m, b) => b.indexOf('\r\n\r\n') < b.length - 4 && /\r\n\r\n[\s\S]*\r\n\r\n/.test(b)),
-      utf8: count((_m, b) => /[^\x00-\x7f]/.test(b.slice(0, b.indexOf('\r\n\r\n')))),
-      whitespaceBeforeColon: count((_m, b) => /\r\n[A-Za-z-]+[ \t]+:/.test(b)),
-      authorization: count((m) => m.authorization.length > 0),
-      challenge: count((m) => m.wwwAuthenticate.length > 0),
-      sessionId: count((m) => m.sessionId !== undefined),
-    };
-    for (const [feature, n] of Object.entries(seen)) expect(n, feature).toBeGreaterThan(SAMPLES / 200);
-  }, TIMEOUT);
+  it(
+    'covers the syntax it promises: compact names, unknown headers, several Vias, IPv6, quoted names, escapes, bodies',
+    () => {
+      const samples = fc.sample(arbitraryMessageSample(), { numRuns: SAMPLES, seed: 42 });
+      const count = (predicate: (message: SipMessage, bytes: string) => boolean): number =>
+        samples.filter((s) => predicate(s.message, text(s.bytes))).length;
+      const seen = {
+        compactVia: count((_m, b) => /\r\n[vV][ \t]*:/.test(b)),
+        compactContentLength: count((_m, b) => /\r\n[lL][ \t]*:/.test(b)),
+        unknownHeader: count((_m, b) => /\r\nX-/.test(b)),
+        manyViaEntries: count((m) => m.via.length > 2),
+        viaFieldWithSeveralEntries: count((m) => m.headers.getAll('via').some((v) => v.includes(','))),
+        ipv6Via: count((m) => m.via.some((v) => v.hostKind === 'ipv6')),
+        ipv6Uri: count((m) => m.from.uri.kind === 'sip' && m.from.uri.hostKind === 'ipv6'),
+        telUri: count((m) => m.to.uri.kind === 'tel' || m.from.uri.kind === 'tel'),
+        quotedDisplayNameWithEscape: count((_m, b) => /\r\n(From|To|f|t)[^\r]*"[^"\r]*\\/i.test(b)),
+        escapedUser: count((m) => m.from.uri.kind === 'sip' && /%[0-9a-fA-F]{2}/.test(m.from.uri.user ?? '')),
+        uriParamsAndHeaders: count(
+          (m) => m.from.uri.kind === 'sip' && m.from.uri.params.size > 0 && m.from.uri.headers.size > 0,
+        ),
+        starContact: count((m) => m.contact.some((c) => c.star)),
+        body: count((m) => m.body.length > 0),
+        bodyWithEmptyLine: count((_m, b) => b.indexOf('\r\n\r\n') < b.length - 4 && /\r\n\r\n[\s\S]*\r\n\r\n/.test(b)),
+        utf8: count((_m, b) => /[^\x00-\x7f]/.test(b.slice(0, b.indexOf('\r\n\r\n')))),
+        whitespaceBeforeColon: count((_m, b) => /\r\n[A-Za-z-]+[ \t]+:/.test(b)),
+        authorization: count((m) => m.authorization.length > 0),
+        challenge: count((m) => m.wwwAuthenticate.length > 0),
+        sessionId: count((m) => m.sessionId !== undefined),
+      };
+      for (const [feature, n] of Object.entries(seen)) expect(n, feature).toBeGreaterThan(SAMPLES / 200);
+    },
+    TIMEOUT,
+  );
 
   it('serializes a sample to the bytes the sample says', () => {
     for (const s of fc.sample(arbitraryMessageSample(), { numRuns: 200, seed: 7 })) {
@@ -126,19 +140,29 @@ describe('@sipbreakout/sip-core/testing', () => {
       expect(text(applyMutation(message, mutation))).toBe(expected);
     });
 
-    it('applies to any input, the empty one included, without throwing', () => {
-      fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 40 }), arbitraryMutation(), (bytes, mutation) => {
-          applyMutation(bytes, mutation);
-        }),
-        { numRuns: SAMPLES },
-      );
-    }, TIMEOUT);
+    it(
+      'applies to any input, the empty one included, without throwing',
+      () => {
+        fc.assert(
+          fc.property(fc.uint8Array({ maxLength: 40 }), arbitraryMutation(), (bytes, mutation) => {
+            applyMutation(bytes, mutation);
+          }),
+          { numRuns: SAMPLES },
+        );
+      },
+      TIMEOUT,
+    );
 
-    it('makes damaged messages, most of which the parser refuses', () => {
-      const verdicts = fc.sample(arbitraryMutatedBytes(), { numRuns: 500, seed: 11 }).map((bytes) => parseMessage(bytes).ok);
-      expect(verdicts.filter((ok) => !ok).length).toBeGreaterThan(100);
-    }, TIMEOUT);
+    it(
+      'makes damaged messages, most of which the parser refuses',
+      () => {
+        const verdicts = fc
+          .sample(arbitraryMutatedBytes(), { numRuns: 500, seed: 11 })
+          .map((bytes) => parseMessage(bytes).ok);
+        expect(verdicts.filter((ok) => !ok).length).toBeGreaterThan(100);
+      },
+      TIMEOUT,
+    );
   });
 
   it('is the only entry point that loads fast-check: the main entry reaches no module that imports it', () => {
@@ -149,7 +173,8 @@ describe('@sipbreakout/sip-core/testing', () => {
       seen.add(file);
       const source = readFileSync(file, 'utf8');
       expect(source, file).not.toMatch(/from ['"]fast-check['"]/);
-      for (const [, spec] of source.matchAll(/from ['"](\.{1,2}\/[^'"]+)\.js['"]/g)) visit(join(dirname(file), spec + '.ts'));
+      for (const [, spec] of source.matchAll(/from ['"](\.{1,2}\/[^'"]+)\.js['"]/g))
+        visit(join(dirname(file), spec + '.ts'));
     };
     visit(join(src, 'index.ts'));
     expect(seen.size).toBeGreaterThan(10);

@@ -12,17 +12,72 @@ beforeAll(async () => {
 });
 
 // [what is awkward, the names put in the certificate, the identity read back]
-const CERTIFICATES: ReadonlyArray<readonly [string, LeafOptions, { uris: string[]; dnsNames: string[]; commonName: string | undefined }]> = [
-  ['plain names', { commonName: 'sip.example.test', uris: ['sip:sip.example.test'], dnsNames: ['sip.example.test'], ips: ['192.0.2.1'] }, { uris: ['sip:sip.example.test'], dnsNames: ['sip.example.test'], commonName: 'sip.example.test' }],
-  ['a comma in a name (printed quoted)', { commonName: 'a, b', uris: ['sip:a,b@example.test'], dnsNames: ['a,b.example.test'] }, { uris: ['sip:a,b@example.test'], dnsNames: ['a,b.example.test'], commonName: 'a, b' }],
-  ['a comma and a prefix that would smuggle in a second name', { commonName: 'x', uris: ['sip:o.example.test, DNS:evil.test'] }, { uris: ['sip:o.example.test, DNS:evil.test'], dnsNames: [], commonName: 'x' }],
-  ['quotes and backslashes', { commonName: 'say "hi" \\ bye', uris: ['sip:"quoted"@example.test', 'sip:back\\slash.example.test'], dnsNames: ['quote".example.test'] }, { uris: ['sip:"quoted"@example.test', 'sip:back\\slash.example.test'], dnsNames: ['quote".example.test'], commonName: 'say "hi" \\ bye' }],
-  ['an apostrophe and a space', { commonName: "o'neil", dnsNames: ["o'neil.example.test", 'sp ace.example.test'] }, { uris: [], dnsNames: ["o'neil.example.test", 'sp ace.example.test'], commonName: "o'neil" }],
-  ['non-ASCII', { commonName: 'bjørn.example.test', dnsNames: ['bjørn.example.test'] }, { uris: [], dnsNames: ['bjørn.example.test'], commonName: 'bjørn.example.test' }],
-  ['RFC 2253 specials in the CN', { commonName: '#lead +plus; <angle> =equals ', dnsNames: [] }, { uris: [], dnsNames: [], commonName: '#lead +plus; <angle> =equals ' }],
-  ['a control character in the CN', { commonName: 'new\nline\ttab' }, { uris: [], dnsNames: [], commonName: 'new\nline\ttab' }],
-  ['a CN that looks like another attribute', { commonName: 'CN=inner + O=org' }, { uris: [], dnsNames: [], commonName: 'CN=inner + O=org' }],
-  ['a CN longer than a one-byte DER length', { commonName: 'long-'.repeat(60) }, { uris: [], dnsNames: [], commonName: 'long-'.repeat(60) }],
+const CERTIFICATES: ReadonlyArray<
+  readonly [string, LeafOptions, { uris: string[]; dnsNames: string[]; commonName: string | undefined }]
+> = [
+  [
+    'plain names',
+    {
+      commonName: 'sip.example.test',
+      uris: ['sip:sip.example.test'],
+      dnsNames: ['sip.example.test'],
+      ips: ['192.0.2.1'],
+    },
+    { uris: ['sip:sip.example.test'], dnsNames: ['sip.example.test'], commonName: 'sip.example.test' },
+  ],
+  [
+    'a comma in a name (printed quoted)',
+    { commonName: 'a, b', uris: ['sip:a,b@example.test'], dnsNames: ['a,b.example.test'] },
+    { uris: ['sip:a,b@example.test'], dnsNames: ['a,b.example.test'], commonName: 'a, b' },
+  ],
+  [
+    'a comma and a prefix that would smuggle in a second name',
+    { commonName: 'x', uris: ['sip:o.example.test, DNS:evil.test'] },
+    { uris: ['sip:o.example.test, DNS:evil.test'], dnsNames: [], commonName: 'x' },
+  ],
+  [
+    'quotes and backslashes',
+    {
+      commonName: 'say "hi" \\ bye',
+      uris: ['sip:"quoted"@example.test', 'sip:back\\slash.example.test'],
+      dnsNames: ['quote".example.test'],
+    },
+    {
+      uris: ['sip:"quoted"@example.test', 'sip:back\\slash.example.test'],
+      dnsNames: ['quote".example.test'],
+      commonName: 'say "hi" \\ bye',
+    },
+  ],
+  [
+    'an apostrophe and a space',
+    { commonName: "o'neil", dnsNames: ["o'neil.example.test", 'sp ace.example.test'] },
+    { uris: [], dnsNames: ["o'neil.example.test", 'sp ace.example.test'], commonName: "o'neil" },
+  ],
+  [
+    'non-ASCII',
+    { commonName: 'bjørn.example.test', dnsNames: ['bjørn.example.test'] },
+    { uris: [], dnsNames: ['bjørn.example.test'], commonName: 'bjørn.example.test' },
+  ],
+  [
+    'RFC 2253 specials in the CN',
+    { commonName: '#lead +plus; <angle> =equals ', dnsNames: [] },
+    { uris: [], dnsNames: [], commonName: '#lead +plus; <angle> =equals ' },
+  ],
+  [
+    'a control character in the CN',
+    { commonName: 'new\nline\ttab' },
+    { uris: [], dnsNames: [], commonName: 'new\nline\ttab' },
+  ],
+  [
+    'a CN that looks like another attribute',
+    { commonName: 'CN=inner + O=org' },
+    { uris: [], dnsNames: [], commonName: 'CN=inner + O=org' },
+  ],
+  [
+    'a CN longer than a one-byte DER length',
+    { commonName: 'long-'.repeat(60) },
+    { uris: [], dnsNames: [], commonName: 'long-'.repeat(60) },
+  ],
 ];
 
 describe('readCertificateIdentity reads the names Node prints, awkward ones included', () => {
@@ -54,10 +109,29 @@ describe('readCertificateIdentity reads the names Node prints, awkward ones incl
 describe("Node's certificate name text", () => {
   it.each([
     ['DNS:a.example.test', [{ type: 'DNS', value: 'a.example.test' }]],
-    ['DNS:a.example.test, URI:sip:a.example.test, IP Address:192.0.2.1', [{ type: 'DNS', value: 'a.example.test' }, { type: 'URI', value: 'sip:a.example.test' }, { type: 'IP Address', value: '192.0.2.1' }]],
-    ['URI:"sip:a\\u002cb", DNS:c', [{ type: 'URI', value: 'sip:a,b' }, { type: 'DNS', value: 'c' }]],
+    [
+      'DNS:a.example.test, URI:sip:a.example.test, IP Address:192.0.2.1',
+      [
+        { type: 'DNS', value: 'a.example.test' },
+        { type: 'URI', value: 'sip:a.example.test' },
+        { type: 'IP Address', value: '192.0.2.1' },
+      ],
+    ],
+    [
+      'URI:"sip:a\\u002cb", DNS:c',
+      [
+        { type: 'URI', value: 'sip:a,b' },
+        { type: 'DNS', value: 'c' },
+      ],
+    ],
     ['URI:"sip:\\"q\\"\\\\x"', [{ type: 'URI', value: 'sip:"q"\\x' }]],
-    ['DirName:"CN=a\\\\, b", email:x@example.test', [{ type: 'DirName', value: 'CN=a\\, b' }, { type: 'email', value: 'x@example.test' }]],
+    [
+      'DirName:"CN=a\\\\, b", email:x@example.test',
+      [
+        { type: 'DirName', value: 'CN=a\\, b' },
+        { type: 'email', value: 'x@example.test' },
+      ],
+    ],
     ['"othername:1.2.3.4::odd, value"', [{ type: 'othername', value: '1.2.3.4::odd, value' }]],
   ] as const)('subjectAltName %j', (text, names) => {
     expect(parseAltNames(text)).toEqual(names);

@@ -6,7 +6,8 @@ import { isTlsError } from '../../src/tls/tls-error.js';
 import { TlsTransport } from '../../src/transport/tls-transport.js';
 import type { TransportEvent } from '../../src/transport/transport.js';
 
-const OPTIONS = 'OPTIONS sip:x@sip.example.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK-1\r\nFrom: <sip:a@example.test>;tag=1\r\nTo: <sip:x@sip.example.test>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
+const OPTIONS =
+  'OPTIONS sip:x@sip.example.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK-1\r\nFrom: <sip:a@example.test>;tag=1\r\nTo: <sip:x@sip.example.test>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
 
 let ca: CertificateAuthority;
 let otherCa: CertificateAuthority;
@@ -18,7 +19,11 @@ const open: TlsTransport[] = [];
 beforeAll(async () => {
   ca = await CertificateAuthority.create();
   otherCa = await CertificateAuthority.create({ commonName: 'another CA' });
-  server = await ca.issue({ commonName: 'sip.example.test', uris: ['sip:sip.example.test'], dnsNames: ['sip.example.test'] });
+  server = await ca.issue({
+    commonName: 'sip.example.test',
+    uris: ['sip:sip.example.test'],
+    dnsNames: ['sip.example.test'],
+  });
   wildcard = await ca.issue({ commonName: 'wild', dnsNames: ['*.example.test'] });
   client = await ca.issue({ commonName: 'client', uris: ['sip:client.example.test'] });
 });
@@ -27,7 +32,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
 });
 
-async function listen(pair: PemPair, extra: Partial<ConstructorParameters<typeof TlsTransport>[0]> = {}): Promise<{ transport: TlsTransport; events: TransportEvent[] }> {
+async function listen(
+  pair: PemPair,
+  extra: Partial<ConstructorParameters<typeof TlsTransport>[0]> = {},
+): Promise<{ transport: TlsTransport; events: TransportEvent[] }> {
   const transport = new TlsTransport({ port: 0, ca: ca.cert, cert: pair.cert, key: pair.key, ...extra });
   const events: TransportEvent[] = [];
   transport.setReceiver((e) => events.push(e));
@@ -69,12 +77,18 @@ describe('RFC 5922 SIP domain identity', () => {
     { domain: 'example.test', ok: false },
     { domain: 'a.b.example.test', ok: false },
   ])('with allowWildcard, *.example.test matches exactly one leading label: $domain → $ok', ({ domain, ok }) => {
-    expect(matchesSipDomain({ uris: [], dnsNames: ['*.example.test'], commonName: undefined }, domain, { allowWildcard: true })).toBe(ok);
+    expect(
+      matchesSipDomain({ uris: [], dnsNames: ['*.example.test'], commonName: undefined }, domain, {
+        allowWildcard: true,
+      }),
+    ).toBe(ok);
   });
 
   it('uses the CN only when there is no subjectAltName (§7.1)', () => {
     expect(matchesSipDomain({ uris: [], dnsNames: [], commonName: 'example.test' }, 'example.test')).toBe(true);
-    expect(matchesSipDomain({ uris: [], dnsNames: ['x.test'], commonName: 'example.test' }, 'example.test')).toBe(false);
+    expect(matchesSipDomain({ uris: [], dnsNames: ['x.test'], commonName: 'example.test' }, 'example.test')).toBe(
+      false,
+    );
   });
 
   it('verifySipDomain throws TLS_ERR_IDENTITY_MISMATCH', () => {
@@ -94,7 +108,12 @@ describe('TlsTransport', () => {
     const cli = new TlsTransport({ port: 0, ca: ca.cert, clock: new ManualClock() });
     open.push(cli);
     await cli.listen();
-    await cli.send(Buffer.from(OPTIONS), { protocol: 'TLS', host: '127.0.0.1', port: srv.local.port, serverName: 'sip.example.test' });
+    await cli.send(Buffer.from(OPTIONS), {
+      protocol: 'TLS',
+      host: '127.0.0.1',
+      port: srv.local.port,
+      serverName: 'sip.example.test',
+    });
     await new Promise((r) => setTimeout(r, 100));
     expect(events.some((e) => e.kind === 'message')).toBe(true);
   });
@@ -104,7 +123,14 @@ describe('TlsTransport', () => {
     const cli = new TlsTransport({ port: 0, ca: ca.cert });
     open.push(cli);
     await cli.listen();
-    const e = await rejection(cli.send(Buffer.from(OPTIONS), { protocol: 'TLS', host: '127.0.0.1', port: srv.local.port, serverName: 'other.example.test' }));
+    const e = await rejection(
+      cli.send(Buffer.from(OPTIONS), {
+        protocol: 'TLS',
+        host: '127.0.0.1',
+        port: srv.local.port,
+        serverName: 'other.example.test',
+      }),
+    );
     expect(isTlsError(e, 'TLS_ERR_IDENTITY_MISMATCH'), String(e)).toBe(true);
   });
 
@@ -113,7 +139,14 @@ describe('TlsTransport', () => {
     const cli = new TlsTransport({ port: 0, ca: otherCa.cert });
     open.push(cli);
     await cli.listen();
-    const e = await rejection(cli.send(Buffer.from(OPTIONS), { protocol: 'TLS', host: '127.0.0.1', port: srv.local.port, serverName: 'sip.example.test' }));
+    const e = await rejection(
+      cli.send(Buffer.from(OPTIONS), {
+        protocol: 'TLS',
+        host: '127.0.0.1',
+        port: srv.local.port,
+        serverName: 'sip.example.test',
+      }),
+    );
     expect(isTlsError(e, 'TLS_ERR_CHAIN'), String(e)).toBe(true);
   });
 
@@ -125,7 +158,9 @@ describe('TlsTransport', () => {
     await strict.listen();
     await lax.listen();
     const dest = { protocol: 'TLS' as const, host: '127.0.0.1', port: srv.local.port, serverName: 'sip.example.test' };
-    expect(isTlsError(await rejection(strict.send(Buffer.from(OPTIONS), dest)), 'TLS_ERR_IDENTITY_MISMATCH')).toBe(true);
+    expect(isTlsError(await rejection(strict.send(Buffer.from(OPTIONS), dest)), 'TLS_ERR_IDENTITY_MISMATCH')).toBe(
+      true,
+    );
     expect(await rejection(lax.send(Buffer.from(OPTIONS), dest))).toBeUndefined();
   });
 
@@ -134,7 +169,12 @@ describe('TlsTransport', () => {
     const cli = new TlsTransport({ port: 0, ca: ca.cert, cert: client.cert, key: client.key });
     open.push(cli);
     await cli.listen();
-    await cli.send(Buffer.from(OPTIONS), { protocol: 'TLS', host: '127.0.0.1', port: srv.local.port, serverName: 'sip.example.test' });
+    await cli.send(Buffer.from(OPTIONS), {
+      protocol: 'TLS',
+      host: '127.0.0.1',
+      port: srv.local.port,
+      serverName: 'sip.example.test',
+    });
     await new Promise((r) => setTimeout(r, 100));
     const message = events.find((e) => e.kind === 'message');
     expect(message?.kind === 'message' && message.source.tlsPeer?.uris).toEqual(['sip:client.example.test']);
@@ -143,7 +183,14 @@ describe('TlsTransport', () => {
     open.push(anonymous);
     await anonymous.listen();
     const before = events.filter((e) => e.kind === 'message').length;
-    await rejection(anonymous.send(Buffer.from(OPTIONS), { protocol: 'TLS', host: '127.0.0.1', port: srv.local.port, serverName: 'sip.example.test' }));
+    await rejection(
+      anonymous.send(Buffer.from(OPTIONS), {
+        protocol: 'TLS',
+        host: '127.0.0.1',
+        port: srv.local.port,
+        serverName: 'sip.example.test',
+      }),
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(events.filter((e) => e.kind === 'message').length).toBe(before);
   });

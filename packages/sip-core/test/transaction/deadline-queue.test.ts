@@ -62,7 +62,8 @@ describe('DeadlineQueue', () => {
       now: () => clock.now(),
       wallNow: () => clock.wallNow(),
       setTimer: (delay, callback): ClockTimer => clock.setTimer(delay > 1 ? delay - 1 : delay, callback),
-      setTimerAt: (deadline, callback): ClockTimer => clock.setTimerAt(deadline - clock.now() > 1 ? deadline - 1 : deadline, callback),
+      setTimerAt: (deadline, callback): ClockTimer =>
+        clock.setTimerAt(deadline - clock.now() > 1 ? deadline - 1 : deadline, callback),
     };
     const fired: number[] = [];
     const queue = new DeadlineQueue<string>(early, () => fired.push(clock.now()));

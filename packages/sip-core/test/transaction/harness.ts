@@ -4,7 +4,12 @@
  */
 import { ManualClock } from '../../src/clock.js';
 import { parseMessage, type SipMessage, SipRequest, SipResponse } from '../../src/index.js';
-import type { ClientTransactionEvent, ServerTransaction, ServerTransactionEvent, TransactionUser } from '../../src/transaction/transaction-handles.js';
+import type {
+  ClientTransactionEvent,
+  ServerTransaction,
+  ServerTransactionEvent,
+  TransactionUser,
+} from '../../src/transaction/transaction-handles.js';
 import { TransactionLayer } from '../../src/transaction/transaction-layer.js';
 import type { TransactionTransport } from '../../src/transport/transaction-transport.js';
 import type { TimerValues } from '../../src/transaction/timers.js';
@@ -36,7 +41,9 @@ export class RecordingTransport implements TransactionTransport {
   }
   /** Times at which a message with this start (method or status) was sent. */
   times(what: string | number): number[] {
-    return this.sent.filter((s) => (s.message.kind === 'request' ? s.message.method === what : s.message.status === what)).map((s) => s.at);
+    return this.sent
+      .filter((s) => (s.message.kind === 'request' ? s.message.method === what : s.message.status === what))
+      .map((s) => s.at);
   }
 }
 
@@ -67,7 +74,16 @@ export function setup(protocol: 'UDP' | 'TCP' = 'UDP', timers?: Partial<TimerVal
   const events: ClientTransactionEvent[] = [];
   const destination: Destination = { protocol, host: '127.0.0.1', port: 5070 };
   const source: MessageSource = { protocol, host: '127.0.0.1', port: 5080, local: { host: '127.0.0.1', port: 5060 } };
-  return { clock, transport, user, layer, events, destination, source, onEvent: (e: ClientTransactionEvent) => events.push(e) };
+  return {
+    clock,
+    transport,
+    user,
+    layer,
+    events,
+    destination,
+    source,
+    onEvent: (e: ClientTransactionEvent) => events.push(e),
+  };
 }
 
 export function parse(text: string): SipMessage {
@@ -76,7 +92,10 @@ export function parse(text: string): SipMessage {
   return r.message;
 }
 
-export function request(method: string, options: { branch?: string; cseq?: number; via?: string; toTag?: string; uri?: string } = {}): SipRequest {
+export function request(
+  method: string,
+  options: { branch?: string; cseq?: number; via?: string; toTag?: string; uri?: string } = {},
+): SipRequest {
   const via = options.via ?? `SIP/2.0/UDP 127.0.0.1:5080;branch=${options.branch ?? 'z9hG4bK-test-1'}`;
   const m = parse(
     `${method} ${options.uri ?? 'sip:bob@127.0.0.1:5060'} SIP/2.0
@@ -99,7 +118,10 @@ export function responseTo(req: SipRequest, status: number, toTag = 'to-1'): Sip
   const headers: Array<[string, string]> = [];
   for (const v of req.headers.getAll('Via')) headers.push(['Via', v]);
   headers.push(['From', req.headers.get('From') ?? '']);
-  headers.push(['To', (req.headers.get('To') ?? '') + (status > 100 && req.to.tag === undefined ? `;tag=${toTag}` : '')]);
+  headers.push([
+    'To',
+    (req.headers.get('To') ?? '') + (status > 100 && req.to.tag === undefined ? `;tag=${toTag}` : ''),
+  ]);
   headers.push(['Call-ID', req.callId], ['CSeq', req.headers.get('CSeq') ?? '']);
   const r = parseMessage(serialize(new SipResponse({ status, reason: 'R', headers })));
   if (!r.ok || r.message.kind !== 'response') throw new Error('not a response');

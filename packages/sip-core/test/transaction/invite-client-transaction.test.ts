@@ -7,22 +7,27 @@ describe('InviteClientTransaction', () => {
     { t1: 500, retransmits: [500, 1500, 3500, 7500, 15500, 31500], timerB: 32000 },
     { t1: 100, retransmits: [100, 300, 700, 1500, 3100, 6300], timerB: 6400 },
     { t1: 1000, retransmits: [1000, 3000, 7000, 15000, 31000, 63000], timerB: 64000 },
-  ])('retransmits on Timer A at T1·2^n (no T2 cap) and times out on Timer B = 64·T1 (§17.1.1.2), T1=$t1', ({ t1, retransmits, timerB }) => {
-    const s = setup('UDP', { t1 });
-    const invite = request('INVITE');
-    const tx = s.layer.sendRequest(invite, { destination: s.destination, onEvent: s.onEvent });
-    expect(tx.state).toBe('Calling');
-    s.clock.advance(timerB - 1);
-    expect(s.transport.times('INVITE')).toEqual([0, ...retransmits]);
-    expect(s.events).toEqual([]);
-    s.clock.advance(1);
-    expect(s.events.map((e) => e.kind)).toEqual(['timeout', 'terminated']);
-    const timeout = s.events[0];
-    expect(timeout?.kind === 'timeout' && isTransactionError(timeout.error, 'TX_ERR_TIMEOUT') && timeout.error.timer).toBe('B');
-    expect(tx.state).toBe('Terminated');
-    expect(s.layer.size.client).toBe(0);
-    expect(s.clock.pending).toBe(0);
-  });
+  ])(
+    'retransmits on Timer A at T1·2^n (no T2 cap) and times out on Timer B = 64·T1 (§17.1.1.2), T1=$t1',
+    ({ t1, retransmits, timerB }) => {
+      const s = setup('UDP', { t1 });
+      const invite = request('INVITE');
+      const tx = s.layer.sendRequest(invite, { destination: s.destination, onEvent: s.onEvent });
+      expect(tx.state).toBe('Calling');
+      s.clock.advance(timerB - 1);
+      expect(s.transport.times('INVITE')).toEqual([0, ...retransmits]);
+      expect(s.events).toEqual([]);
+      s.clock.advance(1);
+      expect(s.events.map((e) => e.kind)).toEqual(['timeout', 'terminated']);
+      const timeout = s.events[0];
+      expect(
+        timeout?.kind === 'timeout' && isTransactionError(timeout.error, 'TX_ERR_TIMEOUT') && timeout.error.timer,
+      ).toBe('B');
+      expect(tx.state).toBe('Terminated');
+      expect(s.layer.size.client).toBe(0);
+      expect(s.clock.pending).toBe(0);
+    },
+  );
 
   it('does not start Timer A on a reliable transport, only Timer B (§17.1.1.2)', () => {
     const s = setup('TCP');
@@ -65,30 +70,33 @@ describe('InviteClientTransaction', () => {
     expect(s.user.stray.map((r) => r.status)).toEqual([200]);
   });
 
-  it.each([300, 404, 486, 503, 699])('ACKs a %i in Completed with the response To tag and the INVITE top Via, and ends on Timer D = 32 s (§17.1.1.3)', (status) => {
-    const s = setup();
-    const invite = request('INVITE');
-    const tx = s.layer.sendRequest(invite, { destination: s.destination, onEvent: s.onEvent });
-    s.clock.advance(10);
-    s.layer.receive(responseTo(invite, status, 'their-tag'), s.source);
-    expect(tx.state).toBe('Completed');
-    const ack = s.transport.sent.at(-1)?.message;
-    expect(ack?.kind === 'request' && ack.method).toBe('ACK');
-    if (ack?.kind !== 'request') return;
-    expect(ack.to.tag).toBe('their-tag');
-    expect(ack.via.length).toBe(1);
-    expect(ack.via[0]?.branch).toBe(invite.via[0]?.branch);
-    expect(ack.cseq).toEqual({ seq: 1, method: 'ACK' });
-    expect(ack.callId).toBe(invite.callId);
-    // A retransmitted final response is ACKed again and not passed up.
-    s.layer.receive(responseTo(invite, status, 'their-tag'), s.source);
-    expect(s.transport.times('ACK')).toEqual([10, 10]);
-    expect(s.events.filter((e) => e.kind === 'response').length).toBe(1);
-    s.clock.advance(31999);
-    expect(tx.state).toBe('Completed');
-    s.clock.advance(1);
-    expect(tx.state).toBe('Terminated');
-  });
+  it.each([300, 404, 486, 503, 699])(
+    'ACKs a %i in Completed with the response To tag and the INVITE top Via, and ends on Timer D = 32 s (§17.1.1.3)',
+    (status) => {
+      const s = setup();
+      const invite = request('INVITE');
+      const tx = s.layer.sendRequest(invite, { destination: s.destination, onEvent: s.onEvent });
+      s.clock.advance(10);
+      s.layer.receive(responseTo(invite, status, 'their-tag'), s.source);
+      expect(tx.state).toBe('Completed');
+      const ack = s.transport.sent.at(-1)?.message;
+      expect(ack?.kind === 'request' && ack.method).toBe('ACK');
+      if (ack?.kind !== 'request') return;
+      expect(ack.to.tag).toBe('their-tag');
+      expect(ack.via.length).toBe(1);
+      expect(ack.via[0]?.branch).toBe(invite.via[0]?.branch);
+      expect(ack.cseq).toEqual({ seq: 1, method: 'ACK' });
+      expect(ack.callId).toBe(invite.callId);
+      // A retransmitted final response is ACKed again and not passed up.
+      s.layer.receive(responseTo(invite, status, 'their-tag'), s.source);
+      expect(s.transport.times('ACK')).toEqual([10, 10]);
+      expect(s.events.filter((e) => e.kind === 'response').length).toBe(1);
+      s.clock.advance(31999);
+      expect(tx.state).toBe('Completed');
+      s.clock.advance(1);
+      expect(tx.state).toBe('Terminated');
+    },
+  );
 
   it('sets Timer D to 0 on a reliable transport (§17.1.1.2)', () => {
     const s = setup('TCP');

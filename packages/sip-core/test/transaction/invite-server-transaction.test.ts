@@ -37,39 +37,50 @@ describe('InviteServerTransaction', () => {
 
   it.each([
     { t1: 500, t2: 4000, g: [500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500], h: 32000 },
-    { t1: 200, t2: 1000, g: [200, 600, 1400, 2400, 3400, 4400, 5400, 6400, 7400, 8400, 9400, 10400, 11400, 12400], h: 12800 },
-  ])('retransmits a 3xx–6xx on Timer G doubling up to T2 and reports Timer H = 64·T1 when no ACK comes (§17.2.1), T1=$t1', ({ t1, t2, g, h }) => {
-    const s = setup('UDP', { t1, t2 });
-    s.layer.receive(request('INVITE'), s.source);
-    const { transaction, request: inv } = s.user.requests[0]!;
-    transaction.respond(createResponse(inv, 486, { toTag: 'x' }));
-    expect(transaction.state).toBe('Completed');
-    s.clock.advance(h - 1);
-    expect(s.transport.times(486)).toEqual([0, ...g]);
-    s.clock.advance(1);
-    expect(s.user.serverEvents.map((e) => e.kind)).toEqual(['timeout', 'terminated']);
-    const e = s.user.serverEvents[0];
-    expect(e?.kind === 'timeout' && isTransactionError(e.error, 'TX_ERR_TIMEOUT') && e.error.timer).toBe('H');
-  });
+    {
+      t1: 200,
+      t2: 1000,
+      g: [200, 600, 1400, 2400, 3400, 4400, 5400, 6400, 7400, 8400, 9400, 10400, 11400, 12400],
+      h: 12800,
+    },
+  ])(
+    'retransmits a 3xx–6xx on Timer G doubling up to T2 and reports Timer H = 64·T1 when no ACK comes (§17.2.1), T1=$t1',
+    ({ t1, t2, g, h }) => {
+      const s = setup('UDP', { t1, t2 });
+      s.layer.receive(request('INVITE'), s.source);
+      const { transaction, request: inv } = s.user.requests[0]!;
+      transaction.respond(createResponse(inv, 486, { toTag: 'x' }));
+      expect(transaction.state).toBe('Completed');
+      s.clock.advance(h - 1);
+      expect(s.transport.times(486)).toEqual([0, ...g]);
+      s.clock.advance(1);
+      expect(s.user.serverEvents.map((e) => e.kind)).toEqual(['timeout', 'terminated']);
+      const e = s.user.serverEvents[0];
+      expect(e?.kind === 'timeout' && isTransactionError(e.error, 'TX_ERR_TIMEOUT') && e.error.timer).toBe('H');
+    },
+  );
 
   it.each([
     { protocol: 'UDP' as const, timerI: 5000, retransmits: 1 },
     { protocol: 'TCP' as const, timerI: 0, retransmits: 0 },
-  ])('absorbs the ACK of a non-2xx: Completed → Confirmed, ends on Timer I = $timerI over $protocol (§17.2.1)', ({ protocol, timerI, retransmits }) => {
-    const s = setup(protocol);
-    s.layer.receive(request('INVITE'), s.source);
-    const { transaction, request: inv } = s.user.requests[0]!;
-    transaction.respond(createResponse(inv, 404, { toTag: 'x' }));
-    s.clock.advance(700);
-    s.layer.receive(request('ACK', { toTag: 'x' }), s.source);
-    expect(transaction.state).toBe('Confirmed');
-    expect(s.user.acks).toEqual([]);
-    s.layer.receive(request('ACK', { toTag: 'x' }), s.source);
-    expect(s.transport.times(404).length).toBe(1 + retransmits);
-    s.clock.advance(timerI);
-    expect(transaction.state).toBe('Terminated');
-    expect(s.user.serverEvents.map((e) => e.kind)).toEqual(['terminated']);
-  });
+  ])(
+    'absorbs the ACK of a non-2xx: Completed → Confirmed, ends on Timer I = $timerI over $protocol (§17.2.1)',
+    ({ protocol, timerI, retransmits }) => {
+      const s = setup(protocol);
+      s.layer.receive(request('INVITE'), s.source);
+      const { transaction, request: inv } = s.user.requests[0]!;
+      transaction.respond(createResponse(inv, 404, { toTag: 'x' }));
+      s.clock.advance(700);
+      s.layer.receive(request('ACK', { toTag: 'x' }), s.source);
+      expect(transaction.state).toBe('Confirmed');
+      expect(s.user.acks).toEqual([]);
+      s.layer.receive(request('ACK', { toTag: 'x' }), s.source);
+      expect(s.transport.times(404).length).toBe(1 + retransmits);
+      s.clock.advance(timerI);
+      expect(transaction.state).toBe('Terminated');
+      expect(s.user.serverEvents.map((e) => e.kind)).toEqual(['terminated']);
+    },
+  );
 
   it('moves to Accepted on a 2xx: absorbs INVITE retransmissions, passes the user’s 2xx retransmissions and ACKs through, ends on Timer L = 64·T1 (RFC 6026 §7.1)', () => {
     const s = setup();

@@ -30,22 +30,28 @@ describe('sealed and identity copies', () => {
   it('a sealed copy serializes to the exact bytes of the original, whatever its headers and body hold', () => {
     const value = fc.stringMatching(/^[\x21-\x7e\u00e9\u00fc\u4e2d ]{0,40}$/).map((s) => s.trim() || 'x');
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('Subject', 'X-Extra', 'Contact', 'Session-ID', 'User-Agent'), value), { maxLength: 6 }), fc.uint8Array({ maxLength: 300 }), (extra, body) => {
-        const headers: Array<[string, string]> = [
-          ['Via', 'SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bK-seal'],
-          ['From', '<sip:alice@127.0.0.1>;tag=a'],
-          ['To', '<sip:bob@127.0.0.1>;tag=b'],
-          ['Call-ID', 'seal@127.0.0.1'],
-          ['CSeq', '2 BYE'],
-          ...extra,
-        ];
-        const original = new SipResponse({ status: 200, reason: 'OK é', headers, body });
-        const sealed = sealMessage(original);
-        expect(text(serializeMessage(sealed))).toBe(text(serializeMessage(original)));
-        expect(sealed.body.length).toBe(0);
-        expect([...sealed.headers].map(([n]) => n)).toEqual(['Via', 'To']);
-        expect(sealed.to.tag).toBe('b');
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('Subject', 'X-Extra', 'Contact', 'Session-ID', 'User-Agent'), value), {
+          maxLength: 6,
+        }),
+        fc.uint8Array({ maxLength: 300 }),
+        (extra, body) => {
+          const headers: Array<[string, string]> = [
+            ['Via', 'SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bK-seal'],
+            ['From', '<sip:alice@127.0.0.1>;tag=a'],
+            ['To', '<sip:bob@127.0.0.1>;tag=b'],
+            ['Call-ID', 'seal@127.0.0.1'],
+            ['CSeq', '2 BYE'],
+            ...extra,
+          ];
+          const original = new SipResponse({ status: 200, reason: 'OK é', headers, body });
+          const sealed = sealMessage(original);
+          expect(text(serializeMessage(sealed))).toBe(text(serializeMessage(original)));
+          expect(sealed.body.length).toBe(0);
+          expect([...sealed.headers].map(([n]) => n)).toEqual(['Via', 'To']);
+          expect(sealed.to.tag).toBe('b');
+        },
+      ),
     );
   });
 
@@ -109,10 +115,19 @@ describe('a lingering transaction', () => {
     transaction.respond(busy);
     s.clock.advance(500);
     s.layer.receive(request('INVITE'), s.source);
-    const resent = s.transport.sent.filter((m) => m.message.kind === 'response' && m.message.status === 486).map((m) => text(serializeMessage(m.message)));
+    const resent = s.transport.sent
+      .filter((m) => m.message.kind === 'response' && m.message.status === 486)
+      .map((m) => text(serializeMessage(m.message)));
     expect(resent.length).toBe(3); // the response, Timer G at 500 ms, the retransmitted INVITE
     expect(new Set(resent)).toEqual(new Set([first]));
-    expect([...transaction.request.headers].map(([n]) => n)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Content-Length']);
+    expect([...transaction.request.headers].map(([n]) => n)).toEqual([
+      'Via',
+      'From',
+      'To',
+      'Call-ID',
+      'CSeq',
+      'Content-Length',
+    ]);
     expect(transaction.request.via[0]?.branch).toBe('z9hG4bK-test-1');
     s.layer.receive(request('ACK', { toTag: 'busy' }), s.source);
     expect(transaction.state).toBe('Confirmed');
@@ -126,7 +141,9 @@ describe('a lingering transaction', () => {
     s.layer.receive(busy, s.source);
     expect(tx.state).toBe('Completed');
     s.layer.receive(responseTo(invite, 486, 'busy'), s.source);
-    const acks = s.transport.sent.filter((m) => m.message.kind === 'request' && m.message.method === 'ACK').map((m) => text(serializeMessage(m.message)));
+    const acks = s.transport.sent
+      .filter((m) => m.message.kind === 'request' && m.message.method === 'ACK')
+      .map((m) => text(serializeMessage(m.message)));
     expect(acks.length).toBe(2);
     expect(acks[1]).toBe(acks[0]);
     expect(acks[0]).toContain('ACK sip:bob@127.0.0.1:5060 SIP/2.0\r\n');

@@ -20,25 +20,28 @@ describe('NonInviteServerTransaction', () => {
   it.each([
     { protocol: 'UDP' as const, timerJ: 32000 },
     { protocol: 'TCP' as const, timerJ: 0 },
-  ])('moves to Completed on a final response, answers retransmissions with it, ends on Timer J = $timerJ over $protocol (§17.2.2)', ({ protocol, timerJ }) => {
-    const s = setup(protocol);
-    s.layer.receive(request('BYE'), s.source);
-    const { transaction, request: req } = s.user.requests[0]!;
-    transaction.respond(createResponse(req, 200, { toTag: 'x' }));
-    expect(transaction.state).toBe('Completed');
-    if (timerJ > 0) {
-      s.clock.advance(1000);
+  ])(
+    'moves to Completed on a final response, answers retransmissions with it, ends on Timer J = $timerJ over $protocol (§17.2.2)',
+    ({ protocol, timerJ }) => {
+      const s = setup(protocol);
       s.layer.receive(request('BYE'), s.source);
-      expect(s.transport.times(200)).toEqual([0, 1000]);
-      s.clock.advance(timerJ - 1001);
+      const { transaction, request: req } = s.user.requests[0]!;
+      transaction.respond(createResponse(req, 200, { toTag: 'x' }));
       expect(transaction.state).toBe('Completed');
-      s.clock.advance(1);
-    } else {
-      s.clock.advance(0);
-    }
-    expect(transaction.state).toBe('Terminated');
-    expect(s.layer.size.server).toBe(0);
-  });
+      if (timerJ > 0) {
+        s.clock.advance(1000);
+        s.layer.receive(request('BYE'), s.source);
+        expect(s.transport.times(200)).toEqual([0, 1000]);
+        s.clock.advance(timerJ - 1001);
+        expect(transaction.state).toBe('Completed');
+        s.clock.advance(1);
+      } else {
+        s.clock.advance(0);
+      }
+      expect(transaction.state).toBe('Terminated');
+      expect(s.layer.size.server).toBe(0);
+    },
+  );
 
   it('ignores a second final response from the user in Completed (§17.2.2)', () => {
     const s = setup();

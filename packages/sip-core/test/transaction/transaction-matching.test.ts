@@ -11,9 +11,15 @@ describe('transaction matching (§17.1.3, §17.2.3)', () => {
     const invite = request('INVITE');
     const inviteEvents: string[] = [];
     const cancelEvents: string[] = [];
-    s.layer.sendRequest(invite, { destination: s.destination, onEvent: (e) => inviteEvents.push(e.kind === 'response' ? String(e.response.status) : e.kind) });
+    s.layer.sendRequest(invite, {
+      destination: s.destination,
+      onEvent: (e) => inviteEvents.push(e.kind === 'response' ? String(e.response.status) : e.kind),
+    });
     const cancel = createCancel(invite);
-    s.layer.sendRequest(cancel, { destination: s.destination, onEvent: (e) => cancelEvents.push(e.kind === 'response' ? String(e.response.status) : e.kind) });
+    s.layer.sendRequest(cancel, {
+      destination: s.destination,
+      onEvent: (e) => cancelEvents.push(e.kind === 'response' ? String(e.response.status) : e.kind),
+    });
     expect(cancel.via[0]?.branch).toBe(invite.via[0]?.branch);
     s.layer.receive(responseTo(cancel, 200), s.source);
     s.layer.receive(responseTo(invite, 487), s.source);
@@ -23,7 +29,10 @@ describe('transaction matching (§17.1.3, §17.2.3)', () => {
 
   it('does not match a response whose branch differs (§17.1.3)', () => {
     const s = setup();
-    s.layer.sendRequest(request('OPTIONS', { branch: 'z9hG4bK-a' }), { destination: s.destination, onEvent: s.onEvent });
+    s.layer.sendRequest(request('OPTIONS', { branch: 'z9hG4bK-a' }), {
+      destination: s.destination,
+      onEvent: s.onEvent,
+    });
     s.layer.receive(responseTo(request('OPTIONS', { branch: 'z9hG4bK-b' }), 200), s.source);
     expect(s.events).toEqual([]);
     expect(s.user.stray.length).toBe(1);
@@ -71,15 +80,22 @@ describe('transaction matching (§17.1.3, §17.2.3)', () => {
 
   it('gives a request without a branch a new one with the magic cookie (§8.1.1.7)', () => {
     const s = setup();
-    const tx = s.layer.sendRequest(request('OPTIONS', { via: 'SIP/2.0/UDP 127.0.0.1:5080' }), { destination: s.destination, onEvent: s.onEvent });
+    const tx = s.layer.sendRequest(request('OPTIONS', { via: 'SIP/2.0/UDP 127.0.0.1:5080' }), {
+      destination: s.destination,
+      onEvent: s.onEvent,
+    });
     expect(tx.branch).toMatch(/^z9hG4bK[0-9a-f]{16}$/);
   });
 
   it('refuses a second client transaction with the same key (TX_ERR_DUPLICATE) and an ACK (TX_ERR_INVALID_STATE)', () => {
     const s = setup();
     s.layer.sendRequest(request('OPTIONS'), { destination: s.destination, onEvent: s.onEvent });
-    expect(() => s.layer.sendRequest(request('OPTIONS'), { destination: s.destination, onEvent: s.onEvent })).toThrow(expect.objectContaining({ code: 'TX_ERR_DUPLICATE' }));
-    expect(() => s.layer.sendRequest(request('ACK'), { destination: s.destination, onEvent: s.onEvent })).toThrow(expect.objectContaining({ code: 'TX_ERR_INVALID_STATE' }));
+    expect(() => s.layer.sendRequest(request('OPTIONS'), { destination: s.destination, onEvent: s.onEvent })).toThrow(
+      expect.objectContaining({ code: 'TX_ERR_DUPLICATE' }),
+    );
+    expect(() => s.layer.sendRequest(request('ACK'), { destination: s.destination, onEvent: s.onEvent })).toThrow(
+      expect.objectContaining({ code: 'TX_ERR_INVALID_STATE' }),
+    );
   });
 
   it('enforces the transaction limit: TX_ERR_LIMIT for clients, a stateless 503 for servers', () => {
@@ -87,14 +103,22 @@ describe('transaction matching (§17.1.3, §17.2.3)', () => {
     const transport = new RecordingTransport(clock);
     const user = new RecordingUser();
     const layer = new TransactionLayer({ clock, transport, user, limits: { maxTransactions: 1 } });
-    const source = { protocol: 'UDP' as const, host: '127.0.0.1', port: 5080, local: { host: '127.0.0.1', port: 5060 } };
+    const source = {
+      protocol: 'UDP' as const,
+      host: '127.0.0.1',
+      port: 5080,
+      local: { host: '127.0.0.1', port: 5060 },
+    };
     layer.receive(request('OPTIONS', { branch: 'z9hG4bK-1' }), source);
     layer.receive(request('OPTIONS', { branch: 'z9hG4bK-2' }), source);
     expect(user.requests.length).toBe(1);
     expect(transport.times(503).length).toBe(1);
     let caught: unknown;
     try {
-      layer.sendRequest(request('OPTIONS', { branch: 'z9hG4bK-3' }), { destination: { protocol: 'UDP', host: '127.0.0.1', port: 1 }, onEvent: () => undefined });
+      layer.sendRequest(request('OPTIONS', { branch: 'z9hG4bK-3' }), {
+        destination: { protocol: 'UDP', host: '127.0.0.1', port: 1 },
+        onEvent: () => undefined,
+      });
     } catch (e) {
       caught = e;
     }

@@ -24,10 +24,17 @@ Content-Length: 0
 
 describe('createResponse (RFC 3261 §8.2.6)', () => {
   it('copies Via, From, To, Call-ID and CSeq, adds the To tag above 100 when To has none, and takes a reason', () => {
-    const response = createResponse(REGISTER, 423, { reason: 'Interval Too Brief', toTag: 'r1', headers: [['Min-Expires', '60']] });
+    const response = createResponse(REGISTER, 423, {
+      reason: 'Interval Too Brief',
+      toTag: 'r1',
+      headers: [['Min-Expires', '60']],
+    });
     expect(response.status).toBe(423);
     expect(response.reason).toBe('Interval Too Brief');
-    expect(response.headers.getAll('via')).toEqual(['SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-1', 'SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-0']);
+    expect(response.headers.getAll('via')).toEqual([
+      'SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-1',
+      'SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-0',
+    ]);
     expect(response.headers.get('from')).toBe('<sip:alice@example.com>;tag=a1');
     expect(response.headers.get('to')).toBe('<sip:alice@example.com>;tag=r1');
     expect(response.callId).toBe('call-1@192.0.2.10');
@@ -56,7 +63,14 @@ Content-Length: 0
   it('answers a request built by hand without throwing: a header it lacks is left out, a To that does not parse is copied as it is', () => {
     const uri = parseUri('sip:example.com');
     if (!uri.ok) throw new Error('bad test URI');
-    const bare = new SipRequest({ method: 'REGISTER', uri: uri.uri, headers: [['Via', 'SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK-3'], ['To', '<<not a uri']] });
+    const bare = new SipRequest({
+      method: 'REGISTER',
+      uri: uri.uri,
+      headers: [
+        ['Via', 'SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK-3'],
+        ['To', '<<not a uri'],
+      ],
+    });
     const response = createResponse(bare, 400, { toTag: 'r1' });
     expect(response.status).toBe(400);
     expect(response.headers.get('to')).toBe('<<not a uri');

@@ -41,7 +41,9 @@ function connect(port: number): Promise<RawClient> {
   });
 }
 
-async function listening(options: ConstructorParameters<typeof TcpTransport>[0] = {}): Promise<{ transport: TcpTransport; events: TransportEvent[] }> {
+async function listening(
+  options: ConstructorParameters<typeof TcpTransport>[0] = {},
+): Promise<{ transport: TcpTransport; events: TransportEvent[] }> {
   const transport = new TcpTransport({ port: 0, ...options });
   const events: TransportEvent[] = [];
   transport.setReceiver((e) => events.push(e));
@@ -51,7 +53,8 @@ async function listening(options: ConstructorParameters<typeof TcpTransport>[0] 
 }
 
 /** The reasons of the `closed` connection events, in order. */
-const closes = (events: readonly TransportEvent[]): string[] => events.flatMap((e) => (e.kind === 'connection' && e.state === 'closed' ? [e.reason] : []));
+const closes = (events: readonly TransportEvent[]): string[] =>
+  events.flatMap((e) => (e.kind === 'connection' && e.state === 'closed' ? [e.reason] : []));
 
 const options = (via: string, callId = 'c-1'): string =>
   `OPTIONS sip:bob@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP ${via};branch=z9hG4bK-${callId}\r\nFrom: <sip:a@example.test>;tag=1\r\nTo: <sip:bob@example.test>\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
@@ -123,7 +126,11 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const clock = new ManualClock();
     const { transport: server, events } = await listening();
     const { transport: client } = await listening({ clock, limits: { messageTimeout: 1000 } });
-    await client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, 'out')), { protocol: 'TCP', host: '127.0.0.1', port: server.local.port });
+    await client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, 'out')), {
+      protocol: 'TCP',
+      host: '127.0.0.1',
+      port: server.local.port,
+    });
     expect(await waitFor(() => events.some((e) => e.kind === 'message'))).toBe(true);
     clock.advance(10_000);
     expect(client.connectionCount).toBe(1);
@@ -135,7 +142,10 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const garbage = await connect(transport.local.port);
     garbage.socket.write('NOT SIP\r\n\r\n');
     expect(await waitFor(() => garbage.closed())).toBe(true);
-    expect(events.find((e) => e.kind === 'parseError')).toMatchObject({ fatal: true, error: { code: 'SIP_ERR_MISSING_CONTENT_LENGTH' } });
+    expect(events.find((e) => e.kind === 'parseError')).toMatchObject({
+      fatal: true,
+      error: { code: 'SIP_ERR_MISSING_CONTENT_LENGTH' },
+    });
     const leaving = await connect(transport.local.port);
     expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
     leaving.socket.end();
@@ -168,13 +178,24 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     expect(a.closed() || b.closed()).toBe(false);
     expect(transport.connectionCount).toBe(2);
     // Refused, never open: reported apart from the connections that opened and closed.
-    expect(events.filter((e) => e.kind === 'connection').map((e) => `${e.state}${e.state === 'open' ? '' : ` ${e.reason}`}`)).toEqual(['open', 'open', 'refused connection-limit']);
+    expect(
+      events.filter((e) => e.kind === 'connection').map((e) => `${e.state}${e.state === 'open' ? '' : ` ${e.reason}`}`),
+    ).toEqual(['open', 'open', 'refused connection-limit']);
     const { transport: other } = await listening();
-    const error = await transport.send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port }).then(() => undefined, (e: unknown) => e);
+    const error = await transport
+      .send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(isTransportError(error, 'TRANSPORT_ERR_CONNECTION_LIMIT')).toBe(true);
     a.socket.destroy();
     expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
-    await transport.send(Buffer.from(options('127.0.0.1:1')), { protocol: 'TCP', host: '127.0.0.1', port: other.local.port });
+    await transport.send(Buffer.from(options('127.0.0.1:1')), {
+      protocol: 'TCP',
+      host: '127.0.0.1',
+      port: other.local.port,
+    });
     expect(transport.connectionCount).toBe(2);
   });
 
@@ -198,7 +219,11 @@ describe('stream transports: connections (RFC 3261 §18.3)', () => {
     const { transport: server, events } = await listening();
     const { transport: client } = await listening();
     const destination = { protocol: 'TCP' as const, host: '127.0.0.1', port: server.local.port };
-    await Promise.all([1, 2, 3].map((i) => client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, `out-${i}`)), destination)));
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        client.send(Buffer.from(options(`127.0.0.1:${client.local.port}`, `out-${i}`)), destination),
+      ),
+    );
     expect(await waitFor(() => events.filter((e) => e.kind === 'message').length === 3)).toBe(true);
     expect(client.connectionCount).toBe(1);
     expect(server.connectionCount).toBe(1);

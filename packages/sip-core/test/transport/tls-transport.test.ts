@@ -19,7 +19,9 @@ import { waitFor } from '@sipbreakout/test-peers';
 class RecordingTlsTransport extends TlsTransport {
   readonly failures: string[] = [];
 
-  protected override createServer(accept: (socket: net.Socket, tlsPeer: TlsPeerIdentity | undefined) => void): net.Server {
+  protected override createServer(
+    accept: (socket: net.Socket, tlsPeer: TlsPeerIdentity | undefined) => void,
+  ): net.Server {
     const server = super.createServer(accept) as tls.Server;
     server.on('tlsClientError', (error: Error & { code?: string }) => this.failures.push(error.code ?? 'none'));
     return server;
@@ -32,7 +34,11 @@ const closers: Array<() => Promise<void> | void> = [];
 
 beforeAll(async () => {
   ca = await CertificateAuthority.create();
-  server = await ca.issue({ commonName: 'sip.example.test', uris: ['sip:sip.example.test'], dnsNames: ['sip.example.test'] });
+  server = await ca.issue({
+    commonName: 'sip.example.test',
+    uris: ['sip:sip.example.test'],
+    dnsNames: ['sip.example.test'],
+  });
 });
 
 afterEach(async () => {
@@ -116,7 +122,12 @@ describe('TlsTransport: handshakes of accepted connections', () => {
     expect(transport.handshakeCount).toBe(0);
     const client = new TlsTransport({ port: 0, ca: ca.cert });
     closers.push(() => client.close());
-    await client.send(Buffer.from('\r\n\r\n'), { protocol: 'TLS', host: '127.0.0.1', port: transport.local.port, serverName: 'sip.example.test' });
+    await client.send(Buffer.from('\r\n\r\n'), {
+      protocol: 'TLS',
+      host: '127.0.0.1',
+      port: transport.local.port,
+      serverName: 'sip.example.test',
+    });
     expect(await waitFor(() => transport.connectionCount === 1)).toBe(true);
     expect(transport.handshakeCount).toBe(0);
   });

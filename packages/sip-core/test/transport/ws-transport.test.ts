@@ -89,7 +89,10 @@ describe('WsTransport (RFC 7118)', () => {
     expect(server.connectionCount).toBe(1);
     expect(client.connectionCount).toBe(1);
     let invite: SipRequest | undefined;
-    const second = await uac.call({ protocol: 'WS', host: '127.0.0.1', port: server.local.port }, { onInvite: (i) => (invite = i) });
+    const second = await uac.call(
+      { protocol: 'WS', host: '127.0.0.1', port: server.local.port },
+      { onInvite: (i) => (invite = i) },
+    );
     expect(second.status).toBe(200);
     expect(invite?.headers.get('Via')).toMatch(/^SIP\/2\.0\/WS 127\.0\.0\.1:\d+;branch=z9hG4bK/);
     expect(server.connectionCount).toBe(1);
@@ -104,7 +107,12 @@ describe('WsTransport (RFC 7118)', () => {
     const client = new WsTransport({ port: 0 });
     await client.listen();
     closers.push(() => client.close());
-    const error = await client.send(Buffer.from(optionsOver('x.invalid')), { protocol: 'WS', host: '127.0.0.1', port }).then(() => undefined, (e: unknown) => e);
+    const error = await client
+      .send(Buffer.from(optionsOver('x.invalid')), { protocol: 'WS', host: '127.0.0.1', port })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(isTransportError(error, 'TRANSPORT_ERR_CONNECT'), String(error)).toBe(true);
   });
 
@@ -120,14 +128,29 @@ describe('WsTransport (RFC 7118)', () => {
       const server = new WsTransport({ port: 0, tls: { ca: ca.cert, cert: pair.cert, key: pair.key } });
       const uas = await uasOver(server);
       const uac = await uasOver(new WsTransport({ port: 0, tls: { ca: ca.cert, cert: pair.cert, key: pair.key } }));
-      const result = await uac.call({ protocol: 'WSS', host: '127.0.0.1', port: server.local.port, serverName: 'ws.example.test' });
+      const result = await uac.call({
+        protocol: 'WSS',
+        host: '127.0.0.1',
+        port: server.local.port,
+        serverName: 'ws.example.test',
+      });
       expect(result).toEqual({ status: 200, byeStatus: 200 });
       expect(uas.counters.invites).toBe(1);
       expect(server.protocol).toBe('WSS');
       const wrongName = new WsTransport({ port: 0, tls: { ca: ca.cert } });
       await wrongName.listen();
       closers.push(() => wrongName.close());
-      const error = await wrongName.send(Buffer.from(optionsOver('x.invalid')), { protocol: 'WSS', host: '127.0.0.1', port: server.local.port, serverName: 'other.example.test' }).then(() => undefined, (e: unknown) => e);
+      const error = await wrongName
+        .send(Buffer.from(optionsOver('x.invalid')), {
+          protocol: 'WSS',
+          host: '127.0.0.1',
+          port: server.local.port,
+          serverName: 'other.example.test',
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(isTransportError(error, 'TRANSPORT_ERR_CONNECT')).toBe(true);
     });
   });

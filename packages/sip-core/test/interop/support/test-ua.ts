@@ -11,7 +11,8 @@ import { createResponse, createTag } from '../../../src/transaction/transaction-
 import { TransportLayer } from '../../../src/transport/transport-layer.js';
 import type { Destination, MessageSource, Transport } from '../../../src/transport/transport.js';
 
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+const SDP =
+  'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
 
 export interface UaCounters {
   invites: number;
@@ -37,7 +38,15 @@ export class TestUa implements TransactionUser {
   readonly clock: Clock;
   readonly transport: TransportLayer;
   readonly transactions: TransactionLayer;
-  readonly counters: UaCounters = { invites: 0, confirmed: 0, byes: 0, cancelled: 0, completed: 0, failed: 0, twoXxRetransmissions: 0 };
+  readonly counters: UaCounters = {
+    invites: 0,
+    confirmed: 0,
+    byes: 0,
+    cancelled: 0,
+    completed: 0,
+    failed: 0,
+    twoXxRetransmissions: 0,
+  };
   /** Delay before the 200 to an INVITE, ms (a function: drawn per call). */
   answerDelay: number | (() => number) = 0;
   readonly #pendingAcks = new Map<string, PendingAck>();
@@ -83,7 +92,13 @@ export class TestUa implements TransactionUser {
           if (tx.state !== 'Proceeding') return;
           const ok = createResponse(request, 200, {
             toTag,
-            headers: [['Contact', `<sip:uas@${tx.source.local.host}:${tx.source.local.port};transport=${tx.source.protocol.toLowerCase()}>`], ['Content-Type', 'application/sdp']],
+            headers: [
+              [
+                'Contact',
+                `<sip:uas@${tx.source.local.host}:${tx.source.local.port};transport=${tx.source.protocol.toLowerCase()}>`,
+              ],
+              ['Content-Type', 'application/sdp'],
+            ],
             body: Buffer.from(SDP),
           });
           tx.respond(ok);
@@ -159,7 +174,10 @@ export class TestUa implements TransactionUser {
    * then BYE after `holdMs`. Resolves with the final status of the INVITE
    * and whether the BYE got its 200.
    */
-  call(destination: Destination, options: { holdMs?: number; user?: string; onInvite?: (invite: SipRequest) => void } = {}): Promise<{ status: number; byeStatus?: number }> {
+  call(
+    destination: Destination,
+    options: { holdMs?: number; user?: string; onInvite?: (invite: SipRequest) => void } = {},
+  ): Promise<{ status: number; byeStatus?: number }> {
     const host = destination.serverName ?? destination.host;
     const target = `sip:${options.user ?? 'service'}@${host}:${destination.port}`;
     const uriResult = parseUri(target);
@@ -184,7 +202,8 @@ export class TestUa implements TransactionUser {
       const finish = (result: { status: number; byeStatus?: number }): void => {
         if (settled) return;
         settled = true;
-        if (result.byeStatus === 200 || (result.status >= 300 && result.status < 700 && result.status !== 408)) this.counters.completed++;
+        if (result.byeStatus === 200 || (result.status >= 300 && result.status < 700 && result.status !== 408))
+          this.counters.completed++;
         else this.counters.failed++;
         resolve(result);
       };
@@ -204,11 +223,19 @@ export class TestUa implements TransactionUser {
             acked = new SipRequest({
               method: 'ACK',
               uri: uriResult.uri,
-              headers: [['Max-Forwards', '70'], ['From', invite.headers.get('From') ?? ''], ['To', r.headers.get('To') ?? ''], ['Call-ID', callId], ['CSeq', '1 ACK']],
+              headers: [
+                ['Max-Forwards', '70'],
+                ['From', invite.headers.get('From') ?? ''],
+                ['To', r.headers.get('To') ?? ''],
+                ['Call-ID', callId],
+                ['CSeq', '1 ACK'],
+              ],
             });
             void this.transactions.sendStateless(acked, destination).catch(() => undefined);
             this.counters.confirmed++;
-            this.clock.setTimer(options.holdMs ?? 0, () => this.#bye(invite, r, destination, (byeStatus) => finish({ status: 200, byeStatus })));
+            this.clock.setTimer(options.holdMs ?? 0, () =>
+              this.#bye(invite, r, destination, (byeStatus) => finish({ status: 200, byeStatus })),
+            );
           } else {
             void this.transport.sendRequest(acked, destination).catch(() => undefined);
           }
@@ -221,7 +248,13 @@ export class TestUa implements TransactionUser {
     const bye = new SipRequest({
       method: 'BYE',
       uri: invite.uri,
-      headers: [['Max-Forwards', '70'], ['From', invite.headers.get('From') ?? ''], ['To', ok.headers.get('To') ?? ''], ['Call-ID', invite.callId], ['CSeq', '2 BYE']],
+      headers: [
+        ['Max-Forwards', '70'],
+        ['From', invite.headers.get('From') ?? ''],
+        ['To', ok.headers.get('To') ?? ''],
+        ['Call-ID', invite.callId],
+        ['CSeq', '2 BYE'],
+      ],
     });
     this.transactions.sendRequest(bye, {
       destination,
@@ -234,6 +267,11 @@ export class TestUa implements TransactionUser {
 
   /** The source a message from `destination` would have, for answering statelessly. */
   static sourceOf(destination: Destination): MessageSource {
-    return { protocol: destination.protocol, host: destination.host, port: destination.port, local: { host: '127.0.0.1', port: 0 } };
+    return {
+      protocol: destination.protocol,
+      host: destination.host,
+      port: destination.port,
+      local: { host: '127.0.0.1', port: 0 },
+    };
   }
 }
