@@ -1,10 +1,11 @@
 /**
  * Parses a SIP message and prints what the message layer reads from it.
  *
- *   pnpm start                 parses a built-in INVITE
- *   pnpm start -- message.sip  parses a file (raw bytes, CRLF line ends)
+ *   pnpm parse-demo                  parses a built-in INVITE
+ *   pnpm parse-demo message.sip      parses a file (raw bytes, CRLF line ends)
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseMessage, serializeMessage, serializeUri, type SipMessage, type Uri } from '@sipbreakout/sip-core';
 
 const SAMPLE = [
@@ -53,7 +54,10 @@ function describe(message: SipMessage): string[] {
   return lines;
 }
 
-const path = process.argv[2];
+// pnpm runs the script in this package's folder and may pass a `--` on; a relative path is the caller's
+// (pnpm sets INIT_CWD to the folder the command was typed in).
+const argument = process.argv.slice(2).find((arg) => arg !== '--');
+const path = argument === undefined ? undefined : resolve(process.env['INIT_CWD'] ?? process.cwd(), argument);
 const input = path === undefined ? Buffer.from(SAMPLE, 'utf8') : readFileSync(path);
 const result = parseMessage(input);
 if (!result.ok) {
