@@ -19,7 +19,7 @@ import { resolveSipUri, SystemClock, type Clock, type ClockTimer } from '@sipbre
 import { setUpApiAuth, type ApiAuth } from './api-auth.js';
 import { parseIpPort, type CoreConfig } from './config-schema.js';
 import { CoreMetrics } from './core-metrics.js';
-import { grpcMetricsInterceptor } from './grpc-metrics-interceptor.js';
+import { grpcMetricsInterceptor, registrationRefusalListener } from './grpc-metrics-interceptor.js';
 import { grpcDialHost, loadGrpcTls, type GrpcClientTls, type GrpcTls } from './grpc-tls.js';
 import { openStore, type OpenedStore } from './open-store.js';
 import { CallController } from './call-controller.js';
@@ -239,6 +239,7 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
       ttlSeconds: config.store.ttlSeconds,
       // grpc-js reads server interceptors from its constructor options, which the API passes through.
       channelOptions: { interceptors: [grpcMetricsInterceptor(metrics, log, clock)] },
+      onRefusal: registrationRefusalListener(metrics, log),
     });
     stops.push(async () => {
       grpcStopping = true;

@@ -35,11 +35,24 @@ export class CoreMetrics {
     },
   });
 
-  /** `sipbreakout_grpc_calls_total{method, status}`: gRPC calls by full method path and status name. */
+  /**
+   * `sipbreakout_grpc_calls_total{method, status, api_status}`: gRPC calls by
+   * full method path, gRPC status name, and the API's own `status_code` of the
+   * response (`STATUS_CODE_OK`, `STATUS_CODE_NOT_ACCEPTABLE`; empty when the
+   * call has no such response) — a refused registration is a gRPC `OK`.
+   */
   readonly grpcCalls = new Counter({
     name: 'sipbreakout_grpc_calls_total',
-    help: 'gRPC calls answered, by method and gRPC status',
-    labelNames: ['method', 'status'] as const,
+    help: 'gRPC calls answered, by method, gRPC status and the status_code of the API response',
+    labelNames: ['method', 'status', 'api_status'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_grpc_refusals_total{method, code}`: registrations refused, by method and refusal code. */
+  readonly grpcRefusals = new Counter({
+    name: 'sipbreakout_grpc_refusals_total',
+    help: 'Registrations answered STATUS_CODE_NOT_ACCEPTABLE, by method and refusal code (API_ERR_, ROUTE_ERR_, REG_ERR_)',
+    labelNames: ['method', 'code'] as const,
     registers: [this.registry],
   });
 

@@ -2,24 +2,38 @@
  * The copy-paste commands of a first registration, printed at start: one
  * with `buf curl` (a gRPC client we did not write, through server
  * reflection) and one with our `SipBreakoutClient` (`dist/register.js`),
- * in plaintext or over TLS as the API listens.
+ * in plaintext or over TLS as the API listens; and the two that delete it.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { METHOD_PATHS } from '@sipbreakout/grpc-api';
 import type { GrpcClientTls } from './grpc-tls.js';
 
-/** The example registration the commands make. */
+/**
+ * The example registration the commands make. A registration lives an hour
+ * and captures its number's calls, so the example must name nobody: the
+ * number is in the range the UK regulator (Ofcom) keeps for drama, never
+ * given to a subscriber (+44 7700 900000–900999), and the TAS domain is under
+ * `.example`, a top-level domain reserved for documentation that never
+ * resolves (RFC 2606 §2) — a call that met the registration would find no TAS
+ * and go on without it.
+ */
 export const EXAMPLE_REGISTRATION = {
-  phoneNumber: '+4799990000',
-  sipUri: 'sips:tas.example.com',
+  phoneNumber: '+447700900123',
+  sipUri: 'sips:tas.example',
   routeType: 'LOOP',
 } as const;
 
-/** The two commands, ready to paste into a POSIX shell from any directory. */
+/** The commands, ready to paste into a POSIX shell from any directory. */
 export interface FirstRegistrationCommands {
+  /** Upserts {@link EXAMPLE_REGISTRATION} with `buf curl`. */
   readonly bufCurl: string;
+  /** Upserts it with our `SipBreakoutClient`. */
   readonly node: string;
+  /** Deletes it with `buf curl`. */
+  readonly deleteBufCurl: string;
+  /** Deletes it with our `SipBreakoutClient`. */
+  readonly deleteNode: string;
 }
 
 /** Quotes one word for a POSIX shell. */
@@ -62,31 +76,39 @@ export function firstRegistrationCommands(target: FirstRegistrationTarget): Firs
   const tls = target.tls;
   const option = (name: string, value: string | undefined): string[] =>
     value === undefined ? [] : [`${name} ${shellQuote(value)}`];
-  const bufCurl = [
-    shellQuote(bufExecutable()),
-    // Over TLS, ALPN agrees on HTTP/2; in plaintext there is nothing to negotiate with, so it is said up front.
-    tls === undefined ? 'curl --protocol grpc --http2-prior-knowledge' : 'curl --protocol grpc',
-    ...option('--cacert', tls?.caFile),
-    ...option('--servername', tls?.serverName),
-    ...option('--cert', tls?.certFile),
-    ...option('--key', tls?.keyFile),
-    `-H "Authorization: Bearer $(cat ${shellQuote(target.tokenFile)})"`,
-    `-d ${shellQuote(body)}`,
-    `${tls === undefined ? 'http' : 'https'}://${target.address}${METHOD_PATHS.UpsertRegistration}`,
-  ].join(' ');
+  const bufCurlFor = (path: string): string =>
+    [
+      shellQuote(bufExecutable()),
+      // Over TLS, ALPN agrees on HTTP/2; in plaintext there is nothing to negotiate with, so it is said up front.
+      tls === undefined ? 'curl --protocol grpc --http2-prior-knowledge' : 'curl --protocol grpc',
+      ...option('--cacert', tls?.caFile),
+      ...option('--servername', tls?.serverName),
+      ...option('--cert', tls?.certFile),
+      ...option('--key', tls?.keyFile),
+      `-H "Authorization: Bearer $(cat ${shellQuote(target.tokenFile)})"`,
+      `-d ${shellQuote(body)}`,
+      `${tls === undefined ? 'http' : 'https'}://${target.address}${path}`,
+    ].join(' ');
   const register = fileURLToPath(new URL('./register.js', import.meta.url));
-  const node = [
-    'node',
-    shellQuote(register),
-    `--address ${shellQuote(target.address)}`,
-    ...(tls === undefined ? [] : tls.caFile === undefined ? ['--tls'] : option('--ca-file', tls.caFile)),
-    ...option('--server-name', tls?.serverName),
-    ...option('--cert-file', tls?.certFile),
-    ...option('--key-file', tls?.keyFile),
-    `--token-file ${shellQuote(target.tokenFile)}`,
-    `--number ${EXAMPLE_REGISTRATION.phoneNumber}`,
-    `--sip-uri ${EXAMPLE_REGISTRATION.sipUri}`,
-    `--route-type ${EXAMPLE_REGISTRATION.routeType}`,
-  ].join(' ');
-  return { bufCurl, node };
+  const nodeWith = (extra: readonly string[]): string =>
+    [
+      'node',
+      shellQuote(register),
+      `--address ${shellQuote(target.address)}`,
+      ...(tls === undefined ? [] : tls.caFile === undefined ? ['--tls'] : option('--ca-file', tls.caFile)),
+      ...option('--server-name', tls?.serverName),
+      ...option('--cert-file', tls?.certFile),
+      ...option('--key-file', tls?.keyFile),
+      `--token-file ${shellQuote(target.tokenFile)}`,
+      `--number ${EXAMPLE_REGISTRATION.phoneNumber}`,
+      `--sip-uri ${EXAMPLE_REGISTRATION.sipUri}`,
+      `--route-type ${EXAMPLE_REGISTRATION.routeType}`,
+      ...extra,
+    ].join(' ');
+  return {
+    bufCurl: bufCurlFor(METHOD_PATHS.UpsertRegistration),
+    node: nodeWith([]),
+    deleteBufCurl: bufCurlFor(METHOD_PATHS.DeleteRegistration),
+    deleteNode: nodeWith(['--delete']),
+  };
 }

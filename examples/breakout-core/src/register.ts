@@ -3,7 +3,7 @@
  * A first registration from the command line, with our typed
  * `SipBreakoutClient`:
  *
- * `node dist/register.js --number +4799990000 --sip-uri sips:tas.example.com --route-type LOOP`
+ * `node dist/register.js --number +447700900123 --sip-uri sips:tas.example --route-type LOOP`
  *
  * Options: `--address host:port` (default 127.0.0.1:50051), `--token <jwt>`
  * or `--token-file <path>` (default `./.data/auth/dev-token.jwt`),

@@ -6,7 +6,7 @@
 import { formatBanner, type BannerRow } from '@sipbreakout/service-kit';
 import type { GrpcTlsSummary, RunningCore } from './breakout-core.js';
 import { isLoopbackHost, type CoreConfig } from './config-schema.js';
-import type { FirstRegistrationCommands } from './first-registration-commands.js';
+import { EXAMPLE_REGISTRATION, type FirstRegistrationCommands } from './first-registration-commands.js';
 
 /** The first line of the banner; tests and scripts wait for it. */
 export const READY_LINE = 'sipbreakout core ready';
@@ -85,6 +85,12 @@ export function startupBanner(
             `  ${commands.bufCurl}`,
           ],
           ['or with our SipBreakoutClient:', `  ${commands.node}`],
+          [
+            `The example registers ${EXAMPLE_REGISTRATION.phoneNumber} (a drama-range number, no subscriber's) ${EXAMPLE_REGISTRATION.routeType} to ${EXAMPLE_REGISTRATION.sipUri} (a documentation domain that never resolves);`,
+            `it lives ${config.store.ttlSeconds} s after the last upsert and captures that number's calls until then. Delete it with:`,
+            `  ${commands.deleteBufCurl}`,
+            `  or ${commands.deleteNode}`,
+          ],
         ]
       : [[`Tokens are verified with ${core.auth.keySource}; no example token is printed.`]];
   return formatBanner({

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { bufExecutable, firstRegistrationCommands } from '../src/first-registration-commands.js';
 
-const BODY = `'{"registration":{"sipUri":"sips:tas.example.com","routeType":"ROUTE_TYPE_LOOP","phoneNumber":{"e164":"+4799990000"}}}'`;
+const BODY = `'{"registration":{"sipUri":"sips:tas.example","routeType":"ROUTE_TYPE_LOOP","phoneNumber":{"e164":"+447700900123"}}}'`;
 const METHOD = '/wgtwo.sipbreakout.v1.SipBreakoutService/UpsertRegistration';
+const DELETE = '/wgtwo.sipbreakout.v1.SipBreakoutService/DeleteRegistration';
 
 describe('firstRegistrationCommands', () => {
   it('speaks plaintext HTTP/2 when the API has no TLS', () => {
-    const { bufCurl, node } = firstRegistrationCommands({
+    const { bufCurl, node, deleteBufCurl, deleteNode } = firstRegistrationCommands({
       address: '127.0.0.1:50051',
       tokenFile: '/data/auth/dev-token.jwt',
     });
@@ -14,8 +15,11 @@ describe('firstRegistrationCommands', () => {
       `${bufExecutable()} curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $(cat /data/auth/dev-token.jwt)" -d ${BODY} http://127.0.0.1:50051${METHOD}`,
     );
     expect(node).toMatch(
-      /^node \S+\/register\.js --address 127\.0\.0\.1:50051 --token-file \/data\/auth\/dev-token\.jwt --number \+4799990000 --sip-uri sips:tas\.example\.com --route-type LOOP$/,
+      /^node \S+\/register\.js --address 127\.0\.0\.1:50051 --token-file \/data\/auth\/dev-token\.jwt --number \+447700900123 --sip-uri sips:tas\.example --route-type LOOP$/,
     );
+    // The same registration, deleted: DeleteRegistration takes the same body.
+    expect(deleteBufCurl).toBe(bufCurl.replace(METHOD, DELETE));
+    expect(deleteNode).toBe(`${node} --delete`);
   });
 
   it('speaks TLS with the CA, server name and client certificate a client needs, quoted for the shell', () => {

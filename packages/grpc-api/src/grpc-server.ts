@@ -15,7 +15,7 @@ import type { ClientNumberPolicy } from './client-number-policy.js';
 import { SERVER_KEEPALIVE_OPTIONS } from './keepalive.js';
 import { loadSipBreakoutPackage } from './package-definition.js';
 import { METHOD_PATHS, SERVICE_NAME } from './proto-files.js';
-import { SipBreakoutService, type ServiceOutcome } from './sip-breakout-service.js';
+import { SipBreakoutService, type RegistrationRefused, type ServiceOutcome } from './sip-breakout-service.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** How to run the gRPC server. */
@@ -34,6 +34,8 @@ export interface SipBreakoutServerOptions {
   readonly ttlSeconds?: number | undefined;
   /** Extra or overriding channel options (keepalive defaults: {@link SERVER_KEEPALIVE_OPTIONS}). */
   readonly channelOptions?: ChannelOptions | undefined;
+  /** Told of every refused registration with its code and detail (see `SipBreakoutServiceOptions.onRefusal`). */
+  readonly onRefusal?: ((event: RegistrationRefused) => void) | undefined;
 }
 
 /** A running server. */

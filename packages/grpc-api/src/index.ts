@@ -37,6 +37,7 @@ export { API_ERROR_CODES, ApiError, isApiError, type ApiErrorCode } from './api-
 export {
   API_REFUSALS,
   API_REFUSAL_CODES,
+  SECURE_SIP_DOMAIN_REQUIRED,
   apiRefusal,
   isApiRefusalCode,
   type ApiRefusal,
@@ -69,6 +70,7 @@ export {
 export { authenticate, type AuthVerdict } from './authenticate.js';
 export {
   SipBreakoutService,
+  type RegistrationRefused,
   type ServiceOutcome,
   type SipBreakoutServiceOptions,
 } from './sip-breakout-service.js';

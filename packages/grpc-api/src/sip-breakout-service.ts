@@ -21,6 +21,22 @@ export interface SipBreakoutServiceOptions {
   readonly numberPolicy: ClientNumberPolicy;
   /** The TTL reported in `time_to_live`; must be the store's (default 3600 s). */
   readonly ttlSeconds?: number | undefined;
+  /**
+   * Told of every refused registration, with the refusal's code and detail
+   * (which the client's `error_message` leaves out): for the operator's log
+   * and metrics. A listener that throws does not change the answer.
+   */
+  readonly onRefusal?: ((event: RegistrationRefused) => void) | undefined;
+}
+
+/** A registration refused with `STATUS_CODE_NOT_ACCEPTABLE`, as {@link SipBreakoutServiceOptions.onRefusal} hears it. */
+export interface RegistrationRefused {
+  /** The method refused. */
+  readonly method: 'UpsertRegistration' | 'DeleteRegistration';
+  /** The API client of the token. */
+  readonly client: string;
+  /** The refusal: its code, the `error_message` answered, and the detail kept from the client. */
+  readonly refusal: ApiRefusal;
 }
 
 /** A handled call: a response, or a gRPC status to fail the call with. */
@@ -39,11 +55,13 @@ export class SipBreakoutService {
   readonly #store: RegistrationStore;
   readonly #numberPolicy: ClientNumberPolicy;
   readonly #ttlSeconds: number;
+  readonly #onRefusal: ((event: RegistrationRefused) => void) | undefined;
 
   constructor(options: SipBreakoutServiceOptions) {
     this.#store = options.store;
     this.#numberPolicy = options.numberPolicy;
     this.#ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+    this.#onRefusal = options.onRefusal;
   }
 
   /** Creates, replaces or refreshes a registration, owned by the token's client. */
@@ -53,13 +71,13 @@ export class SipBreakoutService {
   ): Promise<ServiceOutcome<UpsertRegistrationResponse>> {
     const read = this.#read(principal, request.registration);
     if (read.kind === 'denied') return read.outcome;
-    if (read.kind === 'refused') return { ok: true, response: refusedUpsert(read.refusal) };
+    if (read.kind === 'refused') return { ok: true, response: this.#refusedUpsert(principal, read.refusal) };
     try {
       await this.#store.upsert({ ...read.registration, owner: principal.client });
     } catch (error) {
       const refusal = refusalFromStoreError(error);
       if (refusal === undefined) return storeFailure(error);
-      return { ok: true, response: refusedUpsert(refusal) };
+      return { ok: true, response: this.#refusedUpsert(principal, refusal) };
     }
     return {
       ok: true,
@@ -74,16 +92,34 @@ export class SipBreakoutService {
   ): Promise<ServiceOutcome<DeleteRegistrationResponse>> {
     const read = this.#read(principal, request.registration);
     if (read.kind === 'denied') return read.outcome;
-    if (read.kind === 'refused') return { ok: true, response: refusedDelete(read.refusal) };
+    if (read.kind === 'refused') return { ok: true, response: this.#refusedDelete(principal, read.refusal) };
     const { phoneNumber, routeType, sipUri } = read.registration;
     try {
       await this.#store.delete({ phoneNumber, routeType, sipUri, owner: principal.client });
     } catch (error) {
       const refusal = refusalFromStoreError(error);
       if (refusal === undefined) return storeFailure(error);
-      return { ok: true, response: refusedDelete(refusal) };
+      return { ok: true, response: this.#refusedDelete(principal, refusal) };
     }
     return { ok: true, response: { statusCode: 'STATUS_CODE_OK', errorMessage: '' } };
+  }
+
+  #refusedUpsert(principal: Principal, refusal: ApiRefusal): UpsertRegistrationResponse {
+    this.#tell('UpsertRegistration', principal, refusal);
+    return { statusCode: 'STATUS_CODE_NOT_ACCEPTABLE', errorMessage: refusal.message, timeToLive: null };
+  }
+
+  #refusedDelete(principal: Principal, refusal: ApiRefusal): DeleteRegistrationResponse {
+    this.#tell('DeleteRegistration', principal, refusal);
+    return { statusCode: 'STATUS_CODE_NOT_ACCEPTABLE', errorMessage: refusal.message };
+  }
+
+  #tell(method: RegistrationRefused['method'], principal: Principal, refusal: ApiRefusal): void {
+    try {
+      this.#onRefusal?.({ method, client: principal.client, refusal });
+    } catch {
+      // The answer does not depend on the operator's listener.
+    }
   }
 
   // Which number the call is about, and whether the token may manage it;
@@ -93,7 +129,7 @@ export class SipBreakoutService {
     const given = message.phoneNumber?.e164 ?? '';
     let phoneNumber: string;
     if (principal.kind === 'user') {
-      // The issue: a user token manages only its own number and may omit it.
+      // A user token manages only its own number and may omit it.
       if (given !== '' && given !== principal.phoneNumber) {
         return denied(`a user token may only manage its own number ${principal.phoneNumber}, not ${given}`);
       }
@@ -125,14 +161,6 @@ function refused(refusal: ApiRefusal): ReadOutcome {
 
 function denied(details: string): ReadOutcome {
   return { kind: 'denied', outcome: { ok: false, status: status.PERMISSION_DENIED, details } };
-}
-
-function refusedUpsert(refusal: ApiRefusal): UpsertRegistrationResponse {
-  return { statusCode: 'STATUS_CODE_NOT_ACCEPTABLE', errorMessage: refusal.message, timeToLive: null };
-}
-
-function refusedDelete(refusal: ApiRefusal): DeleteRegistrationResponse {
-  return { statusCode: 'STATUS_CODE_NOT_ACCEPTABLE', errorMessage: refusal.message };
 }
 
 function storeFailure(error: unknown): { readonly ok: false; readonly status: status; readonly details: string } {

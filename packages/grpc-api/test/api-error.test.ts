@@ -26,17 +26,17 @@ const CODES: readonly (readonly [ApiErrorCode, string])[] = [
   ['API_ERR_NO_RESPONSE', 'the call ended with neither an error nor a response'],
 ];
 
-/** Every refusal code, of whichever layer decided it, and the exact text its `error_message` starts with. */
+/** Every refusal code, of whichever layer decided it, and its exact `error_message`. */
 const REFUSALS: readonly (readonly [ApiRefusalCode, string])[] = [
   ['API_ERR_NO_REGISTRATION', 'Registration required'],
   ['API_ERR_NO_PHONE_NUMBER', 'Phone number required'],
   ['API_ERR_UNSPECIFIED_ROUTE_TYPE', 'Route type required'],
-  ['API_ERR_IP_LITERAL', 'Secure SIP domain name required, not an IP address'],
-  ['API_ERR_MALFORMED_URI', 'Malformed SIP URI'],
+  ['API_ERR_IP_LITERAL', 'Secure SIP domain name required'],
+  ['API_ERR_MALFORMED_URI', 'Secure SIP domain name required'],
   ['ROUTE_ERR_BAD_NUMBER', 'Phone number must be E.164 (+ and up to 15 digits)'],
   ['ROUTE_ERR_NOT_SIPS', 'Secure SIP domain name required'],
-  ['ROUTE_ERR_NOT_DOMAIN', 'Malformed SIP URI'],
-  ['ROUTE_ERR_BAD_PORT', 'SIP URI port must be 1-65535'],
+  ['ROUTE_ERR_NOT_DOMAIN', 'Secure SIP domain name required'],
+  ['ROUTE_ERR_BAD_PORT', 'Secure SIP domain name required'],
   ['ROUTE_ERR_BAD_PREFIX', 'Prefix must be 0-16 digits'],
   ['REG_ERR_INVALID_REGISTRATION', 'Invalid registration'],
   ['REG_ERR_CONFLICT', 'Conflicts with an existing registration'],
@@ -80,7 +80,8 @@ describe('API_REFUSALS', () => {
     expect(isApiRefusalCode(code)).toBe(true);
     expect(API_REFUSALS[code]).toBe(text);
     expect(apiRefusal(code)).toEqual({ code, message: text });
-    expect(apiRefusal(code, 'what exactly')).toEqual({ code, message: `${text}: what exactly` });
+    // The detail is for the operator: the client's text stays exactly the table's.
+    expect(apiRefusal(code, 'what exactly')).toEqual({ code, message: text, detail: 'what exactly' });
   });
 
   it('knows no other code', () => {

@@ -41,7 +41,7 @@ describe('readRegistration', () => {
     it(`refuses ${name} (${code})`, () => {
       const result = readRegistration(message, number);
       expect(result.ok ? undefined : result.refusal.code).toBe(code);
-      expect(result.ok ? '' : result.refusal.message).toContain(API_REFUSALS[code]);
+      expect(result.ok ? '' : result.refusal.message).toBe(API_REFUSALS[code]);
     });
   }
 
@@ -94,12 +94,14 @@ describe('refusalFromStoreError', () => {
     const error = new RegistrarError('REG_ERR_INVALID_REGISTRATION', refused.detail, { routingError: refused });
     expect(refusalFromStoreError(error)).toEqual({
       code: 'ROUTE_ERR_NOT_SIPS',
-      message: 'Secure SIP domain name required: "sip:tas.example.com"',
+      message: 'Secure SIP domain name required',
+      detail: '"sip:tas.example.com"',
     });
     const conflict = new RegistrarError('REG_ERR_CONFLICT', 'conflicts with +4799990000 LOOP sips:tas.example.com');
     expect(refusalFromStoreError(conflict)).toEqual({
       code: 'REG_ERR_CONFLICT',
-      message: 'Conflicts with an existing registration: conflicts with +4799990000 LOOP sips:tas.example.com',
+      message: 'Conflicts with an existing registration',
+      detail: 'conflicts with +4799990000 LOOP sips:tas.example.com',
     });
     expect(refusalFromStoreError(new RegistrarError('REG_ERR_STORE_FULL', '100000 registrations'))?.message).toBe(
       'Registration limit reached',
@@ -109,6 +111,6 @@ describe('refusalFromStoreError', () => {
 
 describe('checkSipUri', () => {
   it("answers a sip: URI with the product documents' wording", () => {
-    expect(checkSipUri('sip:tas.example.com')?.message).toMatch(/^Secure SIP domain name required/);
+    expect(checkSipUri('sip:tas.example.com')?.message).toBe('Secure SIP domain name required');
   });
 });

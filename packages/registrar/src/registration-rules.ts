@@ -31,8 +31,9 @@ export interface DeleteRequest {
 
 /**
  * What an accepted upsert did: `created` (no live registration for the
- * number and route type), `refreshed` (the same parameters: only the expiry
- * moved), `replaced` (same number, route type and SIP URI, other prefixes).
+ * number and route type), `refreshed` (the same SIP URI and prefixes: only
+ * the expiry moved), `replaced` (the number's registration of that route
+ * type now has another SIP URI or other prefixes, and a fresh expiry).
  */
 export type UpsertKind = 'created' | 'refreshed' | 'replaced';
 
@@ -71,7 +72,7 @@ export function decideUpsert(
   const current = existing.find(
     (r) => r.phoneNumber === candidate.phoneNumber && r.routeType === candidate.routeType && isActive(r, now),
   );
-  // The issue: another owner can neither replace nor delete a registration.
+  // Another client can neither replace nor delete a registration.
   if (current !== undefined && current.owner !== candidate.owner) {
     return refuse(
       new RegistrarError(
@@ -93,6 +94,7 @@ export function decideUpsert(
   let kind: UpsertKind = 'created';
   if (current !== undefined) {
     kind =
+      current.sipUri === candidate.sipUri &&
       current.mobileOriginatingPrefix === candidate.mobileOriginatingPrefix &&
       current.mobileTerminatingPrefix === candidate.mobileTerminatingPrefix
         ? 'refreshed'

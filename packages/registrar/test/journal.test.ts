@@ -102,6 +102,25 @@ describe('journal', () => {
     expect(compacted.records).toHaveLength(1);
   });
 
+  it('a replacement survives a restart: the new SIP URI, prefixes and expiry, not the old', async () => {
+    const path = join(directory, 'journal');
+    const clock = new ManualClock();
+    const first = await MemoryRegistrationStore.open({ clock, journalPath: path, ttlSeconds: 60 });
+    const number = { phoneNumber: '+4790000001', routeType: 'LOOP', owner: 'o' } as const;
+    await first.store.upsert({ ...number, sipUri: 'sips:tas-a.example.com', mobileOriginatingPrefix: '11' });
+    clock.advance(30_000);
+    const replaced = await first.store.upsert({ ...number, sipUri: 'sips:tas-b.example.com:5071' });
+    expect(replaced.kind).toBe('replaced');
+    await first.store.close();
+
+    clock.advance(45_000); // past the first upsert's expiry, before the replacement's
+    const second = await MemoryRegistrationStore.open({ clock, journalPath: path, ttlSeconds: 60 });
+    expect(second.replay).toMatchObject({ records: 2, restored: 1 });
+    expect(await second.store.lookup('+4790000001')).toEqual([replaced.registration]);
+    expect(replaced.registration).toMatchObject({ sipUri: 'sips:tas-b.example.com:5071', mobileOriginatingPrefix: '' });
+    await second.store.close();
+  });
+
   it('a torn tail left by a crash is dropped on start and compacted away', async () => {
     const path = join(directory, 'journal');
     const clock = new ManualClock();

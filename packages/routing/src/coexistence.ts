@@ -1,18 +1,19 @@
-import { isActive, isSameRegistration, type Registration } from './registration.js';
+import { isActive, type Registration } from './registration.js';
 import { compareRegistrations } from './registration-order.js';
 import { actsOn, type RouteType } from './route-type.js';
 
 /**
- * Which rule two registrations on one number would break:
- * - `one-per-route-type`: one registration per route type (a different SIP
- *   URI for the same route type must wait for the old one to be deleted or to
- *   expire);
+ * Which rule two registrations of different route types on one number would
+ * break:
  * - `one-acting-on-mo`: at most one of LOOP, LOOP_MO, FORK;
  * - `one-acting-on-mt`: at most one of LOOP, LOOP_MT, FORK.
  *
- * FALLBACK and INGRESS combine with any of them.
+ * FALLBACK and INGRESS combine with any of them. There is one registration
+ * per number and route type, but that is no conflict: an upsert of the same
+ * route type replaces the registration (SIP URI, prefixes and expiry), as
+ * the published API's UpsertRegistration "creates, replaces or refreshes".
  */
-export type CoexistenceRule = 'one-per-route-type' | 'one-acting-on-mo' | 'one-acting-on-mt';
+export type CoexistenceRule = 'one-acting-on-mo' | 'one-acting-on-mt';
 
 /** An existing registration a candidate cannot join, and the rule it would break. */
 export interface CoexistenceConflict {
@@ -24,10 +25,11 @@ export interface CoexistenceConflict {
 
 /**
  * The rule two route types on one number would break, or `undefined` if they
- * may coexist. The same route type twice is `one-per-route-type`.
+ * may coexist. The same route type twice is `undefined`: the newer
+ * registration replaces the older one rather than joining it.
  */
 export function coexistenceRule(a: RouteType, b: RouteType): CoexistenceRule | undefined {
-  if (a === b) return 'one-per-route-type';
+  if (a === b) return undefined;
   if (actsOn(a, 'MO') && actsOn(b, 'MO')) return 'one-acting-on-mo';
   if (actsOn(a, 'MT') && actsOn(b, 'MT')) return 'one-acting-on-mt';
   return undefined;
@@ -42,9 +44,9 @@ export function canCoexist(a: RouteType, b: RouteType): boolean {
  * Whether `candidate` may be upserted next to `existing`: the first (in a
  * fixed order) live registration on the same number that it conflicts with,
  * or `undefined`. Registrations of other numbers and those expired at `now`
- * do not count; the same registration (number, route type and SIP URI) is
- * the one the upsert refreshes, not a conflict. The registrar enforces this;
- * the engine does not rely on it.
+ * do not count; a registration of the candidate's own route type is the one
+ * the upsert replaces (whatever its SIP URI), not a conflict. The registrar
+ * enforces this; the engine does not rely on it.
  */
 export function checkCoexistence(
   existing: readonly Registration[],
@@ -55,8 +57,8 @@ export function checkCoexistence(
     .filter(
       (registration) =>
         registration.phoneNumber === candidate.phoneNumber &&
-        isActive(registration, now) &&
-        !isSameRegistration(registration, candidate),
+        registration.routeType !== candidate.routeType &&
+        isActive(registration, now),
     )
     .sort(compareRegistrations);
   for (const registration of others) {

@@ -9,7 +9,6 @@ import {
   coexistenceRule,
   isActive,
   isRouteType,
-  isSameRegistration,
   type CoexistenceRule,
   type Registration,
 } from '../src/index.js';
@@ -17,7 +16,7 @@ import { RUNS, registrationArbitrary } from './arbitraries.js';
 import { ALICE, BOB, NOW, TAS_A, TAS_B, registration } from './builders.js';
 
 const CELL: { readonly [cell: string]: CoexistenceRule | undefined } = {
-  same: 'one-per-route-type',
+  replaces: undefined,
   MO: 'one-acting-on-mo',
   MT: 'one-acting-on-mt',
   ok: undefined,
@@ -83,13 +82,22 @@ describe('checkCoexistence', () => {
     expect(checkCoexistence([existing[0] as Registration], existing[1] as Registration, NOW)).toBeUndefined();
   });
 
-  it('refreshes the same registration, but refuses the same route type with another SIP URI', () => {
+  it('lets an upsert of the same route type replace the registration, whatever its SIP URI', () => {
     const loop = registration(ALICE, 'LOOP', TAS_A);
     const refreshed = { ...loop, expiresAt: NOW + 10, mobileOriginatingPrefix: '9' };
     expect(checkCoexistence([loop], refreshed, NOW)).toBeUndefined();
-    expect(checkCoexistence([loop], registration(ALICE, 'LOOP', TAS_B), NOW)).toEqual({
-      existing: loop,
-      rule: 'one-per-route-type',
+    expect(checkCoexistence([loop], registration(ALICE, 'LOOP', TAS_B), NOW)).toBeUndefined();
+  });
+
+  it('judges a replacement against the other route types only', () => {
+    const loopMo = registration(ALICE, 'LOOP_MO', TAS_A);
+    const loopMt = registration(ALICE, 'LOOP_MT', TAS_A);
+    // LOOP_MO replaced by another TAS still coexists with LOOP_MT …
+    expect(checkCoexistence([loopMo, loopMt], registration(ALICE, 'LOOP_MO', TAS_B), NOW)).toBeUndefined();
+    // … and a LOOP next to it stays refused, whichever TAS it names.
+    expect(checkCoexistence([loopMo, loopMt], registration(ALICE, 'LOOP', TAS_A), NOW)).toEqual({
+      existing: loopMo,
+      rule: 'one-acting-on-mo',
     });
   });
 
@@ -111,8 +119,10 @@ describe('checkCoexistence', () => {
             expect(coexistenceRule(conflict.existing.routeType, candidate.routeType)).toBe(conflict.rule);
             continue;
           }
-          // An upsert of the same registration replaces it.
-          const index = accepted.findIndex((other) => isSameRegistration(other, candidate));
+          // An upsert of the same number and route type replaces the registration.
+          const index = accepted.findIndex(
+            (other) => other.phoneNumber === candidate.phoneNumber && other.routeType === candidate.routeType,
+          );
           if (index >= 0) accepted.splice(index, 1);
           accepted.push(candidate);
         }

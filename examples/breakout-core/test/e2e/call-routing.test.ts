@@ -48,7 +48,7 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
     expect(sample(m, 'sipbreakout_call_legs_total', { leg: '4', outcome: 'answered' })).toBeGreaterThanOrEqual(1);
   }, 40_000);
 
-  it('registration created through gRPC: the call goes to the TAS over TLS with the MO prefix; deleted: direct again', async () => {
+  it('registration created through gRPC, then replaced by an upsert: the call goes to the new TAS over TLS with the new MO prefix; deleted: direct again', async () => {
     const tlsPort = await freePort('tcp');
     const registration = {
       sipUri: `sips:${TAS_DOMAIN}:${tlsPort}`,
@@ -56,7 +56,19 @@ describe('call routing by route type (SIPp as Alice, Bob and the TAS)', () => {
       phoneNumber: { e164: ALICE },
       mobileOriginatingPrefix: '00',
     };
-    expect(await testbed.client.upsertRegistration({ registration })).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
+    // First a registration to a TAS nobody listens for, with another prefix; the upsert below replaces it.
+    const stale = {
+      ...registration,
+      sipUri: `sips:${TAS_DOMAIN}:${await freePort('tcp')}`,
+      mobileOriginatingPrefix: '11',
+    };
+    expect(await testbed.client.upsertRegistration({ registration: stale })).toMatchObject({
+      statusCode: 'STATUS_CODE_OK',
+    });
+    expect(await testbed.client.upsertRegistration({ registration })).toMatchObject({
+      statusCode: 'STATUS_CODE_OK',
+      timeToLive: { seconds: 3600 },
+    });
 
     // The TAS answers leg 2 itself.
     const t = await testbed.tas({ name: 'registered-tas', tlsPort, scenarioFile: scenario('answering-uas.xml') });

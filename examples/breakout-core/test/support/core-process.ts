@@ -59,7 +59,12 @@ export interface ReadyLine {
   readonly http: string;
   readonly dataDir: string;
   readonly tokenFile: string;
-  readonly commands: { readonly bufCurl: string; readonly node: string };
+  readonly commands: {
+    readonly bufCurl: string;
+    readonly node: string;
+    readonly deleteBufCurl: string;
+    readonly deleteNode: string;
+  };
 }
 
 /** A core running as users run it: `node dist/main.js` in a child process. */

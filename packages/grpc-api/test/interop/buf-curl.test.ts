@@ -55,20 +55,36 @@ describe('buf curl against SipBreakoutService, schema through reflection', () =>
     expect(parse(result.stdout)).toEqual({ statusCode: 'STATUS_CODE_OK', timeToLive: '3600s' });
   });
 
-  it('refuses a conflicting registration, naming the existing one', async () => {
-    const other = { registration: { ...LOOP.registration, sipUri: 'sips:other-tas.example.com' } };
+  it('replaces the registration with another SIP URI and prefixes: STATUS_CODE_OK and a fresh TTL', async () => {
+    const before = await t.store.get('+4799990000', 'LOOP');
+    const other = {
+      registration: { ...LOOP.registration, sipUri: 'sips:other-tas.example.com', mobileOriginatingPrefix: '00' },
+    };
     const result = await bufCurl(t.address, UPSERT, other, [auth]);
-    const body = parse(result.stdout);
-    expect(body['statusCode']).toBe('STATUS_CODE_NOT_ACCEPTABLE');
-    expect(body['errorMessage']).toContain('Conflicts with an existing registration');
-    expect(body['errorMessage']).toContain('+4799990000 LOOP sips:tas.example.com');
+    expect(parse(result.stdout)).toEqual({ statusCode: 'STATUS_CODE_OK', timeToLive: '3600s' });
+    const stored = await t.store.get('+4799990000', 'LOOP');
+    expect(stored).toMatchObject({ sipUri: 'sips:other-tas.example.com', mobileOriginatingPrefix: '00' });
+    expect(stored?.expiresAt).toBeGreaterThanOrEqual(before?.expiresAt ?? Number.POSITIVE_INFINITY);
+    // Back to the documents' registration, for the cases below.
+    expect(parse((await bufCurl(t.address, UPSERT, LOOP, [auth])).stdout)['statusCode']).toBe('STATUS_CODE_OK');
+  });
+
+  it('refuses a conflict between route types with exactly the documented text', async () => {
+    const loopMo = { registration: { ...LOOP.registration, routeType: 'ROUTE_TYPE_LOOP_MO' } };
+    const body = parse((await bufCurl(t.address, UPSERT, loopMo, [auth])).stdout);
+    expect(body).toEqual({
+      statusCode: 'STATUS_CODE_NOT_ACCEPTABLE',
+      errorMessage: 'Conflicts with an existing registration',
+    });
   });
 
   it('refuses a delete whose SIP URI does not match', async () => {
     const other = { registration: { ...LOOP.registration, sipUri: 'sips:other-tas.example.com' } };
     const body = parse((await bufCurl(t.address, DELETE, other, [auth])).stdout);
-    expect(body['statusCode']).toBe('STATUS_CODE_NOT_ACCEPTABLE');
-    expect(body['errorMessage']).toContain('SIP URI does not match the registration');
+    expect(body).toEqual({
+      statusCode: 'STATUS_CODE_NOT_ACCEPTABLE',
+      errorMessage: 'SIP URI does not match the registration',
+    });
   });
 
   it('deletes with the same SIP URI: STATUS_CODE_OK, and the registration is gone', async () => {
@@ -79,16 +95,20 @@ describe('buf curl against SipBreakoutService, schema through reflection', () =>
 
   it('refuses a delete of a registration that does not exist', async () => {
     const body = parse((await bufCurl(t.address, DELETE, LOOP, [auth])).stdout);
-    expect(body['statusCode']).toBe('STATUS_CODE_NOT_ACCEPTABLE');
-    expect(body['errorMessage']).toContain('No such registration');
+    expect(body).toEqual({ statusCode: 'STATUS_CODE_NOT_ACCEPTABLE', errorMessage: 'No such registration' });
   });
 
   for (const refusal of UPSERT_REFUSALS) {
     it(`refuses ${refusal.name} with STATUS_CODE_NOT_ACCEPTABLE`, async () => {
       const result = await bufCurl(t.address, UPSERT, { registration: refusal.registration }, [auth]);
       const body = parse(result.stdout);
-      expect(body['statusCode']).toBe('STATUS_CODE_NOT_ACCEPTABLE');
-      expect(body['errorMessage']).toContain(refusal.message);
+      expect(body).toEqual({ statusCode: 'STATUS_CODE_NOT_ACCEPTABLE', errorMessage: refusal.message });
+      // The detail the client does not get reaches the operator's listener, with the code.
+      const heard = t.refusals.at(-1);
+      expect(heard).toMatchObject({ method: 'UpsertRegistration', client: 'pbx-provider-1' });
+      expect(heard?.refusal.code).toBe(refusal.code);
+      expect(heard?.refusal.message).toBe(refusal.message);
+      expect(heard?.refusal.detail).toEqual(expect.any(String));
     });
   }
 

@@ -90,20 +90,25 @@ describe('Python grpcio against SipBreakoutService, schema from our descriptor s
     UPSERT_REFUSALS.forEach((refusal, index) => {
       const result = results[index];
       expect(result?.response?.['statusCode'], refusal.name).toBe('STATUS_CODE_NOT_ACCEPTABLE');
-      expect(result?.response?.['errorMessage'], refusal.name).toContain(refusal.message);
+      expect(result?.response?.['errorMessage'], refusal.name).toBe(refusal.message);
     });
   });
 
-  it('refuses a conflict and a delete with another SIP URI', async () => {
+  it('replaces on upsert, refuses a conflict between route types and a delete with another SIP URI', async () => {
     const token = await t.tokens.client();
     const other = { registration: { ...LOOP.registration, sipUri: 'sips:other-tas.example.com' } };
-    const [, conflict, mismatch] = await run([
+    const loopMo = { registration: { ...LOOP.registration, routeType: 'ROUTE_TYPE_LOOP_MO' } };
+    const [, replaced, conflict, mismatch, deleted] = await run([
       { method: 'UpsertRegistration', token, request: LOOP },
       { method: 'UpsertRegistration', token, request: other },
+      { method: 'UpsertRegistration', token, request: loopMo },
+      { method: 'DeleteRegistration', token, request: LOOP },
       { method: 'DeleteRegistration', token, request: other },
     ]);
-    expect(conflict?.response?.['errorMessage']).toContain('conflicts with +4799990000 LOOP sips:tas.example.com');
-    expect(mismatch?.response?.['errorMessage']).toContain('SIP URI does not match the registration');
+    expect(replaced?.response).toMatchObject({ statusCode: 'STATUS_CODE_OK', timeToLive: '3600s' });
+    expect(conflict?.response?.['errorMessage']).toBe('Conflicts with an existing registration');
+    expect(mismatch?.response?.['errorMessage']).toBe('SIP URI does not match the registration');
+    expect(deleted?.response).toMatchObject({ statusCode: 'STATUS_CODE_OK' });
   });
 
   it('gets UNAUTHENTICATED without a valid token and PERMISSION_DENIED without the scope or the number', async () => {

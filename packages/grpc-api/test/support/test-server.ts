@@ -7,6 +7,7 @@ import {
   allowNumbersByPrefix,
   startSipBreakoutServer,
   TokenVerifier,
+  type RegistrationRefused,
   type SipBreakoutServer,
 } from '../../src/index.js';
 
@@ -37,6 +38,8 @@ export interface TestServer {
   readonly store: RegistrationStore;
   readonly tokens: TokenMint;
   readonly dir: string;
+  /** Every refusal the server's `onRefusal` listener heard, oldest first. */
+  readonly refusals: RegistrationRefused[];
   close(): Promise<void>;
 }
 
@@ -57,7 +60,9 @@ export async function startTestServer(
   });
   const { store: journalled } = await MemoryRegistrationStore.open({ journalPath: join(dir, 'registrations') });
   const store = options.wrapStore === undefined ? journalled : options.wrapStore(journalled);
+  const refusals: RegistrationRefused[] = [];
   const server = await startSipBreakoutServer({
+    onRefusal: (event) => refusals.push(event),
     store,
     verifier,
     numberPolicy: allowNumbersByPrefix({ [CLIENT]: [CLIENT_NUMBERS], [OTHER_CLIENT]: ['+4798'] }),
@@ -83,6 +88,7 @@ export async function startTestServer(
     store,
     tokens,
     dir,
+    refusals,
     close: async () => {
       await server.shutdown({ graceMs: 1000 });
       await journalled.close();

@@ -99,15 +99,72 @@ export function describeRegistrationStoreContract(
       expect((await store.get(A, 'LOOP'))?.mobileOriginatingPrefix).toBe('00');
     });
 
-    it('an upsert with another SIP URI for the same route type conflicts, naming the registration', async () => {
+    it('an upsert with another SIP URI for the same route type replaces it: new URI, prefixes and a fresh TTL', async () => {
+      const store = await make();
+      await store.upsert(request('LOOP', { mobileOriginatingPrefix: '11', mobileTerminatingPrefix: '22' }));
+      clock.advance(1_000_000);
+      const outcome = await store.upsert(
+        request('LOOP', {
+          sipUri: 'sips:tas-b.example.com:5071',
+          mobileOriginatingPrefix: '',
+          mobileTerminatingPrefix: '9',
+        }),
+      );
+      expect(outcome.kind).toBe('replaced');
+      expect(outcome.registration).toMatchObject({
+        sipUri: 'sips:tas-b.example.com:5071',
+        tas: { domain: 'tas-b.example.com', port: 5071 },
+        mobileOriginatingPrefix: '',
+        mobileTerminatingPrefix: '9',
+        expiresAt: clock.wallNow() + 3_600_000,
+      });
+      expect(await store.lookup(A)).toEqual([outcome.registration]);
+      expect(await store.get(A, 'LOOP')).toEqual(outcome.registration);
+      // The old registration's expiry instant passes without ending the new one …
+      clock.advance(2_600_000);
+      expect(await store.get(A, 'LOOP')).toEqual(outcome.registration);
+      clock.advance(999_999);
+      expect(await store.lookup(A)).toEqual([outcome.registration]);
+      // … which ends at its own.
+      clock.advance(1);
+      expect(await store.get(A, 'LOOP')).toBeUndefined();
+    });
+
+    it('after a replacement, a delete needs the new SIP URI', async () => {
+      const store = await make();
+      await store.upsert(request('LOOP'));
+      await store.upsert(request('LOOP', { sipUri: 'sips:tas-b.example.com' }));
+      const error = await rejection(
+        store.delete({ phoneNumber: A, routeType: 'LOOP', sipUri: 'sips:tas-a.example.com', owner: 'client-1' }),
+      );
+      expect(isRegistrarError(error, 'REG_ERR_URI_MISMATCH')).toBe(true);
+      await store.delete({ phoneNumber: A, routeType: 'LOOP', sipUri: 'sips:tas-b.example.com', owner: 'client-1' });
+      expect(await store.lookup(A)).toEqual([]);
+    });
+
+    it('another client cannot replace a registration', async () => {
       const store = await make();
       const first = await store.upsert(request('LOOP'));
-      const error = await rejection(store.upsert(request('LOOP', { sipUri: 'sips:tas-b.example.com' })));
+      const error = await rejection(
+        store.upsert(request('LOOP', { sipUri: 'sips:tas-b.example.com', owner: 'intruder' })),
+      );
+      expect(isRegistrarError(error, 'REG_ERR_NOT_OWNER')).toBe(true);
+      expect(await store.lookup(A)).toEqual([first.registration]);
+    });
+
+    it('a replacement of one route type still may not break the rules between route types', async () => {
+      const store = await make();
+      await store.upsert(request('LOOP_MO'));
+      const loopMt = await store.upsert(request('LOOP_MT', { sipUri: 'sips:tas-b.example.com' }));
+      const replaced = await store.upsert(request('LOOP_MO', { sipUri: 'sips:tas-c.example.com' }));
+      expect(replaced.kind).toBe('replaced');
+      const error = await rejection(store.upsert(request('LOOP', { sipUri: 'sips:tas-c.example.com' })));
       expect(isRegistrarError(error, 'REG_ERR_CONFLICT')).toBe(true);
       if (!isRegistrarError(error)) throw error;
-      expect(error.conflict?.existing).toEqual(first.registration);
-      expect(error.conflict?.rule).toBe('one-per-route-type');
-      expect(error.detail).toContain('+4790000001 LOOP sips:tas-a.example.com');
+      expect(error.conflict).toEqual({ existing: replaced.registration, rule: 'one-acting-on-mo' });
+      expect(error.detail).toContain('+4790000001 LOOP_MO sips:tas-c.example.com');
+      expect(await store.lookup(A)).toEqual(expect.arrayContaining([replaced.registration, loopMt.registration]));
+      expect(await store.lookup(A)).toHaveLength(2);
     });
 
     it('enforces the coexistence rules of routing: LOOP and LOOP_MO both act on MO calls', async () => {

@@ -1,10 +1,11 @@
-"""One UpsertRegistration with Python's grpcio (a gRPC client we did not
+"""One UpsertRegistration (or DeleteRegistration) with Python's grpcio (a gRPC client we did not
 write, on gRPC's C core and its own TLS), the schema loaded from a
 FileDescriptorSet (no generated code), in plaintext or over TLS.
 
 Usage: upsert_registration.py DESCRIPTOR_SET ADDRESS < call.json
-call.json: {"token": "...", "request": {...}, "tls": {"caFile": "...", "certFile": "...",
-            "keyFile": "...", "serverName": "..."}}  (tls absent: plaintext; every tls key optional)
+call.json: {"token": "...", "request": {...}, "method": "DeleteRegistration",
+            "tls": {"caFile": "...", "certFile": "...", "keyFile": "...", "serverName": "..."}}
+           (method absent: UpsertRegistration; tls absent: plaintext; every tls key optional)
 Prints one JSON object: {"ok": true, "response": {...}} or {"ok": false, "code": "...", "details": "..."}.
 """
 import json
@@ -38,10 +39,10 @@ def main():
     pool = descriptor_pool.DescriptorPool()
     for file in file_set.file:
         pool.Add(file)
-    method = pool.FindServiceByName(SERVICE).FindMethodByName("UpsertRegistration")
+    call = json.load(sys.stdin)
+    method = pool.FindServiceByName(SERVICE).FindMethodByName(call.get("method", "UpsertRegistration"))
     request_class = message_class(pool, method.input_type.full_name)
     response_class = message_class(pool, method.output_type.full_name)
-    call = json.load(sys.stdin)
     tls = call.get("tls")
     if tls is None:
         channel = grpc.insecure_channel(address)
