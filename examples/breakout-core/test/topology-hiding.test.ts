@@ -4,7 +4,7 @@
  * `sip.domain` key's validation.
  */
 import { describe, expect, it } from 'vitest';
-import { SipRequest } from '@sipbreakout/sip-core';
+import { parseUri, SipRequest, type Uri } from '@sipbreakout/sip-core';
 import { CORE_CONFIG_SCHEMA, DEFAULT_SIP_DOMAIN, isDomainName } from '../src/config-schema.js';
 import { hideAddresses, hideHeaders, hideInvite, hideWarnAgents } from '../src/topology-hiding.js';
 
@@ -65,9 +65,12 @@ describe('topology hiding', () => {
   });
 
   it("rewrites an outgoing INVITE's From and To (tag kept) and leaves its Request-URI, Via, Call-ID and Max-Forwards alone", () => {
+    const parsed = parseUri('sips:+4790000002@tas.example.com');
+    const uri: Uri | undefined = parsed.ok ? parsed.uri : undefined;
+    if (uri === undefined) throw new Error('bad test URI');
     const request = new SipRequest({
       method: 'INVITE',
-      uri: 'sips:+4790000002@tas.example.com',
+      uri,
       headers: [
         ['Max-Forwards', '69'],
         ['From', '"Alice" <sip:+4790000001@127.0.0.2:5070>;tag=b2b1'],
@@ -86,6 +89,7 @@ describe('topology hiding', () => {
       ['CSeq', '1 INVITE'],
       ['P-Asserted-Identity', `<sip:+4790000001@${DOMAIN}>`],
     ]);
+    expect(request.uri).toBe(uri);
     expect(request.from.tag).toBe('b2b1');
     expect(request.from.uri).toMatchObject({ host: DOMAIN, port: undefined });
   });
