@@ -188,6 +188,9 @@ describe('TAS identity and failures (SIPp as Alice, Bob and the TAS)', () => {
       const [leg4] = received(await b.messages(), 'INVITE');
       expect(leg4?.split('\n')[0]).toBe(`INVITE sip:${BOB}@127.0.0.1:${testbed.bobPort};transport=udp SIP/2.0`);
       expect(headerOf(leg4 ?? '', 'Max-Forwards')).toBe('69');
+      // Topology hiding: the TAS's parties reach the mobile side at the core's domain (the default, sip.domain unset).
+      expect(headerOf(leg4 ?? '', 'From')).toMatch(/^Alice <sip:\+4790000001@sipbreakout\.invalid>;tag=\S+$/);
+      expect(headerOf(leg4 ?? '', 'P-Asserted-Identity')).toBe('<sip:+4790000001@sipbreakout.invalid>');
       expect(
         sample(await testbed.metrics(), 'sipbreakout_calls_total', { route_type: 'INGRESS', outcome: 'answered' }),
       ).toBe(1);
