@@ -218,6 +218,7 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
       leg2Table: new Leg2Table({ clock }),
       tas: connector,
       nextHop: config.sip.mobile.nextHop,
+      domain: config.sip.domain,
       routing: config.routing,
       retryAfterSeconds: config.sip.retryAfterSeconds,
       metrics,

@@ -20,7 +20,7 @@ import {
 import type { MediaRelay } from '@sipbreakout/media';
 import type { RegistrationStore } from '@sipbreakout/registrar';
 import { ConfigError, lazyChild, sessionIdOf } from '@sipbreakout/service-kit';
-import { B2buaCall, type B2buaHooks } from '@sipbreakout/b2bua';
+import { B2buaCall, type B2buaHooks, type Leg, type RelayedContent } from '@sipbreakout/b2bua';
 import {
   parseUri,
   resolveSipUri,
@@ -34,11 +34,12 @@ import {
 import { watchCallEvents } from './call-events.js';
 import { calleeOf, callerOf, tasDomainsOf } from './call-parties.js';
 import type { CoreConfig } from './config-schema.js';
-import type { CoreMetrics } from './core-metrics.js';
+import type { CoreMetrics, FaceName } from './core-metrics.js';
 import type { Leg2Table } from './leg2-table.js';
 import { performPlan } from './route-plans/perform-plan.js';
 import { planContext, respond, type TasReach } from './route-plans/plan-context.js';
 import { faceOfProtocol } from './sip-stack.js';
+import { hideHeaders, hideInvite } from './topology-hiding.js';
 
 /** The `route_type` label of a call without a registration in its path. */
 export const ROUTE_NONE = 'NONE';
@@ -54,6 +55,11 @@ export interface CallControllerOptions {
   readonly tas: TasReach;
   /** `sip.mobile.nextHop`: where leg 4 and direct calls go. */
   readonly nextHop: string;
+  /**
+   * `sip.domain`: the host of every party's URI in what crosses between
+   * the mobile side and a TAS (topology hiding, `./topology-hiding.ts`).
+   */
+  readonly domain: string;
   readonly routing: CoreConfig['routing'];
   /** Retry-After of the 503 answered when the registration store cannot be read. */
   readonly retryAfterSeconds: number;
@@ -112,12 +118,30 @@ export class CallController {
     // Media relay (`@sipbreakout/media`): its hooks around ours, its offers made by the plan context's relayed().
     const media = this.#o.mediaRelay?.forCall({ incoming: request, fromTas: face === 'tas', log: parentLog });
     const withMedia = (hooks: B2buaHooks): B2buaHooks => media?.wrap(hooks) ?? hooks;
+    const { domain } = this.#o;
+    // The side a leg faces: the incoming one where the INVITE came from, an outgoing one by its target (leg 2: `tas`).
+    const sideOf = (leg: Leg): FaceName =>
+      leg.side.kind === 'incoming' ? face : leg.side.target.name === 'tas' ? 'tas' : 'mobile';
+    // Topology hiding: what crosses between the mobile side and a TAS names its parties at the core's domain.
+    const hideAcross = (content: RelayedContent, context: { readonly from: Leg; readonly to: Leg }): void => {
+      if (sideOf(context.from) !== sideOf(context.to)) content.headers = hideHeaders(content.headers, domain);
+    };
     const call = new B2buaCall(this.#o.layer, invite, {
       hooks: withMedia({
         outgoingInvite: (outgoing, { target }) => {
           // Leg 4 presents the original caller, whatever a TAS put on leg 3.
           if (target.name === 'phone' && callerOverride !== undefined)
             outgoing.headers.set('P-Asserted-Identity', `<tel:${callerOverride}>`);
+          if ((target.name === 'tas' ? 'tas' : 'mobile') !== face) hideInvite(outgoing, domain);
+        },
+        relayRequest: hideAcross,
+        relayResponse: hideAcross,
+        tooManyHops: (request, { from, to, action }) => {
+          log.info(
+            { method: request.method, action, from: sideOf(from), to: sideOf(to) },
+            'in-dialog request with Max-Forwards 0 not relayed',
+          );
+          metrics.tooManyHops.inc({ method: request.method, action });
         },
       }),
     });

@@ -6,7 +6,7 @@ import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { ROUTE_TYPES } from '@sipbreakout/routing';
 import { LOG_LEVELS } from '@sipbreakout/service-kit';
-import { parseUri } from '@sipbreakout/sip-core';
+import { isHostname, parseUri } from '@sipbreakout/sip-core';
 
 const port = z
   .number()
@@ -45,6 +45,32 @@ export const DEFAULT_TAS_FAILURE = {
   FORK: 'bypass',
   FALLBACK: 'fail',
 } as const satisfies Record<(typeof ROUTE_TYPES_WITH_LEG_2)[number], TasFailureAction>;
+
+/**
+ * The default of `sip.domain`: a name under `.invalid` (RFC 6761 §6.4),
+ * which never resolves, so that a TAS which tries to reach a party at it
+ * fails at once instead of reaching somebody's host; an operator sets its
+ * own domain.
+ */
+export const DEFAULT_SIP_DOMAIN = 'sipbreakout.invalid';
+
+/** Whether `value` is a domain name: dot-separated labels of letters, digits and inner hyphens (63 at most each, 253 in all), the last starting with a letter (RFC 1035 §2.3.1, RFC 3261 §25.1 `hostname`); no IP address, no port. */
+export function isDomainName(value: string): boolean {
+  const bare = value.endsWith('.') ? value.slice(0, -1) : value;
+  return (
+    bare.length > 0 &&
+    bare.length <= 253 &&
+    bare.split('.').every((label) => label.length <= 63) &&
+    isHostname(bare, 0, bare.length)
+  );
+}
+
+const domainName = z
+  .string()
+  .refine(
+    isDomainName,
+    'must be a domain name (dot-separated labels of letters, digits and hyphens, the last starting with a letter), not an IP address, without a port',
+  );
 
 const sipUri = z.string().refine((value) => {
   const parsed = parseUri(value);
@@ -187,6 +213,8 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   sip: z
     .strictObject({
+      // The host of every party's URI in what crosses between the mobile side and a TAS (topology hiding).
+      domain: domainName.default(DEFAULT_SIP_DOMAIN),
       mobile: z
         .strictObject({
           host: host.default('127.0.0.1'),

@@ -195,6 +195,19 @@ export class CoreMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * `sipbreakout_too_many_hops_total{method, action}`: in-dialog requests
+   * received with Max-Forwards 0 and not relayed to the other leg: `refused`
+   * (483), `dropped` (an ACK), `ended` (a BYE: the call ended, the other
+   * leg's BYE the core's own).
+   */
+  readonly tooManyHops = new Counter({
+    name: 'sipbreakout_too_many_hops_total',
+    help: 'In-dialog requests received with Max-Forwards 0 and not relayed, by method and action (refused, dropped, ended)',
+    labelNames: ['method', 'action'] as const,
+    registers: [this.registry],
+  });
+
   /** `sipbreakout_tas_failures_total{route_type, cause}`: a TAS unreachable (`TRANSPORT_ERR_…`, `DNS_ERR_…`) or failing its certificate check (`TLS_ERR_…`). */
   readonly tasFailures = new Counter({
     name: 'sipbreakout_tas_failures_total',

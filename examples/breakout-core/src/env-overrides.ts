@@ -14,6 +14,7 @@ export const CONFIG_FILE_ENV = 'SIPBREAKOUT_CONFIG';
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIPBREAKOUT_DATA_DIR', key: 'dataDir', kind: 'string' },
   { env: 'SIPBREAKOUT_LOG_LEVEL', key: 'logLevel', kind: 'string' },
+  { env: 'SIPBREAKOUT_SIP_DOMAIN', key: 'sip.domain', kind: 'string' },
   { env: 'SIPBREAKOUT_SIP_MOBILE_HOST', key: 'sip.mobile.host', kind: 'string' },
   { env: 'SIPBREAKOUT_SIP_MOBILE_UDP_PORT', key: 'sip.mobile.udpPort', kind: 'integer' },
   { env: 'SIPBREAKOUT_SIP_MOBILE_TCP_PORT', key: 'sip.mobile.tcpPort', kind: 'integer' },

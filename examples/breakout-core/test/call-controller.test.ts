@@ -85,6 +85,7 @@ function setup() {
     // The TAS "connection" is the in-memory agent: a UDP destination stands for the verified TLS one.
     tas: { connect: async () => ({ ok: true, target: tas.destination }) },
     nextHop: 'sip:10.0.0.3:5060;transport=udp',
+    domain: 'core.example.net',
     routing: { fallbackTimeoutSeconds: FALLBACK_TIMEOUT_SECONDS, tasFailure: { ...DEFAULT_TAS_FAILURE } },
     retryAfterSeconds: 300,
     metrics: new CoreMetrics(),

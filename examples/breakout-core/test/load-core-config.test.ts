@@ -29,6 +29,7 @@ describe('loadCoreConfig', () => {
       dataDir: './.data',
       logLevel: 'info',
       sip: {
+        domain: 'sipbreakout.invalid',
         mobile: { host: '127.0.0.1', udpPort: 5060, tcpPort: 5060, nextHop: 'sip:127.0.0.1:5080;transport=udp' },
         tas: { host: '127.0.0.1', tlsPort: 5061, clientCertificate: 'request' },
         retryAfterSeconds: 300,

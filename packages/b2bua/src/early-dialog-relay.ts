@@ -7,7 +7,8 @@
  * responses back. A PRACK goes to the outgoing early dialog of the
  * provisional response it acknowledges, its RAck turned into that one's
  * RSeq and CSeq; a PRACK of a response the callee did not send reliably is
- * answered here.
+ * answered here. A request received with Max-Forwards 0 is answered 483
+ * and goes no further (RFC 3261 §16.3 step 3), as in {@link LegPair}.
  */
 import {
   isDialogError,
@@ -19,7 +20,7 @@ import {
   type SipResponse,
 } from '@sipbreakout/sip-core';
 import type { Leg } from './leg.js';
-import type { RelayHooks } from './leg-pair.js';
+import { TOO_MANY_HOPS_REASON, type RelayHooks } from './leg-pair.js';
 import { afterHook, nextMaxForwards, relayedContent, statusOfHookError } from './relay-message.js';
 
 /** What the relay needs from its call. */
@@ -155,6 +156,12 @@ export class EarlyDialogRelay {
   ): void {
     const request: SipRequest = incoming.request;
     const hooks = this.#context.hooks();
+    if (request.maxForwards === 0) {
+      // §16.3 step 3: no hop left to reach the other leg.
+      incoming.respond(483, { reason: TOO_MANY_HOPS_REASON });
+      hooks.tooManyHops?.(request, { from, to, action: 'refused' });
+      return;
+    }
     const content = relayedContent(request);
     hooks.relayRequest?.(content, { request, from, to });
     const failed = (error: unknown): void => {

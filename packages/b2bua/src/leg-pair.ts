@@ -4,7 +4,14 @@
  * dialog are sent on the other's as new requests of that dialog, and the
  * responses come back the same way. Nothing internal crosses: each request
  * is built by the other dialog (§12.2.1.1), only the end-to-end header
- * fields and the body are copied, Max-Forwards one less. When the call
+ * fields and the body are copied, Max-Forwards one less than received (70
+ * when the received one had none, §8.1.1.6): the ACK of a 2xx and the BYE
+ * too, so that a loop through other B2BUAs (a TAS sending the call back)
+ * runs out of hops. A request received with Max-Forwards 0 goes no further
+ * (RFC 3261 §16.3 step 3 for a proxy, the same here): 483, and an ACK,
+ * which has no response, is dropped; a BYE still ends the call (its
+ * sender counts the session as over once it is sent, §15.1.1), the other
+ * leg then ended by a BYE of the B2BUA's own. When the call
  * ends, every request still waiting for the other leg is answered 487
  * (§15.1.2): none is left without a final response. Everything sent on a
  * leg carries the session's Session-ID (RFC 7989 §7), and a relayed
@@ -57,7 +64,23 @@ export interface RelayHooks {
       readonly to: Leg;
     },
   ) => void | PromiseLike<void>;
+  /**
+   * A request received with Max-Forwards 0 on `from`, not relayed to `to`
+   * (RFC 3261 §16.3 step 3): `refused` (answered 483), `dropped` (an ACK,
+   * which has no response), or `ended` (a BYE: the call still ends, the
+   * other leg's BYE is the B2BUA's own). For logs and counters.
+   */
+  readonly tooManyHops?: (
+    request: SipRequest,
+    context: { readonly from: Leg; readonly to: Leg; readonly action: TooManyHopsAction },
+  ) => void;
 }
+
+/** What became of a request received with Max-Forwards 0 (see {@link RelayHooks.tooManyHops}). */
+export type TooManyHopsAction = 'refused' | 'dropped' | 'ended';
+
+/** The reason phrase of the 483 a request received with Max-Forwards 0 gets (RFC 3261 §21.4.22). */
+export const TOO_MANY_HOPS_REASON = 'Too Many Hops';
 
 /** Why a paired call ended, and which leg ended it. */
 export interface PairEnd {
@@ -163,7 +186,8 @@ export class LegPair {
     this.#relaying.clear();
   }
 
-  #end(by: Leg, cause: DialogTerminationCause): void {
+  /** `by` ended the call (with `bye`, the BYE it sent): the other leg is ended too. */
+  #end(by: Leg, cause: DialogTerminationCause, bye?: SipRequest): void {
     if (this.#ended) return;
     this.#ended = true;
     const other = by === this.a ? this.b : this.a;
@@ -171,7 +195,12 @@ export class LegPair {
     // An INVITE 2xx of the other leg still waiting for our ACK is ACKed first, so its UAS stops retransmitting.
     for (const [, otherSeq] of this.#acks.get(by) ?? [])
       if (!otherDialog.hasAcked(otherSeq) && otherDialog.state.role === 'UAC') otherDialog.ack(otherSeq);
-    if (!otherDialog.terminated) void otherDialog.bye().catch(() => undefined);
+    // The peer's BYE goes on with one hop less; at 0 hops left the other leg still gets a BYE, ours (70).
+    const exhausted = bye !== undefined && bye.maxForwards === 0;
+    if (exhausted) this.#options.tooManyHops?.(bye, { from: by, to: other, action: 'ended' });
+    const maxForwards = bye === undefined || exhausted ? undefined : nextMaxForwards(bye);
+    if (!otherDialog.terminated)
+      void otherDialog.bye(maxForwards === undefined ? {} : { maxForwards }).catch(() => undefined);
     this.#answerRelaying();
     this.#options.onEnd?.({ by, cause });
   }
@@ -180,6 +209,12 @@ export class LegPair {
     const options = this.#options;
     const request = incoming.request;
     this.#received(from, request);
+    if (request.maxForwards === 0) {
+      // §16.3 step 3: no hop left to reach the other leg.
+      incoming.respond(483, { reason: TOO_MANY_HOPS_REASON });
+      options.tooManyHops?.(request, { from, to, action: 'refused' });
+      return;
+    }
     const target = dialogOf(to);
     const content = relayedContent(request);
     options.relayRequest?.(content, { request, from, to });
@@ -275,6 +310,12 @@ export class LegPair {
     if (otherSeq === undefined) return;
     waiting?.delete(ack.cseq.seq);
     this.#received(from, ack);
+    if (ack.maxForwards === 0) {
+      // No hop left and no response to refuse it with: dropped; the other leg's UAS, never ACKed, ends its dialog (§13.3.1.4).
+      options.tooManyHops?.(ack, { from, to, action: 'dropped' });
+      return;
+    }
+    const maxForwards = nextMaxForwards(ack);
     const content = relayedContent(ack);
     options.relayRequest?.(content, { request: ack, from, to });
     // §13.2.2.4: the other leg's ACK, end to end, with the body of this one (the answer in a late offer); as it stands when its rewrite failed.
@@ -282,6 +323,7 @@ export class LegPair {
       void dialogOf(to).ack(otherSeq, {
         headers: content.headers,
         ...(content.body === undefined ? {} : { body: content.body }),
+        maxForwards,
       });
     afterHook(() => options.relayInDialog?.(content, { message: ack, request: ack, from, to }), sendAck, sendAck);
   }
@@ -296,7 +338,7 @@ export class LegPair {
           this.#relayAck(leg, other, event.ack);
           return;
         case 'bye':
-          this.#end(leg, 'RemoteBye');
+          this.#end(leg, 'RemoteBye', event.request);
           return;
         case 'terminated':
           if (event.cause !== 'LocalBye') this.#end(leg, event.cause);

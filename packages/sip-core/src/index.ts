@@ -35,7 +35,7 @@ export { serializeMessage } from './serialize-message.js';
 export type { SerializeOptions } from './serialize-message.js';
 export { BRANCH_MAGIC_COOKIE, serializeVia } from './via.js';
 export type { Via } from './via.js';
-export { parseQValue, serializeContact, serializeNameAddress } from './name-address.js';
+export { parseNameAddressList, parseQValue, serializeContact, serializeNameAddress } from './name-address.js';
 export type { AddressContact, Contact, FromTo, NameAddress, StarContact } from './name-address.js';
 export { MAX_DELTA_SECONDS, serializeCSeq } from './scalar-headers.js';
 export type { CSeq } from './scalar-headers.js';

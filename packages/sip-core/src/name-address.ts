@@ -129,6 +129,17 @@ export function parseNameAddressValue(s: string, list: boolean, out: NameAddress
 }
 
 /**
+ * The name-addrs and addr-specs of a header value that is a
+ * comma-separated list of them (P-Asserted-Identity, History-Info,
+ * Diversion, Referred-By…), each with its header parameters; undefined
+ * when the value does not parse.
+ */
+export function parseNameAddressList(value: string): NameAddress[] | undefined {
+  const out: NameAddress[] = [];
+  return parseNameAddressValue(value, true, out) ? out : undefined;
+}
+
+/**
  * Cuts name-addrs from a value that matched the canonical expression;
  * returns false when a check the expression cannot make fails.
  */

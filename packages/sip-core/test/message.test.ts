@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { isSipError, parseMessage, serializeMessage, SipHeaders, SipRequest, type SipMessage } from '../src/index.js';
+import {
+  isSipError,
+  parseMessage,
+  parseNameAddressList,
+  serializeMessage,
+  serializeNameAddress,
+  SipHeaders,
+  SipRequest,
+  type SipMessage,
+} from '../src/index.js';
 
 const INVITE = [
   'INVITE sip:bob@biloxi.example.com SIP/2.0',
@@ -118,6 +127,18 @@ describe('parseMessage typed headers', () => {
       }),
     );
     expect(m.pAssertedIdentity.map((a) => a.uri.kind)).toEqual(['sip', 'tel']);
+  });
+
+  it('parses a list of name-addrs and addr-specs with their parameters (History-Info, Diversion)', () => {
+    const list = parseNameAddressList(
+      '"Alice A." <sip:+4790000001@10.0.0.2:5070;user=phone>;index=1, sip:bob@example.com, <tel:+4790000002>;reason=unconditional',
+    );
+    expect(list?.map(serializeNameAddress)).toEqual([
+      'Alice A. <sip:+4790000001@10.0.0.2:5070;user=phone>;index=1',
+      '<sip:bob@example.com>',
+      '<tel:+4790000002>;reason=unconditional',
+    ]);
+    expect(parseNameAddressList('<sip:a@b')).toBeUndefined();
   });
 
   it('reads Digest credentials with quotes removed (RFC 7616 §3.4)', () => {

@@ -7,7 +7,9 @@
  * refuses (488, 415) whose status reaches Alice while the call stays up,
  * one (481) that ends Bob's dialog, and a hold re-INVITE on a LOOP call
  * (Alice → core → TAS → core → Bob) relayed by the SIPp TAS between legs 2
- * and 3.
+ * and 3; and Max-Forwards counted across the core: Alice's ACK and BYE sent
+ * with 40 reach Bob with 39 (Bob's SIPp checks it), her INFO sent with 0
+ * is answered 483 and never reaches him.
  * Each request must arrive in the other leg's dialog (its Call-ID, tags and
  * CSeq, Max-Forwards one lower, body and Content-Type kept) and carry
  * nothing of the other leg (one Via, the core's Contact, not the other
@@ -16,7 +18,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, expectPassed, startCallTestbed, TAS_DOMAIN, type CallTestbed } from '../support/call-testbed.js';
 import { parseSdp } from '@sipbreakout/media';
-import { freePort } from '@sipbreakout/test-peers';
+import { freePort, sample } from '@sipbreakout/test-peers';
 import { alice, bob, headerOf, loggedMessages, received, scenario } from '../support/sip-peers.js';
 
 let testbed: CallTestbed;
@@ -365,5 +367,17 @@ describe('mid-dialog requests through the core (SIPp as Alice, Bob and the TAS)'
       await t.socat.stop();
       await unregister();
     }
+  }, 40_000);
+  it("Max-Forwards: Alice's ACK and BYE (40) reach Bob with 39; her INFO with 0 gets 483 and goes no further", async () => {
+    // Bob's scenario fails his run unless the ACK and the BYE carry 39, and on any INFO.
+    const { aliceLog, bobLog } = await call('max-forwards', 'alice-max-forwards.xml', 'bob-max-forwards.xml');
+    expect(received(bobLog, 'ACK').map((m) => headerOf(m, 'Max-Forwards'))).toEqual(['39']);
+    expect(received(bobLog, 'BYE').map((m) => headerOf(m, 'Max-Forwards'))).toEqual(['39']);
+    expect(received(bobLog, 'INFO')).toHaveLength(0);
+    expect(responsesTo(aliceLog, 'INFO').map((m) => m.split('\n')[0])).toEqual(['SIP/2.0 483 Too Many Hops']);
+    expect(responsesTo(aliceLog, 'BYE').map((m) => m.split('\n')[0])).toEqual(['SIP/2.0 200 OK']);
+    expect(
+      sample(await testbed.metrics(), 'sipbreakout_too_many_hops_total', { method: 'INFO', action: 'refused' }),
+    ).toBe(1);
   }, 40_000);
 });

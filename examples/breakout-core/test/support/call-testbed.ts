@@ -87,6 +87,8 @@ export interface CallTestbed {
     readonly tlsPort: number;
     readonly scenarioFile: string;
     readonly keys?: Record<string, string>;
+    /** The address the SIPp behind socat binds (default 127.0.0.1): the TAS's own host, which it may write into what it sends. */
+    readonly ip?: string;
   }): Promise<PeerRun & { readonly socat: Socat }>;
   /** Stops the core (asserting exit 0) and removes the files. */
   stop(): Promise<void>;
@@ -202,6 +204,7 @@ export async function startCallTestbed(options: {
         keyFile: pem.path('tas.key'),
         scenarioFile: t.scenarioFile,
         ...(t.keys === undefined ? {} : { keys: t.keys }),
+        ...(t.ip === undefined ? {} : { ip: t.ip }),
       }),
     stop: async () => {
       for (const node of nodes) await node.stop();

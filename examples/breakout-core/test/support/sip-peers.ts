@@ -26,6 +26,8 @@ export interface PeerRun {
 interface PeerOptions {
   readonly dir: string;
   readonly name: string;
+  /** The loopback address the peer binds (default 127.0.0.1): another one (127.0.0.2) makes its address recognizable in what others receive. */
+  readonly ip?: string;
   readonly calls?: number;
   readonly seconds?: number;
 }
@@ -82,7 +84,7 @@ export async function alice(
     '-t',
     options.transport ?? 'u1',
     '-i',
-    '127.0.0.1',
+    options.ip ?? '127.0.0.1',
     '-p',
     String(p.sip),
     '-cp',
@@ -103,7 +105,7 @@ export async function bob(
     '-t',
     'u1',
     '-i',
-    '127.0.0.1',
+    options.ip ?? '127.0.0.1',
     '-p',
     String(options.port),
     '-cp',
@@ -112,7 +114,7 @@ export async function bob(
     String(p.media),
     '-key',
     'contact',
-    `sip:bob@127.0.0.1:${options.port}`,
+    `sip:bob@${options.ip ?? '127.0.0.1'}:${options.port}`,
   ]);
 }
 
@@ -137,7 +139,7 @@ export async function tas(
     '-t',
     't1',
     '-i',
-    '127.0.0.1',
+    options.ip ?? '127.0.0.1',
     '-p',
     String(p.sip),
     '-cp',
@@ -148,7 +150,7 @@ export async function tas(
   ]);
   const socat = await startSocat(
     `OPENSSL-LISTEN:${options.tlsPort},bind=127.0.0.1,reuseaddr,fork,cert=${options.certFile},key=${options.keyFile},verify=0`,
-    `TCP:127.0.0.1:${p.sip}`,
+    `TCP:${options.ip ?? '127.0.0.1'}:${p.sip}`,
     (options.seconds ?? 20) + 5,
   );
   return { ...peer, socat };

@@ -222,10 +222,15 @@ export class ClientInvite {
 
   /**
    * ACKs the 2xx of the answered dialog (RFC 3261 §13.2.2.4), with an
-   * optional body (the answer to an offer in the 2xx).
+   * optional body (the answer to an offer in the 2xx) and Max-Forwards
+   * (default 70, §8.1.1.6).
    */
   ack(
-    options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {},
+    options: {
+      readonly headers?: ReadonlyArray<readonly [string, string]>;
+      readonly body?: Uint8Array;
+      readonly maxForwards?: number;
+    } = {},
   ): SipRequest {
     if (this.#answered === undefined) throw new DialogError('DIALOG_ERR_INVALID_STATE', 'the INVITE was not answered');
     return this.#answered.ack(this.request.cseq.seq, options);

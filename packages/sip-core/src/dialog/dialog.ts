@@ -240,11 +240,17 @@ export class Dialog {
   /**
    * Sends the ACK of the 2xx to the INVITE with CSeq number `inviteSeq`
    * (RFC 3261 §13.2.2.4), remembered to answer each retransmission of that
-   * 2xx for 64·T1. Sending it twice resends the first one.
+   * 2xx for 64·T1. Sending it twice resends the first one. Its
+   * Max-Forwards is 70 (§8.1.1.6) unless `maxForwards` says otherwise: a
+   * B2BUA relaying its peer's ACK passes that one's value minus one.
    */
   ack(
     inviteSeq: number,
-    options: { readonly headers?: ReadonlyArray<readonly [string, string]>; readonly body?: Uint8Array } = {},
+    options: {
+      readonly headers?: ReadonlyArray<readonly [string, string]>;
+      readonly body?: Uint8Array;
+      readonly maxForwards?: number;
+    } = {},
   ): SipRequest {
     const existing = this.#acks.get(inviteSeq);
     if (existing !== undefined) {
@@ -255,6 +261,7 @@ export class Dialog {
     const built = createSuccessAck(this.#state, inviteSeq, {
       ...(headers === undefined ? {} : { headers }),
       ...(options.body === undefined ? {} : { body: options.body }),
+      ...(options.maxForwards === undefined ? {} : { maxForwards: options.maxForwards }),
     });
     this.#acks.send(inviteSeq, built.request, this.#context.resolve(built.nextHop));
     if (this.#state.name === 'Early') this.#confirm();

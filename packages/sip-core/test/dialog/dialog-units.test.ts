@@ -7,7 +7,7 @@ import {
   refreshTarget,
   splitList,
 } from '../../src/dialog/dialog-state.js';
-import { createInDialogRequest } from '../../src/dialog/in-dialog-request.js';
+import { createInDialogRequest, createSuccessAck } from '../../src/dialog/in-dialog-request.js';
 import { startSuccessRetransmission, stepSuccessRetransmission } from '../../src/dialog/success-retransmission.js';
 import { DEFAULT_TIMER_VALUES } from '../../src/transaction/timers.js';
 import { serializeUri } from '../../src/uri.js';
@@ -126,6 +126,16 @@ describe('requests within a dialog (RFC 3261 §12.2.1.1)', () => {
     const { request } = createInDialogRequest(d, 'UPDATE', 9, { contact: '<sip:me@10.0.0.1>' });
     expect(request.headers.has('Route')).toBe(false);
     expect(request.headers.get('Contact')).toBe('<sip:me@10.0.0.1>');
+  });
+
+  it('Max-Forwards: 70 by default (§8.1.1.6), the value asked for otherwise, on an ACK of a 2xx too', () => {
+    const d = createUacDialog(invite, ok);
+    expect(createInDialogRequest(d, 'BYE', 8).request.maxForwards).toBe(70);
+    expect(createInDialogRequest(d, 'BYE', 8, { maxForwards: 39 }).request.maxForwards).toBe(39);
+    expect(createSuccessAck(d, 1).request.maxForwards).toBe(70);
+    const ack = createSuccessAck(d, 1, { maxForwards: 39 }).request;
+    expect(ack.method).toBe('ACK');
+    expect(ack.headers.getAll('Max-Forwards')).toEqual(['39']);
   });
 
   it('refuses without a remote target (DIALOG_ERR_NO_TARGET)', () => {
