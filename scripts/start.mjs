@@ -10,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The core runs in its package folder, as its own `start` script does: the default data folder is
+// examples/breakout-core/.data, and relative paths of the configuration are read from there.
+const coreDir = fileURLToPath(new URL('../examples/breakout-core/', import.meta.url));
 const main = fileURLToPath(new URL('../examples/breakout-core/dist/main.js', import.meta.url));
 
 // Incremental (tsc build info): a second start only checks the sources.
@@ -32,7 +35,7 @@ const pkg = JSON.parse(readFileSync(new URL('../examples/breakout-core/package.j
 const flags = String(pkg.scripts.start)
   .split(/\s+/)
   .filter((word) => word.startsWith('--'));
-const core = spawn(process.execPath, [...flags, main, ...args], { stdio: 'inherit' });
+const core = spawn(process.execPath, [...flags, main, ...args], { cwd: coreDir, stdio: 'inherit' });
 // Ctrl-C reaches the core from the terminal itself (one process group): a second SIGINT would make it
 // exit at once, so SIGINT is only waited out here. SIGTERM, sent to this process alone, is passed on.
 process.on('SIGINT', () => undefined);

@@ -23,8 +23,8 @@ import { CoreMetrics } from './core-metrics.js';
 import { grpcMetricsInterceptor } from './grpc-metrics-interceptor.js';
 import { checkDataDir } from './data-dir-check.js';
 import { grpcDialHost, loadGrpcTls, readGrpcTlsFiles, type GrpcClientTls, type GrpcTls } from './grpc-tls.js';
-import { keyProblems, type KeyProblem } from './key-problem.js';
-import { checkListenAddresses, listenProblem, type PlannedListener } from './listen-check.js';
+import { keyProblems } from './key-problem.js';
+import { checkListenAddresses, listening, plannedListeners, sipListenerOf } from './listen-check.js';
 import { openStore, type OpenedStore } from './open-store.js';
 import { CallController } from './call-controller.js';
 import { Leg2Table } from './leg2-table.js';
@@ -128,73 +128,6 @@ async function openMediaRelay(
     onFailure: config.onFailure,
     count: (command, outcome) => metrics.mediaRelayOperations.inc({ command, outcome }),
   });
-}
-
-/** The sockets the configuration asks for, with the keys that name them. */
-function plannedListeners(config: CoreConfig): {
-  readonly sip: readonly PlannedListener[];
-  readonly grpc: PlannedListener;
-  readonly http: PlannedListener;
-} {
-  const { mobile, tas } = config.sip;
-  return {
-    sip: [
-      {
-        portKey: 'sip.mobile.udpPort',
-        hostKey: 'sip.mobile.host',
-        host: mobile.host,
-        port: mobile.udpPort,
-        protocol: 'udp',
-      },
-      {
-        portKey: 'sip.mobile.tcpPort',
-        hostKey: 'sip.mobile.host',
-        host: mobile.host,
-        port: mobile.tcpPort,
-        protocol: 'tcp',
-      },
-      { portKey: 'sip.tas.tlsPort', hostKey: 'sip.tas.host', host: tas.host, port: tas.tlsPort, protocol: 'tcp' },
-    ],
-    grpc: {
-      portKey: 'grpc.port',
-      hostKey: 'grpc.host',
-      host: config.grpc.host,
-      port: config.grpc.port,
-      protocol: 'tcp',
-    },
-    http: {
-      portKey: 'http.port',
-      hostKey: 'http.host',
-      host: config.http.host,
-      port: config.http.port,
-      protocol: 'tcp',
-    },
-  };
-}
-
-/** The SIP listener a bind error (Node's, carrying the port and the system call) belongs to. */
-function sipListenerOf(listeners: readonly PlannedListener[], error: unknown): PlannedListener | undefined {
-  const e = error as NodeJS.ErrnoException & { port?: number };
-  const protocol = e.syscall === 'bind' ? 'udp' : 'tcp';
-  return listeners.find((l) => l.protocol === protocol && l.port === e.port) ?? undefined;
-}
-
-/** Runs `listen`; a bind failure of `listener` becomes the configuration problem that names its key. */
-async function listening<T>(
-  listener: PlannedListener | ((error: unknown) => PlannedListener | undefined),
-  problem: KeyProblem,
-  listen: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await listen();
-  } catch (error) {
-    const owner = typeof listener === 'function' ? listener(error) : listener;
-    // grpc-js reports a bind failure in its message only ("… [listen EADDRINUSE: address already in use …]").
-    const code =
-      (error as NodeJS.ErrnoException).code ??
-      /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec((error as Error).message ?? '')?.[1];
-    throw (owner === undefined ? undefined : listenProblem(owner, { code }, problem)) ?? error;
-  }
 }
 
 /**

@@ -10,6 +10,7 @@
 import dgram from 'node:dgram';
 import { isIP, createServer, type Server } from 'node:net';
 import type { ConfigError } from '@sipbreakout/service-kit';
+import type { CoreConfig } from './config-schema.js';
 import type { KeyProblem } from './key-problem.js';
 
 /** One socket the core will listen on, and the keys that say where. */
@@ -46,8 +47,12 @@ function clash(a: PlannedListener, b: PlannedListener): boolean {
  * (or a name that does not resolve) names the host's key. Undefined for any
  * other failure.
  */
-export function listenProblem(listener: PlannedListener, error: unknown, problem: KeyProblem): ConfigError | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+export function listenProblem(
+  listener: PlannedListener,
+  error: unknown,
+  problem: KeyProblem,
+  code: string | undefined = (error as NodeJS.ErrnoException | undefined)?.code,
+): ConfigError | undefined {
   const address = hostPort(listener.host, listener.port);
   switch (code) {
     case 'EADDRINUSE':
@@ -137,5 +142,76 @@ export async function checkListenAddresses(listeners: readonly PlannedListener[]
     }
   } finally {
     await Promise.all(held.map((h) => h.close()));
+  }
+}
+
+/** The sockets the configuration asks for, with the keys that name them. */
+export function plannedListeners(config: CoreConfig): {
+  readonly sip: readonly PlannedListener[];
+  readonly grpc: PlannedListener;
+  readonly http: PlannedListener;
+} {
+  const { mobile, tas } = config.sip;
+  return {
+    sip: [
+      {
+        portKey: 'sip.mobile.udpPort',
+        hostKey: 'sip.mobile.host',
+        host: mobile.host,
+        port: mobile.udpPort,
+        protocol: 'udp',
+      },
+      {
+        portKey: 'sip.mobile.tcpPort',
+        hostKey: 'sip.mobile.host',
+        host: mobile.host,
+        port: mobile.tcpPort,
+        protocol: 'tcp',
+      },
+      { portKey: 'sip.tas.tlsPort', hostKey: 'sip.tas.host', host: tas.host, port: tas.tlsPort, protocol: 'tcp' },
+    ],
+    grpc: {
+      portKey: 'grpc.port',
+      hostKey: 'grpc.host',
+      host: config.grpc.host,
+      port: config.grpc.port,
+      protocol: 'tcp',
+    },
+    http: {
+      portKey: 'http.port',
+      hostKey: 'http.host',
+      host: config.http.host,
+      port: config.http.port,
+      protocol: 'tcp',
+    },
+  };
+}
+
+/** The SIP listener a bind error (Node's, carrying the port and the system call) belongs to. */
+export function sipListenerOf(listeners: readonly PlannedListener[], error: unknown): PlannedListener | undefined {
+  const e = error as NodeJS.ErrnoException & { port?: number };
+  const protocol = e.syscall === 'bind' ? 'udp' : 'tcp';
+  return listeners.find((l) => l.protocol === protocol && l.port === e.port) ?? undefined;
+}
+
+/**
+ * Runs `listen` (a bind the check passed a moment ago): a bind failure of
+ * `listener` (or of the one a function picks from the error) becomes the
+ * configuration problem that names its key; any other error is thrown as is.
+ */
+export async function listening<T>(
+  listener: PlannedListener | ((error: unknown) => PlannedListener | undefined),
+  problem: KeyProblem,
+  listen: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    const owner = typeof listener === 'function' ? listener(error) : listener;
+    // grpc-js reports a bind failure in its message only ("… [listen EADDRINUSE: address already in use …]").
+    const code =
+      (error as NodeJS.ErrnoException).code ??
+      /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec((error as Error).message ?? '')?.[1];
+    throw (owner === undefined ? undefined : listenProblem(owner, error, problem, code)) ?? error;
   }
 }
