@@ -4,12 +4,13 @@
  * in which case an example token is minted and saved for the first
  * registration.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allowAnyNumber, allowNumbersByPrefix, TokenVerifier, type ClientNumberPolicy } from '@sipbreakout/grpc-api';
 import { ensureDevSigningKey } from '@sipbreakout/service-kit';
 import type { CoreConfig } from './config-schema.js';
 import { DEV_CLIENT, signExampleToken } from './example-token.js';
+import { keyProblems, type KeyProblem } from './key-problem.js';
 
 /** The API's authentication, ready for `startSipBreakoutServer`. */
 export interface ApiAuth {
@@ -23,19 +24,48 @@ export interface ApiAuth {
     | undefined;
 }
 
-/** Builds the verifier, the number policy and (development key only) the example token. */
+/** Whether the API uses the development signing key of the data folder (no JWKS configured), which {@link setUpApiAuth} writes. */
+export function usesDevSigningKey(config: CoreConfig): boolean {
+  return config.auth.jwksFile === undefined && config.auth.jwksUrl === undefined;
+}
+
+/**
+ * Builds the verifier, the number policy and (development key only) the
+ * example token. A configured JWKS file is read and checked here, writing
+ * nothing: one that cannot be read or holds no JWKS throws a `ConfigError`
+ * naming `auth.jwksFile`. Only the development key writes to `dataDir`.
+ */
 export async function setUpApiAuth(
   config: CoreConfig,
   dataDir: string,
   resolvePath: (path: string) => string,
+  problem: KeyProblem = keyProblems(undefined),
 ): Promise<ApiAuth> {
   const { auth } = config;
   const numberPolicy = auth.clientNumbers === undefined ? allowAnyNumber : allowNumbersByPrefix(auth.clientNumbers);
   const checks = { issuer: auth.issuer, audience: auth.audience };
   if (auth.jwksFile !== undefined) {
     const path = resolvePath(auth.jwksFile);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw problem('CONFIG_ERR_BAD_FILE', 'auth.jwksFile', JSON.stringify(path), `cannot be read (${code})`);
+    }
+    let verifier: TokenVerifier;
+    try {
+      verifier = await TokenVerifier.create({ keys: { kind: 'jwks', jwks: JSON.parse(text) }, ...checks });
+    } catch (error) {
+      throw problem(
+        'CONFIG_ERR_BAD_FILE',
+        'auth.jwksFile',
+        JSON.stringify(path),
+        `does not hold a JWKS (a JSON object with "keys"): ${(error as Error).message.replace(/\s+/g, ' ')}`,
+      );
+    }
     return {
-      verifier: await TokenVerifier.create({ keys: { kind: 'jwks-file', path }, ...checks }),
+      verifier,
       numberPolicy,
       keySource: `jwks file ${path}`,
       example: undefined,

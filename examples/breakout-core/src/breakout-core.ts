@@ -4,7 +4,7 @@
  * listener; and their orderly shutdown. INVITEs go to the
  * {@link CallController} (routing's plan performed as B2BUA calls).
  */
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { startSipBreakoutServer, type SipBreakoutServer } from '@sipbreakout/grpc-api';
@@ -13,19 +13,24 @@ import {
   ensureDevPki,
   startOperationsHttpServer,
   SystemDnsLookup,
+  type ConfigOrigins,
   type OperationsHttpServer,
 } from '@sipbreakout/service-kit';
 import { resolveSipUri, SystemClock, type Clock, type ClockTimer } from '@sipbreakout/sip-core';
-import { setUpApiAuth, type ApiAuth } from './api-auth.js';
+import { setUpApiAuth, usesDevSigningKey, type ApiAuth } from './api-auth.js';
 import { parseIpPort, type CoreConfig } from './config-schema.js';
 import { CoreMetrics } from './core-metrics.js';
 import { grpcMetricsInterceptor, registrationRefusalListener } from './grpc-metrics-interceptor.js';
-import { grpcDialHost, loadGrpcTls, type GrpcClientTls, type GrpcTls } from './grpc-tls.js';
+import { checkDataDir } from './data-dir-check.js';
+import { grpcDialHost, loadGrpcTls, readGrpcTlsFiles, type GrpcClientTls, type GrpcTls } from './grpc-tls.js';
+import { keyProblems } from './key-problem.js';
+import { checkListenAddresses, listening, plannedListeners, sipListenerOf } from './listen-check.js';
 import { openStore, type OpenedStore } from './open-store.js';
 import { CallController } from './call-controller.js';
 import { Leg2Table } from './leg2-table.js';
 import { startSipStack, type SipStack } from './sip-stack.js';
 import { TasConnector } from './tas-connector.js';
+import { readTasTlsFiles, tasNeedsDevPki } from './tas-tls.js';
 
 /** The gRPC API's TLS as a running core reports it (no key material). */
 export interface GrpcTlsSummary {
@@ -70,6 +75,8 @@ export interface BreakoutCoreOptions {
   readonly cwd: string;
   /** Every timer and duration of the core: SIP transactions and dialogs, FALLBACK, leg 2 records, probes (default: a {@link SystemClock}). */
   readonly clock?: Clock | undefined;
+  /** Where each configuration value came from (`loadConfig`'s), so a problem found at start names its source. */
+  readonly origins?: ConfigOrigins | undefined;
 }
 
 /** A running core. */
@@ -123,12 +130,32 @@ async function openMediaRelay(
   });
 }
 
-/** Starts every part of the core; on a failure, what was started is stopped before the error is thrown. */
+/**
+ * Starts every part of the core; on a failure, what was started is stopped
+ * before the error is thrown. The whole configuration is checked before
+ * anything is written or listens: the data folder can be made, every
+ * configured file (TLS, JWKS) reads and holds what its key needs, every
+ * configured port is free. A problem throws a `ConfigError` naming its key,
+ * its source (from `options.origins`) and the value, and leaves the data
+ * folder as it was.
+ */
 export async function startBreakoutCore(config: CoreConfig, options: BreakoutCoreOptions): Promise<RunningCore> {
   const { log } = options;
   const clock = options.clock ?? new SystemClock();
+  const problem = keyProblems(options.origins);
   const resolvePath = (path: string): string => (isAbsolute(path) ? path : resolve(options.cwd, path));
   const dataDir = resolvePath(config.dataDir);
+
+  // Everything checked first, nothing written: a bad configuration leaves no trace in the data folder.
+  await checkDataDir(dataDir, problem);
+  const tasFiles = await readTasTlsFiles(config.sip.tas, resolvePath, problem);
+  const grpcFiles = await readGrpcTlsFiles(config.grpc, { resolvePath, problem });
+  const configuredAuth = usesDevSigningKey(config)
+    ? undefined
+    : await setUpApiAuth(config, dataDir, resolvePath, problem);
+  const listeners = plannedListeners(config);
+  await checkListenAddresses([...listeners.sip, listeners.grpc, listeners.http], problem);
+
   await mkdir(dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
@@ -139,15 +166,14 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
   try {
     const metrics = new CoreMetrics();
     const tasTls = config.sip.tas;
-    const needDevPki = tasTls.certFile === undefined || tasTls.caFile === undefined || config.grpc.tls.mode === 'dev';
+    const needDevPki = tasNeedsDevPki(tasFiles) || config.grpc.tls.mode === 'dev';
     const pki = needDevPki ? await ensureDevPki(dataDir) : undefined;
     if (pki !== undefined)
       log.info(
         { caFile: pki.caFile, certFile: pki.certFile, generated: pki.generated },
         pki.generated ? 'development CA and certificate generated' : 'development CA and certificate reused',
       );
-    // Read and checked before anything listens: a bad file is a configuration error, not a half-started core.
-    const grpcTls = await loadGrpcTls(config.grpc, { devPki: pki, resolvePath });
+    const grpcTls = await loadGrpcTls(config.grpc, { devPki: pki, resolvePath, problem, files: grpcFiles });
     if (grpcTls !== undefined) {
       log.info(
         {
@@ -172,12 +198,11 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
           'grpc certificate has expired: clients will refuse it',
         );
     }
-    const ca = tasTls.caFile !== undefined ? await readFile(resolvePath(tasTls.caFile), 'utf8') : (pki?.ca ?? '');
-    const cert =
-      tasTls.certFile !== undefined ? await readFile(resolvePath(tasTls.certFile), 'utf8') : (pki?.cert ?? '');
-    const key = tasTls.keyFile !== undefined ? await readFile(resolvePath(tasTls.keyFile), 'utf8') : (pki?.key ?? '');
+    const ca = tasFiles.ca?.pem ?? pki?.ca ?? '';
+    const cert = tasFiles.own?.certPem ?? pki?.cert ?? '';
+    const key = tasFiles.own?.keyPem ?? pki?.key ?? '';
 
-    const auth = await setUpApiAuth(config, dataDir, resolvePath);
+    const auth = configuredAuth ?? (await setUpApiAuth(config, dataDir, resolvePath, problem));
     log.info(
       { keySource: auth.keySource, issuer: config.auth.issuer, audience: config.auth.audience },
       'api authentication ready',
@@ -192,20 +217,25 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
 
     let sipClosing = false;
     let connector: TasConnector | undefined;
-    const stack: SipStack = await startSipStack({
-      mobile: config.sip.mobile,
-      tas: {
-        host: tasTls.host,
-        tlsPort: tasTls.tlsPort,
-        tls: { ca: [ca], cert, key, clientCertificate: tasTls.clientCertificate },
-      },
-      metrics,
-      log,
-      clock,
-      maxTransactions: config.sip.maxTransactions,
-      // Set below, before the first INVITE can arrive.
-      resolve: (uri) => (connector === undefined ? resolveSipUri(uri) : connector.resolve(uri)),
-    });
+    const stack: SipStack = await listening(
+      (error) => sipListenerOf(listeners.sip, error),
+      problem,
+      () =>
+        startSipStack({
+          mobile: config.sip.mobile,
+          tas: {
+            host: tasTls.host,
+            tlsPort: tasTls.tlsPort,
+            tls: { ca: [ca], cert, key, clientCertificate: tasTls.clientCertificate },
+          },
+          metrics,
+          log,
+          clock,
+          maxTransactions: config.sip.maxTransactions,
+          // Set below, before the first INVITE can arrive.
+          resolve: (uri) => (connector === undefined ? resolveSipUri(uri) : connector.resolve(uri)),
+        }),
+    );
     stops.push(async () => {
       sipClosing = true;
       await stack.close();
@@ -231,17 +261,19 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
       log.info({ face: l.face, transport: l.protocol, address: hostPort(l.local.host, l.local.port) }, 'sip listening');
 
     let grpcStopping = false;
-    const grpc: SipBreakoutServer = await startSipBreakoutServer({
-      store: opened.store,
-      verifier: auth.verifier,
-      numberPolicy: auth.numberPolicy,
-      address: hostPort(config.grpc.host, config.grpc.port),
-      credentials: grpcTls?.credentials,
-      ttlSeconds: config.store.ttlSeconds,
-      // grpc-js reads server interceptors from its constructor options, which the API passes through.
-      channelOptions: { interceptors: [grpcMetricsInterceptor(metrics, log, clock)] },
-      onRefusal: registrationRefusalListener(metrics, log),
-    });
+    const grpc: SipBreakoutServer = await listening(listeners.grpc, problem, () =>
+      startSipBreakoutServer({
+        store: opened.store,
+        verifier: auth.verifier,
+        numberPolicy: auth.numberPolicy,
+        address: hostPort(config.grpc.host, config.grpc.port),
+        credentials: grpcTls?.credentials,
+        ttlSeconds: config.store.ttlSeconds,
+        // grpc-js reads server interceptors from its constructor options, which the API passes through.
+        channelOptions: { interceptors: [grpcMetricsInterceptor(metrics, log, clock)] },
+        onRefusal: registrationRefusalListener(metrics, log),
+      }),
+    );
     stops.push(async () => {
       grpcStopping = true;
       await grpc.shutdown({ graceMs: config.grpc.drainSeconds * 1000 });
@@ -270,12 +302,14 @@ export async function startBreakoutCore(config: CoreConfig, options: BreakoutCor
       return { sip: !sipClosing, grpc: !grpcStopping, store };
     };
     // Stopped last: /healthz says "down" while the rest drains.
-    const http: OperationsHttpServer = await startOperationsHttpServer({
-      host: config.http.host,
-      port: config.http.port,
-      registry: metrics.registry,
-      health,
-    });
+    const http: OperationsHttpServer = await listening(listeners.http, problem, () =>
+      startOperationsHttpServer({
+        host: config.http.host,
+        port: config.http.port,
+        registry: metrics.registry,
+        health,
+      }),
+    );
     stops.unshift(() => http.close());
     const httpAddress = hostPort(config.http.host, http.port);
     log.info({ address: httpAddress }, 'operations http listening (/metrics, /healthz)');

@@ -8,13 +8,22 @@ import { ROUTE_TYPES } from '@sipbreakout/routing';
 import { LOG_LEVELS } from '@sipbreakout/service-kit';
 import { isHostname, parseUri } from '@sipbreakout/sip-core';
 
-const port = z
-  .number()
-  .int('must be an integer')
-  .min(0, 'must be 0-65535 (0 picks a free port)')
-  .max(65535, 'must be 0-65535 (0 picks a free port)');
-const host = z.string().min(1, 'must not be empty');
-const seconds = (min: number) => z.number().int('must be an integer').min(min, `must be at least ${min}`);
+const NOT_A_PORT = 'is not a port: must be an integer 0-65535 (0 picks a free port)';
+const port = z.number({ error: NOT_A_PORT }).int(NOT_A_PORT).min(0, NOT_A_PORT).max(65535, NOT_A_PORT);
+const host = z.string({ error: 'must be a host name or IP address (a JSON string)' }).min(1, 'must not be empty');
+/** An integer of at least `min`; `what` names it in the message (`a number of seconds`). */
+const atLeast = (what: string, min: number) => {
+  const message = `is not ${what}: must be an integer of at least ${min}`;
+  return z.number({ error: message }).int(message).min(min, message);
+};
+const seconds = (min: number) => atLeast('a number of seconds', min);
+/** An integer from `min` to `max`; `what` names it in the message. */
+const bounded = (what: string, min: number, max: number) => {
+  const message = `is not ${what}: must be an integer ${min}-${max}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+};
+/** A path to a file (read at start; a problem with it names the key too). */
+const filePath = z.string({ error: 'must be a file path (a JSON string)' }).min(1, 'must not be empty');
 
 /**
  * What the core does with a call when the TAS of its registration cannot be
@@ -173,28 +182,28 @@ function checkGrpcTransportSecurity(grpc: GrpcSection, context: z.RefinementCtx)
     context.addIssue({ code: 'custom', path: [...path], message });
   if (mode === 'files') {
     if (grpc.tls.certFile === undefined)
-      issue(['tls', 'certFile'], 'required with grpc.tls.mode files (the server certificate chain, PEM)');
+      issue(['tls', 'certFile'], 'is required with grpc.tls.mode files (the server certificate chain, PEM)');
     if (grpc.tls.keyFile === undefined)
-      issue(['tls', 'keyFile'], 'required with grpc.tls.mode files (its private key, PEM)');
+      issue(['tls', 'keyFile'], 'is required with grpc.tls.mode files (its private key, PEM)');
     if (grpc.tls.clientCertificate === 'require' && grpc.tls.caFile === undefined) {
       issue(
         ['tls', 'caFile'],
-        'required with grpc.tls.clientCertificate require (the CAs client certificates must chain to)',
+        'is required with grpc.tls.clientCertificate require (the CAs client certificates must chain to)',
       );
     }
   } else {
     const why = mode === 'dev' ? 'mode dev uses the development certificate' : 'TLS is off';
-    if (grpc.tls.certFile !== undefined) issue(['tls', 'certFile'], `only with grpc.tls.mode files (${why})`);
-    if (grpc.tls.keyFile !== undefined) issue(['tls', 'keyFile'], `only with grpc.tls.mode files (${why})`);
+    if (grpc.tls.certFile !== undefined) issue(['tls', 'certFile'], `is only for grpc.tls.mode files (${why})`);
+    if (grpc.tls.keyFile !== undefined) issue(['tls', 'keyFile'], `is only for grpc.tls.mode files (${why})`);
   }
   if (mode === 'dev' && grpc.tls.caFile !== undefined && grpc.tls.clientCertificate === 'none') {
     issue(
       ['tls', 'caFile'],
-      'with grpc.tls.mode dev only for grpc.tls.clientCertificate require (the CAs client certificates must chain to)',
+      'is, with grpc.tls.mode dev, only for grpc.tls.clientCertificate require (the CAs client certificates must chain to)',
     );
   }
   if (mode === 'off') {
-    if (grpc.tls.caFile !== undefined) issue(['tls', 'caFile'], 'only with grpc.tls.mode dev or files (TLS is off)');
+    if (grpc.tls.caFile !== undefined) issue(['tls', 'caFile'], 'is only for grpc.tls.mode dev or files (TLS is off)');
     if (grpc.tls.clientCertificate !== 'none')
       issue(['tls', 'clientCertificate'], 'needs TLS: set grpc.tls.mode to dev or files');
     if (!isLoopbackHost(grpc.host) && !grpc.allowPlaintext) {
@@ -209,7 +218,7 @@ function checkGrpcTransportSecurity(grpc: GrpcSection, context: z.RefinementCtx)
 
 /** The validated configuration schema (every key has a default). */
 export const CORE_CONFIG_SCHEMA = z.strictObject({
-  dataDir: z.string().min(1, 'must not be empty').default('./.data'),
+  dataDir: z.string({ error: 'must be a folder path (a JSON string)' }).min(1, 'must not be empty').default('./.data'),
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   sip: z
     .strictObject({
@@ -230,19 +239,22 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
           clientCertificate: z
             .enum(['none', 'request', 'require'], { error: 'must be one of none, request, require' })
             .default('request'),
-          certFile: z.string().min(1).optional(),
-          keyFile: z.string().min(1).optional(),
-          caFile: z.string().min(1).optional(),
+          certFile: filePath.optional(),
+          keyFile: filePath.optional(),
+          caFile: filePath.optional(),
         })
         .prefault({})
-        .refine((tas) => (tas.certFile === undefined) === (tas.keyFile === undefined), {
-          message: 'certFile and keyFile go together',
-          path: ['certFile'],
+        .superRefine((tas, context) => {
+          // The certificate and its key go together; the one missing is the key at fault.
+          if (tas.certFile !== undefined && tas.keyFile === undefined)
+            context.addIssue({ code: 'custom', path: ['keyFile'], message: 'is required with sip.tas.certFile' });
+          if (tas.keyFile !== undefined && tas.certFile === undefined)
+            context.addIssue({ code: 'custom', path: ['certFile'], message: 'is required with sip.tas.keyFile' });
         }),
       retryAfterSeconds: seconds(0).default(300),
       // A call leaves about 3.3 transactions lingering 32 s on UDP (RFC 6026 Timers L and M, Timer J):
       // 400,000 carries about 3,500 calls/s sustained, in about 2 GiB of heap.
-      maxTransactions: seconds(1).default(400_000),
+      maxTransactions: atLeast('a transaction count', 1).default(400_000),
     })
     .prefault({}),
   grpc: z
@@ -254,9 +266,9 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
       tls: z
         .strictObject({
           mode: z.enum(GRPC_TLS_MODES, { error: `must be one of ${GRPC_TLS_MODES.join(', ')}` }).default('off'),
-          certFile: z.string().min(1, 'must not be empty').optional(),
-          keyFile: z.string().min(1, 'must not be empty').optional(),
-          caFile: z.string().min(1, 'must not be empty').optional(),
+          certFile: filePath.optional(),
+          keyFile: filePath.optional(),
+          caFile: filePath.optional(),
           clientCertificate: z
             .enum(GRPC_CLIENT_CERTIFICATE_MODES, {
               error: `must be one of ${GRPC_CLIENT_CERTIFICATE_MODES.join(', ')}`,
@@ -275,17 +287,17 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
     .prefault({}),
   auth: z
     .strictObject({
-      jwksFile: z.string().min(1).optional(),
+      jwksFile: filePath.optional(),
       jwksUrl: z.url('must be a URL').optional(),
-      issuer: z.string().min(1).default('urn:sipbreakout:dev'),
-      audience: z.string().min(1).default('sipbreakout'),
+      issuer: z.string().min(1, 'must not be empty').default('urn:sipbreakout:dev'),
+      audience: z.string().min(1, 'must not be empty').default('sipbreakout'),
       clientNumbers: z
         .record(z.string().min(1), z.array(z.string().regex(/^\+\d{0,15}$/, 'must be + followed by up to 15 digits')))
         .optional(),
     })
     .prefault({})
     .refine((auth) => auth.jwksFile === undefined || auth.jwksUrl === undefined, {
-      message: 'give jwksFile or jwksUrl, not both',
+      message: 'is set as well as auth.jwksFile: give one of them',
       path: ['jwksUrl'],
     }),
   store: z
@@ -314,13 +326,8 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
         .string()
         .refine((v) => parseIpPort(v) !== undefined, "must be IPv4:port or [IPv6]:port (rtpengine's --listen-ng)")
         .optional(),
-      timeoutMs: z
-        .number()
-        .int('must be an integer')
-        .min(10, 'must be 10-60000')
-        .max(60_000, 'must be 10-60000')
-        .default(500),
-      attempts: z.number().int('must be an integer').min(1, 'must be 1-10').max(10, 'must be 1-10').default(3),
+      timeoutMs: bounded('a timeout in milliseconds', 10, 60_000).default(500),
+      attempts: bounded('a number of attempts', 1, 10).default(3),
       onFailure: z
         .enum(MEDIA_RELAY_FAILURE_ACTIONS, { error: `must be one of ${MEDIA_RELAY_FAILURE_ACTIONS.join(', ')}` })
         .default('reject'),

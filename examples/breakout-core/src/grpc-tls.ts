@@ -5,22 +5,18 @@
  * on this machine needs to reach the API (the CA to trust, the name to
  * check, a client certificate) for the commands printed at start.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ServerCredentials } from '@grpc/grpc-js';
-import { ConfigError, ensureDevGrpcCertificates, type DevPki } from '@sipbreakout/service-kit';
+import { ensureDevGrpcCertificates, type DevPki } from '@sipbreakout/service-kit';
 import { isLoopbackHost, type CoreConfig, type GrpcClientCertificateMode } from './config-schema.js';
-
-/**
- * A `grpc.tls` file that cannot be used (unreadable, no PEM certificate, a
- * key that is not the certificate's) is a {@link ConfigError}
- * `CONFIG_ERR_BAD_FILE` naming its key, reported like the ones
- * `loadConfig` finds (exit code 2).
- */
-function badFile(key: string, message: string, cause?: unknown): ConfigError {
-  return new ConfigError('CONFIG_ERR_BAD_FILE', message, { key, cause });
-}
+import { keyProblems, type KeyProblem } from './key-problem.js';
+import {
+  readCertificateAndKey,
+  readCertificateFile,
+  type CertificateAndKey,
+  type CertificateFile,
+} from './tls-files.js';
 
 /** What a client needs to reach the API over TLS. */
 export interface GrpcClientTls {
@@ -62,34 +58,6 @@ export function grpcDialHost(host: string): string {
   if (bare === '0.0.0.0' || bare === '') return '127.0.0.1';
   if (bare === '::') return '::1';
   return bare;
-}
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-function certificatesIn(pem: string): X509Certificate[] {
-  return (pem.match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block));
-}
-
-async function readKeyed(key: string, file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw badFile(
-      key,
-      `${key} = ${JSON.stringify(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-    );
-  }
-}
-
-function parseCertificates(key: string, file: string, pem: string): X509Certificate[] {
-  let certificates: X509Certificate[];
-  try {
-    certificates = certificatesIn(pem);
-  } catch (error) {
-    throw badFile(key, `${key} = ${JSON.stringify(file)}: not a PEM certificate (${(error as Error).message})`);
-  }
-  if (certificates.length === 0) throw badFile(key, `${key} = ${JSON.stringify(file)}: holds no PEM certificate`);
-  return certificates;
 }
 
 function issued(child: X509Certificate, parent: X509Certificate): boolean {
@@ -148,12 +116,57 @@ export function trustFor(
   return undefined;
 }
 
-/** Options of {@link loadGrpcTls}. */
-export interface LoadGrpcTlsOptions {
-  /** The development PKI (needed for `dev`). */
-  readonly devPki: DevPki | undefined;
+/** The files `grpc.tls` names, read and checked (nothing written). */
+export interface GrpcTlsFiles {
+  /** `grpc.tls.caFile`. */
+  readonly ca: CertificateFile | undefined;
+  /** `grpc.tls.certFile` and `keyFile` (mode `files`). */
+  readonly own: CertificateAndKey | undefined;
+}
+
+/** Options of {@link readGrpcTlsFiles}. */
+export interface ReadGrpcTlsFilesOptions {
   /** Makes a configured path absolute (relative to the working directory). */
   readonly resolvePath: (path: string) => string;
+  /** Makes the error of a file at fault (default: one naming the key, without its source). */
+  readonly problem?: KeyProblem | undefined;
+}
+
+/**
+ * Reads and checks the files of `grpc.tls` (its `caFile`; with mode
+ * `files` its `certFile` and `keyFile`, the key the certificate's), writing
+ * nothing: a file at fault throws a `ConfigError` `CONFIG_ERR_BAD_FILE`
+ * naming its key.
+ */
+export async function readGrpcTlsFiles(
+  grpc: CoreConfig['grpc'],
+  options: ReadGrpcTlsFilesOptions,
+): Promise<GrpcTlsFiles> {
+  const tls = grpc.tls;
+  if (tls.mode === 'off') return { ca: undefined, own: undefined };
+  const problem = options.problem ?? keyProblems(undefined);
+  const ca =
+    tls.caFile === undefined
+      ? undefined
+      : await readCertificateFile('grpc.tls.caFile', options.resolvePath(tls.caFile), problem);
+  // The schema makes certFile and keyFile present in mode files.
+  const own =
+    tls.mode !== 'files'
+      ? undefined
+      : await readCertificateAndKey(
+          { cert: 'grpc.tls.certFile', key: 'grpc.tls.keyFile' },
+          { certFile: options.resolvePath(tls.certFile ?? ''), keyFile: options.resolvePath(tls.keyFile ?? '') },
+          problem,
+        );
+  return { ca, own };
+}
+
+/** Options of {@link loadGrpcTls}. */
+export interface LoadGrpcTlsOptions extends ReadGrpcTlsFilesOptions {
+  /** The development PKI (needed for `dev`). */
+  readonly devPki: DevPki | undefined;
+  /** The files, when {@link readGrpcTlsFiles} read them already (else they are read here). */
+  readonly files?: GrpcTlsFiles | undefined;
   /** Now, ms since the epoch (certificate reuse in `dev`). */
   readonly now?: number | undefined;
 }
@@ -164,38 +177,35 @@ export interface LoadGrpcTlsOptions {
  * `clientCertificate: require` and no `caFile` a client certificate of that
  * CA; `files` reads `certFile`, `keyFile` and `caFile` and checks that they
  * hold certificates and that the key is the certificate's. A file at fault
- * throws a {@link ConfigError} naming its key.
+ * throws a `ConfigError` naming its key (files read by {@link readGrpcTlsFiles} unless given).
  */
 export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTlsOptions): Promise<GrpcTls | undefined> {
   const tls = grpc.tls;
   if (tls.mode === 'off') return undefined;
+  const problem = options.problem ?? keyProblems(undefined);
+  const { ca, own } = options.files ?? (await readGrpcTlsFiles(grpc, options));
   const requireClient = tls.clientCertificate === 'require';
-  const caFile = tls.caFile === undefined ? undefined : options.resolvePath(tls.caFile);
-  const caPem = caFile === undefined ? undefined : await readKeyed('grpc.tls.caFile', caFile);
-  const ca =
-    caFile === undefined || caPem === undefined
-      ? undefined
-      : { file: caFile, certificates: parseCertificates('grpc.tls.caFile', caFile, caPem) };
 
   if (tls.mode === 'dev') {
     const pki = options.devPki;
     if (pki === undefined)
-      throw new ConfigError(
+      throw problem(
         'CONFIG_ERR_BAD_VALUE',
-        'grpc.tls.mode = "dev": needs the development PKI, which this program did not set up',
-        { key: 'grpc.tls.mode' },
+        'grpc.tls.mode',
+        '"dev"',
+        'needs the development PKI, which this program did not set up',
       );
     const dev = await ensureDevGrpcCertificates(pki, {
       host: grpc.host,
-      client: requireClient && caFile === undefined,
+      client: requireClient && ca === undefined,
       now: options.now,
     });
-    const clientCaFile = caFile ?? pki.caFile;
+    const clientCaFile = ca?.file ?? pki.caFile;
     const leaf = new X509Certificate(dev.server.cert);
     return {
       mode: 'dev',
       credentials: ServerCredentials.createSsl(
-        requireClient ? Buffer.from(caPem ?? pki.ca) : null,
+        requireClient ? Buffer.from(ca?.pem ?? pki.ca) : null,
         [{ cert_chain: Buffer.from(dev.server.cert), private_key: Buffer.from(dev.server.key) }],
         requireClient,
       ),
@@ -215,43 +225,24 @@ export async function loadGrpcTls(grpc: CoreConfig['grpc'], options: LoadGrpcTls
     };
   }
 
-  // The schema makes certFile and keyFile present in mode files.
-  const certFile = options.resolvePath(tls.certFile ?? '');
-  const keyFile = options.resolvePath(tls.keyFile ?? '');
-  const certPem = await readKeyed('grpc.tls.certFile', certFile);
-  const keyPem = await readKeyed('grpc.tls.keyFile', keyFile);
-  const chain = parseCertificates('grpc.tls.certFile', certFile, certPem);
-  const leaf = chain[0] as X509Certificate;
-  let matches: boolean;
-  try {
-    matches = leaf.checkPrivateKey(createPrivateKey(keyPem));
-  } catch (error) {
-    throw badFile(
-      'grpc.tls.keyFile',
-      `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: not a PEM private key (${(error as Error).message})`,
-    );
-  }
-  if (!matches)
-    throw badFile(
-      'grpc.tls.keyFile',
-      `grpc.tls.keyFile = ${JSON.stringify(keyFile)}: is not the key of the first certificate in grpc.tls.certFile (${certFile})`,
-    );
+  if (own === undefined) throw new Error('grpc.tls.mode files without its files (the schema requires them)');
+  const leaf = own.chain[0];
   return {
     mode: 'files',
     credentials: ServerCredentials.createSsl(
-      requireClient && caPem !== undefined ? Buffer.from(caPem) : null,
-      [{ cert_chain: Buffer.from(certPem), private_key: Buffer.from(keyPem) }],
+      requireClient && ca !== undefined ? Buffer.from(ca.pem) : null,
+      [{ cert_chain: Buffer.from(own.certPem), private_key: Buffer.from(own.keyPem) }],
       requireClient,
     ),
-    certFile,
-    keyFile,
+    certFile: own.certFile,
+    keyFile: own.keyFile,
     names: certificateNames(leaf),
     validTo: new Date(leaf.validTo).toISOString(),
     clientCertificate: tls.clientCertificate,
-    clientCaFile: requireClient ? caFile : undefined,
+    clientCaFile: requireClient ? ca?.file : undefined,
     generated: false,
     client: {
-      caFile: trustFor(chain, certFile, ca),
+      caFile: trustFor(own.chain, own.certFile, ca),
       serverName: serverNameFor(leaf, grpcDialHost(grpc.host)),
       certFile: undefined,
       keyFile: undefined,

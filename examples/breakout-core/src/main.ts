@@ -33,10 +33,10 @@ log.info({ configFile: loaded.file ?? '(embedded defaults)' }, 'starting');
 
 let core: Awaited<ReturnType<typeof startBreakoutCore>>;
 try {
-  core = await startBreakoutCore(config, { log, cwd: process.cwd() });
+  core = await startBreakoutCore(config, { log, cwd: process.cwd(), origins: loaded.origins });
 } catch (error) {
   if (isConfigError(error)) {
-    log.fatal({ key: error.key, reason: error.message }, 'invalid configuration');
+    log.fatal({ key: error.key, code: error.code, reason: error.message }, 'invalid configuration');
     process.stderr.write(`sipbreakout: invalid configuration\n  ${error.message}\n`);
     process.exit(2);
   }

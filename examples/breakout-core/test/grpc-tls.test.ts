@@ -104,37 +104,37 @@ describe('loadGrpcTls', () => {
     [
       { certFile: 'missing.pem', keyFile: 'server.key' },
       'grpc.tls.certFile',
-      /grpc\.tls\.certFile = ".*missing\.pem": cannot be read \(ENOENT\)/,
+      /grpc\.tls\.certFile: ".*missing\.pem" cannot be read \(ENOENT\)/,
     ],
     [
       { certFile: 'server.pem', keyFile: 'missing.key' },
       'grpc.tls.keyFile',
-      /grpc\.tls\.keyFile = ".*missing\.key": cannot be read \(ENOENT\)/,
+      /grpc\.tls\.keyFile: ".*missing\.key" cannot be read \(ENOENT\)/,
     ],
     [
       { certFile: 'garbage.pem', keyFile: 'server.key' },
       'grpc.tls.certFile',
-      /grpc\.tls\.certFile = ".*garbage\.pem": holds no PEM certificate/,
+      /grpc\.tls\.certFile: ".*garbage\.pem" holds no PEM certificate/,
     ],
     [
       { certFile: 'server.pem', keyFile: 'garbage.pem' },
       'grpc.tls.keyFile',
-      /grpc\.tls\.keyFile = ".*garbage\.pem": not a PEM private key/,
+      /grpc\.tls\.keyFile: ".*garbage\.pem" is not a PEM private key/,
     ],
     [
       { certFile: 'server.pem', keyFile: 'named.key' },
       'grpc.tls.keyFile',
-      /grpc\.tls\.keyFile = ".*named\.key": is not the key of the first certificate in grpc\.tls\.certFile/,
+      /grpc\.tls\.keyFile: ".*named\.key" is not the key of the first certificate in grpc\.tls\.certFile/,
     ],
     [
       { certFile: 'server.pem', keyFile: 'server.key', caFile: 'garbage.pem' },
       'grpc.tls.caFile',
-      /grpc\.tls\.caFile = ".*garbage\.pem": holds no PEM certificate/,
+      /grpc\.tls\.caFile: ".*garbage\.pem" holds no PEM certificate/,
     ],
     [
       { certFile: 'server.pem', keyFile: 'server.key', caFile: 'missing-ca.pem' },
       'grpc.tls.caFile',
-      /grpc\.tls\.caFile = ".*missing-ca\.pem": cannot be read/,
+      /grpc\.tls\.caFile: ".*missing-ca\.pem" cannot be read/,
     ],
   ])('files: refuses %j naming the key (%s)', async (tls, key, message) => {
     const error: unknown = await loadGrpcTls(grpc(tls), { devPki: undefined, resolvePath }).then(

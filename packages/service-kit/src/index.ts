@@ -16,6 +16,14 @@ export {
   type ConfigErrorCode,
   type ConfigErrorOrigin,
 } from './config-error.js';
+export {
+  configKeyError,
+  describeConfigSource,
+  showConfigValue,
+  type ConfigKeyProblem,
+  type ConfigOrigins,
+  type ConfigValueSource,
+} from './config-origin.js';
 export { readEnvValue, type EnvOverride, type EnvValueKind } from './env-override.js';
 export { loadConfig, type ConfigInput, type ConfigSource, type LoadConfigResult } from './load-config.js';
 export { createLogger, LOG_LEVELS, type CreateLoggerOptions, type LogLevel } from './create-logger.js';

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
+import { configHouseWords } from './config-house-words.js';
+import { configKeyError, showConfigValue, type ConfigOrigins, type ConfigValueSource } from './config-origin.js';
 import { readEnvValue, type EnvOverride } from './env-override.js';
 
 /** What a program's configuration is: its schema and the environment variables that set its keys. */
@@ -34,9 +36,18 @@ export interface ConfigInput {
   readonly cwd: string;
 }
 
-/** The outcome of {@link loadConfig}: a configuration, or every problem found. */
+/**
+ * The outcome of {@link loadConfig}: a configuration (and where each of its
+ * values came from, for the problems a program finds later: a file that
+ * cannot be read, a port in use), or every problem found.
+ */
 export type LoadConfigResult<Config> =
-  | { readonly ok: true; readonly config: Config; readonly file: string | undefined }
+  | {
+      readonly ok: true;
+      readonly config: Config;
+      readonly file: string | undefined;
+      readonly origins: ConfigOrigins;
+    }
   | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 type JsonObject = Record<string, unknown>;
@@ -83,6 +94,7 @@ export function loadConfig<Schema extends z.ZodType>(
   const errors: ConfigError[] = [];
   const named = input.file ?? input.env[source.fileEnv];
   const file = named === undefined || named === '' ? undefined : resolve(input.cwd, named);
+  const fileSource = input.file !== undefined ? '--config' : `env ${source.fileEnv}`;
   let values: JsonObject = {};
   if (file !== undefined) {
     let text: string;
@@ -93,7 +105,13 @@ export function loadConfig<Schema extends z.ZodType>(
       return {
         ok: false,
         errors: [
-          new ConfigError('CONFIG_ERR_FILE_UNREADABLE', `config file ${file}: cannot be read (${code})`, { file }),
+          new ConfigError(
+            'CONFIG_ERR_FILE_UNREADABLE',
+            `config file ${file} (${fileSource}): cannot be read (${code})`,
+            {
+              file,
+            },
+          ),
         ],
       };
     }
@@ -106,7 +124,7 @@ export function loadConfig<Schema extends z.ZodType>(
         errors: [
           new ConfigError(
             'CONFIG_ERR_FILE_NOT_JSON',
-            `config file ${file}: not valid JSON (${(error as Error).message})`,
+            `config file ${file} (${fileSource}): is not valid JSON (${(error as Error).message})`,
             { file },
           ),
         ],
@@ -116,13 +134,21 @@ export function loadConfig<Schema extends z.ZodType>(
       return {
         ok: false,
         errors: [
-          new ConfigError('CONFIG_ERR_FILE_NOT_OBJECT', `config file ${file}: must hold a JSON object`, { file }),
+          new ConfigError(
+            'CONFIG_ERR_FILE_NOT_OBJECT',
+            `config file ${file} (${fileSource}): must hold a JSON object`,
+            {
+              file,
+            },
+          ),
         ],
       };
     values = parsed;
   }
 
-  const fromEnv = new Map<string, string>();
+  // A deep copy of what the file set, before the variables are laid over it.
+  const inFile: JsonObject = structuredClone(values);
+  const fromEnv = new Map<string, { readonly variable: string; readonly text: string }>();
   const known = new Set([source.fileEnv, ...source.overrides.map((o) => o.env)]);
   const help = source.variablesHelp === undefined ? '' : ` (${source.variablesHelp})`;
   for (const [name, value] of Object.entries(input.env)) {
@@ -136,40 +162,53 @@ export function loadConfig<Schema extends z.ZodType>(
     const text = input.env[override.env];
     if (text === undefined) continue;
     setPath(values, override.key.split('.'), readEnvValue(override.kind, text));
-    fromEnv.set(override.key, override.env);
+    fromEnv.set(override.key, { variable: override.env, text });
   }
 
-  const parsed = source.schema.safeParse(values);
+  const origins: ConfigOrigins = {
+    sourceOf: (key) => {
+      const path = key.split('.');
+      // A list item (`dns.servers.0`) came from the variable of its list.
+      for (let length = path.length; length > 0; length--) {
+        const env = fromEnv.get(path.slice(0, length).join('.'));
+        if (env === undefined) continue;
+        const overridden = getPath(inFile, path.slice(0, length)) !== undefined;
+        return { kind: 'env', ...env, overridesFile: overridden ? file : undefined };
+      }
+      if (file !== undefined && getPath(inFile, path) !== undefined) return { kind: 'file', file };
+      return { kind: 'default' };
+    },
+  };
+
+  const parsed = source.schema.safeParse(values, { error: configHouseWords });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
       for (const path of keys) {
         const key = path.map(String).join('.') || '(root)';
-        // A list item (`dns.servers.0`) came from the variable of its list.
-        const variable = path
-          .map((_, i) =>
-            fromEnv.get(
-              path
-                .slice(0, path.length - i)
-                .map(String)
-                .join('.'),
-            ),
-          )
-          .find((v) => v !== undefined);
-        const inFile = variable === undefined ? file : undefined;
-        const where =
-          variable !== undefined ? `${variable} (${key})` : inFile !== undefined ? `${key} in ${inFile}` : key;
-        const origin = { key, variable, file: inFile };
-        if (issue.code === 'unrecognized_keys') {
-          errors.push(new ConfigError('CONFIG_ERR_UNKNOWN_KEY', `${where}: unknown key`, origin));
-          continue;
-        }
         const value = getPath(values, path);
-        const shown = value === undefined ? 'missing' : `= ${JSON.stringify(value)}`;
-        errors.push(new ConfigError('CONFIG_ERR_BAD_VALUE', `${where} ${shown}: ${issue.message}`, origin));
+        const found = origins.sourceOf(key);
+        const origin: ConfigValueSource =
+          found.kind === 'default' && value === undefined
+            ? { kind: 'unset', file, variable: source.overrides.find((o) => o.key === key)?.env }
+            : found;
+        // A scalar from a variable is quoted as it was typed (`"5060.5"`), not as it was read.
+        const shown =
+          origin.kind === 'env' && fromEnv.get(key) !== undefined
+            ? JSON.stringify(origin.text)
+            : showConfigValue(value);
+        errors.push(
+          configKeyError({
+            code: issue.code === 'unrecognized_keys' ? 'CONFIG_ERR_UNKNOWN_KEY' : 'CONFIG_ERR_BAD_VALUE',
+            key,
+            source: origin,
+            shown,
+            problem: issue.message,
+          }),
+        );
       }
     }
   }
   if (errors.length > 0 || !parsed.success) return { ok: false, errors };
-  return { ok: true, config: parsed.data, file };
+  return { ok: true, config: parsed.data, file, origins };
 }

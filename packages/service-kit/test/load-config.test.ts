@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       ok: true,
       file: undefined,
       config: { logLevel: 'info', http: { host: '127.0.0.1', port: 9090 }, dns: {}, debug: false },
+      origins: expect.objectContaining({ sourceOf: expect.any(Function) }),
     });
   });
 
@@ -96,7 +97,19 @@ describe('loadConfig', () => {
         dns: { servers: ['192.0.2.1', '192.0.2.2'] },
         debug: true,
       },
+      origins: expect.objectContaining({ sourceOf: expect.any(Function) }),
     });
+    if (!result.ok) return;
+    // Where each value came from, for the problems a program finds after loading.
+    expect(result.origins.sourceOf('http.port')).toEqual({
+      kind: 'env',
+      variable: 'SVC_HTTP_PORT',
+      text: '7000',
+      overridesFile: file,
+    });
+    expect(result.origins.sourceOf('dns.servers.1')).toMatchObject({ kind: 'env', variable: 'SVC_DNS_SERVERS' });
+    expect(result.origins.sourceOf('http.host')).toEqual({ kind: 'file', file });
+    expect(result.origins.sourceOf('logLevel')).toEqual({ kind: 'default' });
   });
 
   it('names the variable, the key and the value of a bad value from the environment', () => {
@@ -109,16 +122,16 @@ describe('loadConfig', () => {
       key: 'http.port',
       variable: 'SVC_HTTP_PORT',
       file: undefined,
-      message: 'SVC_HTTP_PORT (http.port) = 70000: must be 0-65535',
+      message: 'http.port (env SVC_HTTP_PORT): "70000" must be 0-65535',
     });
   });
 
   it('names the variable of a list for a bad item of it', () => {
     expect(errorsOf(load({ env: { SVC_DNS_SERVERS: '192.0.2.1,ns.example.com' }, cwd }))).toEqual([
-      'SVC_DNS_SERVERS (dns.servers.1) = "ns.example.com": must be an IPv4 address',
+      'dns.servers.1 (env SVC_DNS_SERVERS): "ns.example.com" must be an IPv4 address',
     ]);
     expect(errorsOf(load({ env: { SVC_DNS_SERVERS: ' , ' }, cwd }))).toEqual([
-      'SVC_DNS_SERVERS (dns.servers) = []: must name at least one server',
+      'dns.servers (env SVC_DNS_SERVERS): " , " must name at least one server',
     ]);
   });
 
@@ -129,8 +142,13 @@ describe('loadConfig', () => {
     if (result.ok) return;
     expect(result.errors.map((e) => [e.code, e.key, e.file, e.message])).toEqual(
       expect.arrayContaining([
-        ['CONFIG_ERR_BAD_VALUE', 'http.port', file, `http.port in ${file} = "x": must be a number`],
-        ['CONFIG_ERR_UNKNOWN_KEY', 'http.prot', file, `http.prot in ${file}: unknown key`],
+        ['CONFIG_ERR_BAD_VALUE', 'http.port', file, `http.port (file ${file}): "x" must be a number`],
+        [
+          'CONFIG_ERR_UNKNOWN_KEY',
+          'http.prot',
+          file,
+          `http.prot (file ${file}): 1 is not a key of http (known: host, port)`,
+        ],
       ]),
     );
   });
@@ -148,6 +166,56 @@ describe('loadConfig', () => {
     });
   });
 
+  it('tells what zod would say in its own words in house words, after the value', () => {
+    const schema = z.strictObject({
+      name: z.string().min(1).default('x'),
+      count: z.number().int().min(2).max(9).default(2),
+      on: z.boolean().default(false),
+      url: z.url().optional(),
+      tags: z.array(z.string()).min(1).optional(),
+    });
+    const source: ConfigSource<typeof schema> = {
+      schema,
+      envPrefix: 'T_',
+      fileEnv: 'T_CONFIG',
+      overrides: [
+        { env: 'T_COUNT', key: 'count', kind: 'integer' },
+        { env: 'T_ON', key: 'on', kind: 'boolean' },
+      ],
+    };
+    const file = withFile({ name: '', url: 'nope', tags: [], extra: 1 });
+    const result = loadConfig(source, { file, env: { T_COUNT: '2.5', T_ON: 'yes' }, cwd });
+    expect(result.ok ? [] : result.errors.map((e) => e.message).sort()).toEqual(
+      [
+        `count (env T_COUNT): "2.5" must be a number`,
+        `extra (file ${file}): 1 is not a key of the configuration (known: name, count, on, url, tags)`,
+        `name (file ${file}): "" must not be empty`,
+        `on (env T_ON): "yes" must be true or false`,
+        `tags (file ${file}): [] must hold at least 1 item(s)`,
+        `url (file ${file}): "nope" must be a URL`,
+      ].sort(),
+    );
+    const big = loadConfig(source, { env: { T_COUNT: '10' }, cwd });
+    expect(big.ok ? [] : big.errors.map((e) => e.message)).toEqual(['count (env T_COUNT): "10" must be at most 9']);
+  });
+
+  it('says where a required key that is not set could be set', () => {
+    const schema = z
+      .strictObject({ mode: z.enum(['a', 'b']).default('a'), path: z.string().optional() })
+      .refine((c) => c.mode === 'a' || c.path !== undefined, { path: ['path'], message: 'is required with mode b' });
+    const source: ConfigSource<typeof schema> = {
+      schema,
+      envPrefix: 'T_',
+      fileEnv: 'T_CONFIG',
+      overrides: [{ env: 'T_PATH', key: 'path', kind: 'string' }],
+    };
+    const file = withFile({ mode: 'b' });
+    const result = loadConfig(source, { file, env: {}, cwd });
+    expect(result.ok ? [] : result.errors.map((e) => e.message)).toEqual([
+      `path (not set in file ${file} nor env T_PATH): is required with mode b`,
+    ]);
+  });
+
   it('reports every bad value at once', () => {
     const errors = errorsOf(load({ env: { SVC_HTTP_PORT: 'x', SVC_DEBUG: 'y' }, cwd }));
     expect(errors).toHaveLength(2);
@@ -155,11 +223,14 @@ describe('loadConfig', () => {
 
   it.each([
     ['a file that does not exist', join(dir, 'missing.json'), 'cannot be read (ENOENT)', 'CONFIG_ERR_FILE_UNREADABLE'],
-    ['a file that is not JSON', withFile('{ grpc: '), 'not valid JSON', 'CONFIG_ERR_FILE_NOT_JSON'],
+    ['a file that is not JSON', withFile('{ grpc: '), 'is not valid JSON', 'CONFIG_ERR_FILE_NOT_JSON'],
     ['a file holding an array', withFile([1, 2]), 'must hold a JSON object', 'CONFIG_ERR_FILE_NOT_OBJECT'],
   ])('refuses %s', (_what, file, expected, code) => {
     const result = load({ file, env: {}, cwd });
-    expect(errorsOf(result).join('\n')).toContain(expected);
+    expect(errorsOf(result).join('\n')).toContain(`config file ${file} (--config): ${expected}`);
+    expect(errorsOf(load({ env: { SVC_CONFIG: file }, cwd })).join('\n')).toContain(
+      `config file ${file} (env SVC_CONFIG): ${expected}`,
+    );
     expect(result.ok ? [] : result.errors.map((e) => [e.code, e.file])).toEqual([[code, file]]);
   });
 });

@@ -480,13 +480,16 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
       const result = await runShell(`${env} node ${MAIN}`, PACKAGE_DIR);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
-        `sipbreakout: invalid configuration\n  grpc.tls.keyFile = "${pem('client.key')}": is not the key of the first certificate in grpc.tls.certFile`,
+        `sipbreakout: invalid configuration\n  grpc.tls.keyFile (env SIPBREAKOUT_GRPC_TLS_KEY_FILE): "${pem('client.key')}" is not the key of the first certificate in grpc.tls.certFile`,
       );
       expect(result.stderr).not.toMatch(/\n\s+at /);
-      expect(existsSync(join(dir, 'mismatch-data', 'registrations.journal'))).toBe(false);
+      // Checked before anything is written: not even the data folder exists.
+      expect(existsSync(join(dir, 'mismatch-data'))).toBe(false);
       const missing = await runShell(`${env.replace(pem('client.key'), pem('missing.key'))} node ${MAIN}`, PACKAGE_DIR);
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toContain(`grpc.tls.keyFile = "${pem('missing.key')}": cannot be read (ENOENT)`);
+      expect(missing.stderr).toContain(
+        `grpc.tls.keyFile (env SIPBREAKOUT_GRPC_TLS_KEY_FILE): "${pem('missing.key')}" cannot be read (ENOENT)`,
+      );
     });
   });
 
@@ -497,7 +500,7 @@ describe('the gRPC API over TLS, the core run as users run it (node dist/main.js
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'SIPBREAKOUT_GRPC_HOST (grpc.host) = "0.0.0.0": is not a loopback address and grpc.tls.mode is off',
+      'grpc.host (env SIPBREAKOUT_GRPC_HOST): "0.0.0.0" is not a loopback address and grpc.tls.mode is off',
     );
     expect(result.stderr).toContain('grpc.allowPlaintext');
     expect(result.stderr).not.toMatch(/\n\s+at /);

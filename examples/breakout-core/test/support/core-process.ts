@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { startServiceProcess, type ServiceProcess } from '@sipbreakout/test-peers';
@@ -73,6 +73,43 @@ export type CoreProcess = ServiceProcess<ReadyLine>;
 /** Starts the core with `env` (merged over a clean environment) in `cwd`, and waits for its `ready` line. */
 export function startCore(env: Record<string, string>, cwd: string): Promise<CoreProcess> {
   return startServiceProcess<ReadyLine>({ main: MAIN, env, cwd, name: 'core' });
+}
+
+/** How a run of the core that should not start ended. */
+export interface CoreExit {
+  /** The exit code (null: killed, it did not exit by itself within the time). */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `node dist/main.js [args]` with only `env` (over PATH and HOME) in
+ * `cwd`, for a configuration it must refuse: resolves when it exits, or
+ * kills it after `timeoutMs` (code null).
+ */
+export function runCoreToExit(
+  env: Record<string, string>,
+  cwd: string,
+  args: readonly string[] = [],
+  timeoutMs = 20_000,
+): Promise<CoreExit> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 /** Runs a command line in bash (as a user pastes it) and returns its exit code and output. */
