@@ -49,6 +49,7 @@ const ALLOWED = {
     '@sipbreakout/sip-core/clock',
     '@sipbreakout/sip-core/error-kit',
   ],
+  'packages/web-terminal': ['@sipbreakout/grpc-api', '@sipbreakout/routing', '@sipbreakout/sip-core/clock'],
   // The development PKI issues with sip-core's certificate authority (`/pki`).
   'packages/service-kit': [
     '@sipbreakout/sip-core',
