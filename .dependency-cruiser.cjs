@@ -51,10 +51,9 @@ const ALLOWED = {
   ],
   'packages/web-terminal': ['@sipbreakout/grpc-api', '@sipbreakout/routing', '@sipbreakout/sip-core/clock'],
   // Its tests serve the Web Terminal beside the breakout API, whose server needs a registration store.
-  'packages/web-terminal/test': [
+  'packages/web-terminal/test/support/terminal-server.ts': [
     '@sipbreakout/grpc-api',
     '@sipbreakout/registrar',
-    '@sipbreakout/routing',
     '@sipbreakout/sip-core/clock',
   ],
   // The development PKI issues with sip-core's certificate authority (`/pki`).

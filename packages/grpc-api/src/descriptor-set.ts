@@ -278,6 +278,9 @@ function serviceDescriptor(service: protobuf.Service, depend: Depend): object {
         name: method.name,
         inputType: input?.fullName ?? method.requestType,
         outputType: output?.fullName ?? method.responseType,
+        // Set only when true, as protoc writes them.
+        ...(method.requestStream === true ? { clientStreaming: true } : {}),
+        ...(method.responseStream === true ? { serverStreaming: true } : {}),
       };
     }),
   };

@@ -1,4 +1,5 @@
-import { status } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, status, type Client, type ServiceDefinition } from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CALL_CONTROL_ANSWER_AND_INITIATE,
@@ -206,6 +207,31 @@ describe('WebTerminalService over grpc-js', () => {
     t.stream.cancel();
     await expect.poll(() => ts.control.requests.at(-1)?.method).toBe('hangup');
     expect(ts.control.last('hangup').request).toMatchObject({ number, cause: 'stream-lost' });
+  });
+});
+
+describe('WebTerminalService health', () => {
+  it('is SERVING beside the breakout API', async () => {
+    const ts = await startTerminalServer();
+    const Health = makeGenericClientConstructor(healthService as unknown as ServiceDefinition, 'Health');
+    const health = new Health(ts.address, credentials.createInsecure()) as unknown as Client & {
+      Check(request: { service: string }, callback: (error: Error | null, response?: { status: string }) => void): void;
+    };
+    const check = (name: string) =>
+      new Promise<string>((resolve, reject) =>
+        health.Check({ service: name }, (error, response) =>
+          error === null ? resolve(response?.status ?? '') : reject(error),
+        ),
+      );
+    expect(await check('wgtwo.webterminal.v0.WebTerminalService')).toBe('SERVING');
+    expect(await check('wgtwo.sipbreakout.v1.SipBreakoutService')).toBe('SERVING');
+    const open = new TestTerminal(terminalClient(ts.address).Pipe(metadataOf(await ts.user('+4799990011'))));
+    await open.next();
+    const closing = ts.server.shutdown({ graceMs: 2000 });
+    // The drain ended the stream: health had turned first.
+    expect((await open.ended).code).toBe(status.UNAVAILABLE);
+    await closing;
+    health.close();
   });
 });
 
