@@ -53,16 +53,15 @@ export {
   type TerminalRefusal,
   type TerminalRefusalReason,
 } from './terminal-limits.js';
-export {
-  TerminalHub,
-  type AttachOutcome,
-  type AttachRequest,
-  type PipeKind,
-  type TerminalAttachment,
-  type TerminalHubOptions,
-  type TerminalHubStats,
-  type TerminalStream,
-} from './terminal-hub.js';
+export { TerminalHub, type TerminalHubOptions, type TerminalHubStats } from './terminal-hub.js';
+export type {
+  AttachOutcome,
+  AttachRequest,
+  PipeKind,
+  TerminalAttachment,
+  TerminalStream,
+} from './terminal-attachment.js';
+export { readTerminalMessage, type TerminalCommand } from './terminal-command.js';
 export {
   MSISDN_METADATA,
   TERMINAL_ID_METADATA,

@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ClockTimer } from '@sipbreakout/sip-core/clock';
-import { messageKind, type WebTerminalMessage } from './messages.js';
+import type { WebTerminalMessage } from './messages.js';
 import { outbound } from './outbound-messages.js';
+import { readTerminalMessage } from './terminal-command.js';
+import type { AttachOutcome, AttachRequest, TerminalStream } from './terminal-attachment.js';
+import {
+  holdsCall,
+  involves,
+  isBusy,
+  pipePullTarget,
+  rememberEnded,
+  terminalCallCount,
+  type HubCall,
+  type NumberState,
+  type Terminal,
+} from './hub-state.js';
 import type { CallOutcome, SdpOutcome, TerminalCallControl, TerminalCallEvents } from './terminal-call-control.js';
 import {
   DEFAULT_TERMINAL_LIMITS,
@@ -12,9 +25,6 @@ import {
   type TerminalRefusal,
   type TerminalRefusalReason,
 } from './terminal-limits.js';
-
-/** `Pipe` (one call, `call_id` ignored) or `MultiPipe` (many calls, `call_id` a UUID). */
-export type PipeKind = 'pipe' | 'multi-pipe';
 
 /** How to build a {@link TerminalHub}. */
 export interface TerminalHubOptions {
@@ -32,43 +42,6 @@ export interface TerminalHubOptions {
   readonly onRefusal?: ((refusal: TerminalRefusal) => void) | undefined;
 }
 
-/** Where the hub sends a terminal's messages. */
-export interface TerminalStream {
-  /** Sends one message; must not throw. */
-  send(message: WebTerminalMessage): void;
-  /** Ends the stream from the server's side (a newer attach of the same identity took over). */
-  close(reason: string): void;
-}
-
-/** A terminal asking to attach. */
-export interface AttachRequest {
-  /** The number it attaches to (E.164), already authorised. */
-  readonly number: string;
-  readonly kind: PipeKind;
-  /**
-   * Who the terminal is across reconnects (the binding derives it from the
-   * token's client and the `wg2-terminal-id` metadata). Without one the
-   * terminal cannot reattach: its calls end when its stream does.
-   */
-  readonly identity?: string | undefined;
-  readonly stream: TerminalStream;
-}
-
-/** An attached terminal, as the binding holds it. */
-export interface TerminalAttachment {
-  /** The terminal's key in the port's requests: stable across a reattach of the same identity and kind. */
-  readonly key: string;
-  /** A message from the terminal. Never throws. */
-  receive(message: WebTerminalMessage): void;
-  /** The stream ended (any reason). Idempotent. */
-  detach(): void;
-}
-
-/** The outcome of {@link TerminalHub.attach}. */
-export type AttachOutcome =
-  | { readonly ok: true; readonly terminal: TerminalAttachment }
-  | { readonly ok: false; readonly reason: 'too-many-terminals' };
-
 /** Counts, for metrics. */
 export interface TerminalHubStats {
   /** Streams attached now. */
@@ -80,53 +53,6 @@ export interface TerminalHubStats {
   /** Refused messages since start, by reason. */
   readonly refusals: Readonly<Record<TerminalRefusalReason, number>>;
 }
-
-interface Terminal {
-  readonly key: string;
-  readonly number: string;
-  readonly kind: PipeKind;
-  readonly identity: string | undefined;
-  stream: TerminalStream | undefined;
-  /** Ids of calls that just ended for it: a late `Bye` on them is not an error. */
-  readonly ended: string[];
-}
-
-type CallPlace =
-  /** Offered to terminals, ringing; `answering` is the terminal whose answer is with the core. */
-  | { readonly kind: 'offered'; readonly to: Set<Terminal>; answering: Terminal | undefined; readonly sdp: string }
-  /** A terminal is in it. */
-  | {
-      readonly kind: 'terminal';
-      readonly owner: Terminal;
-      phase: 'outgoing' | 'active' | 'pushing';
-      /** A remote renegotiation waits for the terminal's `Answer`. */
-      awaitingAnswer: boolean;
-      /** Its stream dropped: waiting for the same identity to ask for it again. */
-      grace: ClockTimer | undefined;
-    }
-  /** On the phone (or a device the hub does not hold). */
-  | { readonly kind: 'phone' };
-
-interface HubCall {
-  readonly callId: string;
-  readonly number: string;
-  /** The other party. */
-  readonly remote: string;
-  place: CallPlace;
-  /** A terminal whose pull of this call is with the core. */
-  puller: Terminal | undefined;
-  /** Terminals told `InCall` for it: told `Idle` when it ends. */
-  readonly announced: Set<Terminal>;
-}
-
-interface NumberState {
-  readonly terminals: Map<string, Terminal>;
-  readonly calls: Map<string, HubCall>;
-  readonly rate: MessageRateWindow;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ENDED_MEMORY = 32;
 
 /**
  * The terminals attached to each number and the calls they take part in:
@@ -244,13 +170,13 @@ export class TerminalHub implements TerminalCallEvents {
   /** See {@link TerminalCallEvents.offerIncoming}. */
   offerIncoming(request: { number: string; callId: string; caller: string; sdp: string }): readonly string[] {
     const state = this.#state(request.number);
-    if (state.calls.has(request.callId) || this.#terminalCalls(state) >= this.#limits.callsPerNumber) {
+    if (state.calls.has(request.callId) || terminalCallCount(state) >= this.#limits.callsPerNumber) {
       this.#forgetIfEmpty(request.number);
       return [];
     }
     const to = new Set(
       [...state.terminals.values()].filter(
-        (t) => t.stream !== undefined && (t.kind === 'multi-pipe' || !this.#busy(state, t)),
+        (t) => t.stream !== undefined && (t.kind === 'multi-pipe' || !isBusy(state, t)),
       ),
     );
     if (to.size === 0) {
@@ -341,22 +267,18 @@ export class TerminalHub implements TerminalCallEvents {
         });
       return;
     }
-    if (terminal.kind === 'multi-pipe' && !UUID.test(callId)) return refuse('invalid-call-id');
-    const kind = messageKind(message);
-    switch (kind) {
-      case 'offer': {
-        const sdp = message.offer?.sdp ?? '';
-        if (sdp === '' || sdp.length > this.#limits.maxSdpLength) return refuse('bad-message');
-        const callee = message.offer?.msisdn?.e164 ?? '';
-        if (callee !== '') return this.#placeCall(state, terminal, callId, callee, sdp, refuse);
-        return this.#pull(state, terminal, callId, sdp, refuse);
-      }
+    const command = readTerminalMessage(message, terminal.kind === 'multi-pipe', this.#limits.maxSdpLength);
+    switch (command.kind) {
+      case 'refuse':
+        return refuse(command.reason);
+      case 'call':
+        return this.#placeCall(state, terminal, callId, command.callee, command.sdp, refuse);
+      case 'pull':
+        return this.#pull(state, terminal, callId, command.sdp, refuse);
       case 'answer': {
-        const sdp = message.answer?.sdp ?? '';
-        if (sdp === '' || sdp.length > this.#limits.maxSdpLength) return refuse('bad-message');
         const call = this.#callOf(state, terminal, callId);
         if (call === undefined) return refuse(terminal.kind === 'pipe' ? 'answer-without-offer' : 'unknown-call');
-        return this.#answer(state, terminal, call, sdp, refuse);
+        return this.#answer(state, terminal, call, command.sdp, refuse);
       }
       case 'ringing': {
         const call = this.#callOf(state, terminal, callId);
@@ -374,27 +296,20 @@ export class TerminalHub implements TerminalCallEvents {
         }
         return this.#bye(state, terminal, call, refuse);
       }
-      case 'action': {
+      case 'to-phone': {
         const call = this.#callOf(state, terminal, callId);
         if (call?.place.kind !== 'terminal' || call.place.owner !== terminal || call.place.grace !== undefined)
           return refuse('not-in-call');
         if (call.place.phase !== 'active' || call.puller !== undefined) return refuse('offer-race');
-        if (message.action?.toPhone === undefined || message.action.toPhone === null) return refuse('bad-message');
         return this.#push(state, terminal, call);
       }
-      case 'idle':
-      case 'inCall':
-      case 'error':
-        return refuse('unexpected-message');
-      case undefined:
-        return refuse('bad-message');
     }
   }
 
   /** The call a message is about: MultiPipe by `call_id`; Pipe its one call (in it, offered it, or pulling it). */
   #callOf(state: NumberState, terminal: Terminal, callId: string): HubCall | undefined {
     if (terminal.kind === 'multi-pipe') return state.calls.get(callId);
-    for (const call of state.calls.values()) if (this.#involves(call, terminal)) return call;
+    for (const call of state.calls.values()) if (involves(call, terminal)) return call;
     return undefined;
   }
 
@@ -406,10 +321,10 @@ export class TerminalHub implements TerminalCallEvents {
     sdp: string,
     refuse: (reason: TerminalRefusalReason) => void,
   ): void {
-    if (terminal.kind === 'pipe' && this.#busy(state, terminal)) return refuse('busy');
+    if (terminal.kind === 'pipe' && isBusy(state, terminal)) return refuse('busy');
     const callId = terminal.kind === 'pipe' ? this.#newCallId() : requestedId;
     if (state.calls.has(callId)) return refuse('offer-race');
-    if (this.#terminalCalls(state) >= this.#limits.callsPerNumber) return refuse('call-limit');
+    if (terminalCallCount(state) >= this.#limits.callsPerNumber) return refuse('call-limit');
     const call: HubCall = {
       callId,
       number: terminal.number,
@@ -443,15 +358,15 @@ export class TerminalHub implements TerminalCallEvents {
     sdp: string,
     refuse: (reason: TerminalRefusalReason) => void,
   ): void {
-    const call = terminal.kind === 'multi-pipe' ? state.calls.get(callId) : this.#pipePullTarget(state, terminal);
+    const call = terminal.kind === 'multi-pipe' ? state.calls.get(callId) : pipePullTarget(state, terminal);
     if (call === undefined) return refuse(terminal.kind === 'multi-pipe' ? 'unknown-call' : 'not-in-call');
     if (call.place.kind === 'offered' || call.puller !== undefined) return refuse('offer-race');
     const place = call.place;
     const own = place.kind === 'terminal' && place.owner === terminal;
     if (place.kind === 'terminal' && (place.phase !== 'active' || (own && place.grace === undefined)))
       return refuse('offer-race');
-    if (!own && terminal.kind === 'pipe' && this.#busy(state, terminal)) return refuse('busy');
-    if (!own && this.#terminalCalls(state) >= this.#limits.callsPerNumber && place.kind === 'phone')
+    if (!own && terminal.kind === 'pipe' && isBusy(state, terminal)) return refuse('busy');
+    if (!own && terminalCallCount(state) >= this.#limits.callsPerNumber && place.kind === 'phone')
       return refuse('call-limit');
     if (own) {
       place.grace?.cancel();
@@ -474,7 +389,7 @@ export class TerminalHub implements TerminalCallEvents {
         call.announced.delete(terminal);
         if (before.kind === 'terminal' && before.owner !== terminal) {
           before.grace?.cancel();
-          this.#remember(before.owner, call.callId);
+          rememberEnded(before.owner, call.callId);
           this.#send(before.owner, outbound.bye(call.callId));
           this.#announce(state, call);
           this.#sweep(state);
@@ -483,16 +398,6 @@ export class TerminalHub implements TerminalCallEvents {
         this.#send(terminal, outbound.answer(call.callId, outcome.sdp));
       },
     );
-  }
-
-  /** A Pipe's pull target: its own held call, else the most recent call it was told of. */
-  #pipePullTarget(state: NumberState, terminal: Terminal): HubCall | undefined {
-    let found: HubCall | undefined;
-    for (const call of state.calls.values()) {
-      if (call.place.kind === 'terminal' && call.place.owner === terminal) return call;
-      if (call.announced.has(terminal)) found = call;
-    }
-    return found;
   }
 
   #answer(
@@ -514,7 +419,7 @@ export class TerminalHub implements TerminalCallEvents {
     if (place.answering !== undefined) {
       // Another terminal's answer is already with the core: first answer wins.
       place.to.delete(terminal);
-      this.#remember(terminal, call.callId);
+      rememberEnded(terminal, call.callId);
       this.#send(terminal, outbound.bye(call.callId));
       return;
     }
@@ -526,7 +431,7 @@ export class TerminalHub implements TerminalCallEvents {
         place.answering = undefined;
         if (!outcome.ok) {
           place.to.delete(terminal);
-          this.#remember(terminal, call.callId);
+          rememberEnded(terminal, call.callId);
           this.#send(terminal, outbound.bye(call.callId));
           if (place.to.size === 0) this.#end(state, call);
           return;
@@ -544,7 +449,7 @@ export class TerminalHub implements TerminalCallEvents {
     if (place.kind === 'offered' && place.to.has(terminal)) {
       place.to.delete(terminal);
       if (place.answering === terminal) place.answering = undefined;
-      this.#remember(terminal, call.callId);
+      rememberEnded(terminal, call.callId);
       this.#hangup(call, terminal, 'bye');
       if (place.to.size === 0) this.#forget(state, call);
       return;
@@ -600,7 +505,7 @@ export class TerminalHub implements TerminalCallEvents {
         }
       }
     }
-    if (!this.#holds(state, terminal)) state.terminals.delete(terminal.key);
+    if (!holdsCall(state, terminal)) state.terminals.delete(terminal.key);
     this.#forgetIfEmpty(terminal.number);
   }
 
@@ -634,7 +539,7 @@ export class TerminalHub implements TerminalCallEvents {
     }
     if (call.puller !== undefined) parties.push(call.puller);
     for (const terminal of parties) {
-      this.#remember(terminal, call.callId);
+      rememberEnded(terminal, call.callId);
       if (terminal !== except) this.#send(terminal, outbound.bye(call.callId));
     }
     for (const terminal of call.announced) {
@@ -652,7 +557,7 @@ export class TerminalHub implements TerminalCallEvents {
   /** Forgets gone terminals that no longer hold a call. */
   #sweep(state: NumberState): void {
     for (const terminal of [...state.terminals.values()]) {
-      if (terminal.stream === undefined && !this.#holds(state, terminal)) state.terminals.delete(terminal.key);
+      if (terminal.stream === undefined && !holdsCall(state, terminal)) state.terminals.delete(terminal.key);
     }
   }
 
@@ -661,7 +566,7 @@ export class TerminalHub implements TerminalCallEvents {
   /** Tells every attached terminal not in the call, and not yet told, that the number is in it. */
   #announce(state: NumberState, call: HubCall): void {
     for (const terminal of state.terminals.values()) {
-      if (terminal.stream === undefined || this.#involves(call, terminal) || call.announced.has(terminal)) continue;
+      if (terminal.stream === undefined || involves(call, terminal) || call.announced.has(terminal)) continue;
       call.announced.add(terminal);
       this.#send(terminal, outbound.inCall(call.callId, call.remote));
     }
@@ -673,41 +578,6 @@ export class TerminalHub implements TerminalCallEvents {
     if (latest === undefined) return this.#send(terminal, { idle: {} });
     latest.announced.add(terminal);
     this.#send(terminal, outbound.inCall(latest.callId, latest.remote));
-  }
-
-  #involves(call: HubCall, terminal: Terminal): boolean {
-    const place = call.place;
-    return (
-      call.puller === terminal ||
-      (place.kind === 'offered' && place.to.has(terminal)) ||
-      (place.kind === 'terminal' && place.owner === terminal)
-    );
-  }
-
-  #busy(state: NumberState, terminal: Terminal): boolean {
-    for (const call of state.calls.values()) if (this.#involves(call, terminal)) return true;
-    return false;
-  }
-
-  #holds(state: NumberState, terminal: Terminal): boolean {
-    for (const call of state.calls.values()) {
-      if (call.place.kind === 'terminal' && call.place.owner === terminal) return true;
-      if (call.place.kind === 'offered' && call.place.answering === terminal) return true;
-      if (call.puller === terminal) return true;
-    }
-    return false;
-  }
-
-  /** Calls that count toward {@link TerminalLimits.callsPerNumber}. */
-  #terminalCalls(state: NumberState): number {
-    let count = 0;
-    for (const call of state.calls.values()) if (call.place.kind !== 'phone' || call.puller !== undefined) count++;
-    return count;
-  }
-
-  #remember(terminal: Terminal, callId: string): void {
-    terminal.ended.push(callId);
-    if (terminal.ended.length > ENDED_MEMORY) terminal.ended.shift();
   }
 
   #refuse(terminal: Terminal, reason: TerminalRefusalReason, callId: string, count = true): void {

@@ -9,7 +9,8 @@ import type { AdditionalService, ClientNumberPolicy, TokenVerifier } from '@sipb
 import type { WebTerminalMessage } from './messages.js';
 import { WEB_TERMINAL_SERVICE_NAME, type WebTerminalMethodName } from './proto-files.js';
 import { authorizeTerminal } from './terminal-auth.js';
-import type { PipeKind, TerminalHub } from './terminal-hub.js';
+import type { PipeKind } from './terminal-attachment.js';
+import type { TerminalHub } from './terminal-hub.js';
 import { loadWebTerminalPackage } from './web-terminal-package.js';
 
 /** How to serve `WebTerminalService`. */
