@@ -382,6 +382,7 @@ export class TerminalHub implements TerminalCallEvents {
           this.#send(terminal, outbound.bye(call.callId));
           // A reattach that the core could not complete: the call had no media left, it ends.
           if (own && call.place === place) this.#end(state, call);
+          this.#sweep(state);
           return;
         }
         const before = call.place;
@@ -434,6 +435,7 @@ export class TerminalHub implements TerminalCallEvents {
           rememberEnded(terminal, call.callId);
           this.#send(terminal, outbound.bye(call.callId));
           if (place.to.size === 0) this.#end(state, call);
+          else this.#sweep(state);
           return;
         }
         for (const other of place.to) if (other !== terminal) this.#send(other, outbound.bye(call.callId));

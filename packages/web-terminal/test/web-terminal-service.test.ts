@@ -235,6 +235,34 @@ describe('WebTerminalService health', () => {
   });
 });
 
+describe('WebTerminalService backpressure', () => {
+  it('ends the stream of a terminal that does not read with RESOURCE_EXHAUSTED, and it leaves the hub', async () => {
+    const ts = await startTerminalServer({ limits: { callsPerNumber: 100 } }, { maxQueuedMessages: 4 });
+    const client = terminalClient(ts.address);
+    const number = '+4799990012';
+    // No 'data' listener: the client reads nothing, HTTP/2 flow control fills, the server's queue grows.
+    const stream = client.MultiPipe(metadataOf(await ts.user(number)));
+    stream.on('error', () => {});
+    await expect.poll(() => ts.hub.stats().attached).toBe(1);
+    const sdp = `v=0\r\n${'a=x\r\n'.repeat(40_000)}`;
+    for (let i = 0; i < 60 && ts.hub.stats().attached === 1; i++) {
+      ts.hub.offerIncoming({
+        number,
+        callId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        caller: '+4722334455',
+        sdp,
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await expect.poll(() => ts.hub.stats().attached).toBe(0);
+    // Its offers were withdrawn with it: the process keeps nothing for a terminal that is gone.
+    expect(ts.control.methods().filter((method) => method === 'hangup').length).toBeGreaterThan(0);
+    stream.cancel();
+    client.close();
+    await ts.close();
+  });
+});
+
 describe('WebTerminalService shutdown', () => {
   it('ends every open stream with UNAVAILABLE when the server drains', async () => {
     const ts = await startTerminalServer();

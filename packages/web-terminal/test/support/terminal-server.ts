@@ -48,7 +48,10 @@ export interface TerminalServer {
 }
 
 /** Starts a {@link TerminalServer}. */
-export async function startTerminalServer(hubOptions: Partial<TerminalHubOptions> = {}): Promise<TerminalServer> {
+export async function startTerminalServer(
+  hubOptions: Partial<TerminalHubOptions> = {},
+  serviceOptions: { readonly maxQueuedMessages?: number } = {},
+): Promise<TerminalServer> {
   const keys = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
   const verifier = await TokenVerifier.create({
@@ -66,7 +69,7 @@ export async function startTerminalServer(hubOptions: Partial<TerminalHubOptions
     verifier,
     numberPolicy,
     address: '127.0.0.1:0',
-    additionalServices: [webTerminalService({ hub, verifier, numberPolicy })],
+    additionalServices: [webTerminalService({ hub, verifier, numberPolicy, ...serviceOptions })],
   });
   const sign = (claims: JWTPayload): Promise<string> =>
     new SignJWT({ iss: ISSUER, aud: AUDIENCE, ...claims })
