@@ -467,4 +467,41 @@ describe('TerminalHub: a stream that drops', () => {
     a.terminal.receive({ callId: C1, bye: {} });
     expect(control.methods()).toEqual(['startOutgoing']);
   });
+
+  it('a Pipe with an identity reattaches to its call: InCall instead of Idle, and asks for it back without a call_id', async () => {
+    const s = setup();
+    const p = s.attach('pipe', 'app-1');
+    p.terminal.receive(offer('', 'sdp', CALLEE));
+    const callId = s.control.last('startOutgoing').request.callId;
+    s.control.last('startOutgoing').resolve({ ok: true, sdp: 'answer' });
+    await settle();
+    p.terminal.detach();
+    const back = s.attach('pipe', 'app-1');
+    expect(back.stream.take()).toEqual([`inCall:${callId}`]);
+    back.terminal.receive(offer('', 'sdp-again'));
+    expect(s.control.last('pullToTerminal').request).toMatchObject({ callId, sdp: 'sdp-again' });
+  });
+
+  it('a terminal whose answer wins after its stream dropped holds the call (identity) or ends it (none)', async () => {
+    const s = setup();
+    const a = s.attach('multi-pipe', 'tab-a');
+    const b = s.attach('multi-pipe');
+    s.hub.offerIncoming({ number: NUMBER, callId: C1, caller: CALLEE, sdp: 'sdp' });
+    s.hub.offerIncoming({ number: NUMBER, callId: C2, caller: CALLEE, sdp: 'sdp' });
+    a.terminal.receive({ callId: C1, answer: { sdp: 'a' } });
+    b.terminal.receive({ callId: C2, answer: { sdp: 'b' } });
+    a.terminal.detach();
+    b.terminal.detach();
+    for (const request of s.control.requests.filter((r) => r.method === 'answerIncoming'))
+      request.resolve({ ok: true });
+    await settle();
+    const hangups = s.control.requests.filter((r) => r.method === 'hangup').map((r) => r.request);
+    // Each declined the other's call when it dropped; b's answered C2 ended at once; a's C1 is held.
+    expect(hangups).toEqual([
+      expect.objectContaining({ callId: C2, terminal: a.terminal.key, cause: 'stream-lost' }),
+      expect.objectContaining({ callId: C1, terminal: b.terminal.key, cause: 'stream-lost' }),
+      expect.objectContaining({ callId: C2, terminal: b.terminal.key, cause: 'stream-lost' }),
+    ]);
+    expect(s.hub.stats()).toMatchObject({ held: 1, calls: 1 });
+  });
 });
