@@ -49,6 +49,13 @@ const ALLOWED = {
     '@sipbreakout/sip-core/clock',
     '@sipbreakout/sip-core/error-kit',
   ],
+  'packages/web-terminal': ['@sipbreakout/grpc-api', '@sipbreakout/routing', '@sipbreakout/sip-core/clock'],
+  // Its tests serve the Web Terminal beside the breakout API, whose server needs a registration store.
+  'packages/web-terminal/test/support/terminal-server.ts': [
+    '@sipbreakout/grpc-api',
+    '@sipbreakout/registrar',
+    '@sipbreakout/sip-core/clock',
+  ],
   // The development PKI issues with sip-core's certificate authority (`/pki`).
   'packages/service-kit': [
     '@sipbreakout/sip-core',

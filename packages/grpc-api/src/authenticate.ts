@@ -17,11 +17,14 @@ const BEARER = /^Bearer[ ]+([A-Za-z0-9_.~+/-]+=*)$/i;
  * Checks the `authorization` metadata of a call to `path`: a missing,
  * malformed or unverifiable bearer token is `UNAUTHENTICATED`; a valid token
  * without every scope {@link scopesForPath} requires is `PERMISSION_DENIED`.
+ * Another service passes `requiredScopes`, its own method's scopes, instead
+ * of the table lookup.
  */
 export async function authenticate(
   authorization: readonly (string | Buffer)[],
   path: string,
   verifier: TokenVerifier,
+  requiredScopes?: readonly string[],
 ): Promise<AuthVerdict> {
   if (authorization.length === 0) return unauthenticated('missing authorization: Bearer <token>');
   if (authorization.length > 1) return unauthenticated('more than one authorization header');
@@ -31,7 +34,7 @@ export async function authenticate(
   if (token === undefined) return unauthenticated('authorization is not "Bearer <token>"');
   const verdict = await verifier.verify(token);
   if (!verdict.ok) return unauthenticated(`invalid token: ${verdict.reason}`);
-  const required = scopesForPath(path);
+  const required = requiredScopes ?? scopesForPath(path);
   if (required === undefined)
     return { ok: false, status: status.PERMISSION_DENIED, details: `no scope table entry for ${path}` };
   const missing = required.filter((scope) => !verdict.principal.scopes.has(scope));

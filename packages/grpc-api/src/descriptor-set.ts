@@ -72,17 +72,39 @@ export function descriptorProtoTypes(): { file: protobuf.Type; set: protobuf.Typ
   return descriptorTypes;
 }
 
+/** Which `.proto` files {@link loadProtoRoot} parses, and from where. */
+export interface ProtoSource {
+  /** The import root (ends with `/`). */
+  readonly protoDir: string;
+  /** The files to load, relative to {@link ProtoSource.protoDir}. */
+  readonly files: readonly string[];
+  /**
+   * Imports to leave out, relative to the import root: a file that only
+   * declares custom options (and imports `google/protobuf/descriptor.proto`
+   * for them) is not needed to describe messages and services. The option
+   * values stay in protobufjs's `options` of the objects that carry them.
+   */
+  readonly skipImports?: readonly string[] | undefined;
+}
+
 /**
- * Parses the API's `.proto` files (and the well-known types they import)
- * with protobufjs, from {@link PROTO_DIR}.
+ * Parses `.proto` files (and the well-known types they import) with
+ * protobufjs: by default this package's, from {@link PROTO_DIR}.
  */
-export function loadProtoRoot(): protobuf.Root {
+export function loadProtoRoot(
+  source: ProtoSource = { protoDir: PROTO_DIR, files: [SIP_BREAKOUT_PROTO] },
+): protobuf.Root {
   const root = new protobuf.Root();
+  const dir = source.protoDir;
+  const skipped = new Set(source.skipImports ?? []);
   // Imports resolve against the proto directory; google/protobuf/* come from
-  // protobufjs's bundled well-known types, under their canonical names.
-  root.resolvePath = (_origin, target) =>
-    target.startsWith('google/protobuf/') || target.startsWith(PROTO_DIR) ? target : PROTO_DIR + target;
-  root.loadSync(SIP_BREAKOUT_PROTO, { keepCase: true });
+  // protobufjs's bundled well-known types, under their canonical names. A
+  // resolver that answers null makes protobufjs leave the import out.
+  root.resolvePath = (_origin, target) => {
+    if (skipped.has(target)) return null;
+    return target.startsWith('google/protobuf/') || target.startsWith(dir) ? target : dir + target;
+  };
+  root.loadSync([...source.files], { keepCase: true });
   root.resolveAll();
   return root;
 }
@@ -95,12 +117,12 @@ export function loadProtoRoot(): protobuf.Root {
  * `dependency` empty, which reflection clients such as `buf curl` and
  * `grpcurl` cannot link.
  */
-export function buildDescriptorSet(root: protobuf.Root = loadProtoRoot()): DescriptorSet {
+export function buildDescriptorSet(root: protobuf.Root = loadProtoRoot(), protoDir: string = PROTO_DIR): DescriptorSet {
   const byFile = new Map<
     string,
     { package: string; messages: object[]; enums: object[]; services: object[]; deps: Set<string> }
   >();
-  const fileOf = (object: protobuf.ReflectionObject): string => fileName(object);
+  const fileOf = (object: protobuf.ReflectionObject): string => fileName(object, protoDir);
   const entry = (object: protobuf.ReflectionObject): NonNullable<ReturnType<typeof byFile.get>> => {
     const name = fileOf(object);
     let found = byFile.get(name);
@@ -176,9 +198,9 @@ const WELL_KNOWN_FILES: Readonly<Record<string, string>> = {
   BytesValue: 'wrappers',
 };
 
-function fileName(object: protobuf.ReflectionObject): string {
+function fileName(object: protobuf.ReflectionObject, protoDir: string): string {
   const filename = object.filename ?? '';
-  if (filename.startsWith(PROTO_DIR)) return filename.slice(PROTO_DIR.length);
+  if (filename.startsWith(protoDir)) return filename.slice(protoDir.length);
   if (filename !== '') return filename;
   let top: protobuf.ReflectionObject = object;
   while (top.parent instanceof protobuf.Type) top = top.parent;
@@ -204,6 +226,9 @@ function dependencyOrder(files: ReadonlyMap<string, FileDescriptor>): FileDescri
 type Depend = (from: protobuf.ReflectionObject, on: protobuf.ReflectionObject) => void;
 
 function messageDescriptor(type: protobuf.Type, depend: Depend): object {
+  // Real oneofs only: proto3 `optional` makes synthetic ones, which this
+  // builder does not describe (no file here uses `optional`).
+  const oneofs = type.oneofsArray;
   return {
     name: type.name,
     field: type.fieldsArray.map((field) => {
@@ -216,9 +241,16 @@ function messageDescriptor(type: protobuf.Type, depend: Depend): object {
         label: field.repeated ? LABEL_REPEATED : LABEL_OPTIONAL,
         type: resolved instanceof protobuf.Enum ? TYPE_ENUM : resolved !== null ? TYPE_MESSAGE : scalar,
         ...(resolved !== null ? { typeName: resolved.fullName } : {}),
+        ...(field.partOf !== null ? { oneofIndex: oneofs.indexOf(field.partOf) } : {}),
         jsonName: lowerCamel(field.name),
       };
     }),
+    ...(oneofs.length > 0 ? { oneofDecl: oneofs.map((oneof) => ({ name: oneof.name })) } : {}),
+    // protobufjs keeps inclusive [start, end] pairs; the descriptor's end is exclusive.
+    reservedRange: (type.reserved ?? [])
+      .filter((range): range is number[] => Array.isArray(range))
+      .map(([start, end]) => ({ start, end: (end ?? start ?? 0) + 1 })),
+    reservedName: (type.reserved ?? []).filter((name): name is string => typeof name === 'string'),
     nestedType: type.nestedArray
       .filter((n): n is protobuf.Type => n instanceof protobuf.Type)
       .map((n) => messageDescriptor(n, depend)),
@@ -246,6 +278,9 @@ function serviceDescriptor(service: protobuf.Service, depend: Depend): object {
         name: method.name,
         inputType: input?.fullName ?? method.requestType,
         outputType: output?.fullName ?? method.responseType,
+        // Set only when true, as protoc writes them.
+        ...(method.requestStream === true ? { clientStreaming: true } : {}),
+        ...(method.responseStream === true ? { serverStreaming: true } : {}),
       };
     }),
   };

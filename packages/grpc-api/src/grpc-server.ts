@@ -5,8 +5,10 @@ import {
   type ChannelOptions,
   type sendUnaryData,
   type ServerUnaryCall,
+  type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { RegistrationStore } from '@sipbreakout/registrar';
@@ -17,6 +19,30 @@ import { loadSipBreakoutPackage } from './package-definition.js';
 import { METHOD_PATHS, SERVICE_NAME } from './proto-files.js';
 import { SipBreakoutService, type RegistrationRefused, type ServiceOutcome } from './sip-breakout-service.js';
 import type { TokenVerifier } from './token-verifier.js';
+
+/**
+ * One more service on the same server as `SipBreakoutService`: listed by the
+ * same reflection service, with its own health entry.
+ */
+export interface AdditionalService {
+  /** Its fully qualified name (`wgtwo.webterminal.v0.WebTerminalService`): the health entry's key. */
+  readonly name: string;
+  /** For `Server.addService`. */
+  readonly definition: ServiceDefinition;
+  /** Its handlers. */
+  readonly implementation: UntypedServiceImplementation;
+  /**
+   * Its package definition for reflection, with complete descriptors (see
+   * `reflectionPackageOf`); merged with the breakout API's.
+   */
+  readonly reflectionPackage: PackageDefinition;
+  /**
+   * Called when shutdown begins, before the grace period: a service whose
+   * calls are long-lived streams ends them here, or they hold the server
+   * for the whole grace.
+   */
+  readonly drain?: (() => void) | undefined;
+}
 
 /** How to run the gRPC server. */
 export interface SipBreakoutServerOptions {
@@ -36,6 +62,8 @@ export interface SipBreakoutServerOptions {
   readonly channelOptions?: ChannelOptions | undefined;
   /** Told of every refused registration with its code and detail (see `SipBreakoutServiceOptions.onRefusal`). */
   readonly onRefusal?: ((event: RegistrationRefused) => void) | undefined;
+  /** More services served beside `SipBreakoutService` (names must differ). */
+  readonly additionalServices?: readonly AdditionalService[] | undefined;
 }
 
 /** A running server. */
@@ -44,7 +72,7 @@ export interface SipBreakoutServer {
   readonly port: number;
   /** The grpc-js server, for adding more services. */
   readonly server: Server;
-  /** The standard health service; `''` and the API's service name are `SERVING` until shutdown. */
+  /** The standard health service; `''`, the API's and every additional service's name are `SERVING` until shutdown. */
   readonly health: HealthImplementation;
   /**
    * Graceful shutdown: health turns `NOT_SERVING`, new calls are refused,
@@ -56,7 +84,8 @@ export interface SipBreakoutServer {
 
 /**
  * Starts `wgtwo.sipbreakout.v1.SipBreakoutService` with bearer-token auth,
- * server reflection (complete descriptors) and the health service.
+ * server reflection (complete descriptors) and the health service, and the
+ * {@link SipBreakoutServerOptions.additionalServices} beside it.
  */
 export async function startSipBreakoutServer(options: SipBreakoutServerOptions): Promise<SipBreakoutServer> {
   const pkg = loadSipBreakoutPackage();
@@ -91,8 +120,19 @@ export async function startSipBreakoutServer(options: SipBreakoutServerOptions):
     ),
   };
   server.addService(pkg.service, implementation);
-  new ReflectionService(pkg.reflectionPackage).addToServer(server);
-  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  const additional = options.additionalServices ?? [];
+  const names = new Set<string>([SERVICE_NAME]);
+  let reflectionPackage: PackageDefinition = pkg.reflectionPackage;
+  for (const extra of additional) {
+    if (names.has(extra.name)) throw new RangeError(`service ${extra.name} is served twice`);
+    names.add(extra.name);
+    server.addService(extra.definition, extra.implementation);
+    reflectionPackage = { ...reflectionPackage, ...extra.reflectionPackage };
+  }
+  new ReflectionService(reflectionPackage).addToServer(server);
+  const health = new HealthImplementation(
+    Object.fromEntries([['', 'SERVING'], ...[...names].map((name) => [name, 'SERVING'])]),
+  );
   health.addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -109,7 +149,8 @@ export async function startSipBreakoutServer(options: SipBreakoutServerOptions):
     shutdown: ({ graceMs = 10_000 } = {}) => {
       stopping ??= new Promise<void>((resolve) => {
         health.setStatus('', 'NOT_SERVING');
-        health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        for (const name of names) health.setStatus(name, 'NOT_SERVING');
+        for (const extra of additional) extra.drain?.();
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);

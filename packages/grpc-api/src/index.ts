@@ -17,9 +17,15 @@ export {
   buildDescriptorSet,
   loadProtoRoot,
   type DescriptorSet,
+  type ProtoSource,
   type FileDescriptor,
 } from './descriptor-set.js';
-export { PROTO_LOADER_OPTIONS, loadSipBreakoutPackage, type SipBreakoutPackage } from './package-definition.js';
+export {
+  PROTO_LOADER_OPTIONS,
+  loadSipBreakoutPackage,
+  reflectionPackageOf,
+  type SipBreakoutPackage,
+} from './package-definition.js';
 export {
   ROUTE_TYPE_NUMBERS,
   STATUS_CODE_NUMBERS,
@@ -77,6 +83,7 @@ export {
 export { CLIENT_KEEPALIVE_OPTIONS, SERVER_KEEPALIVE_OPTIONS } from './keepalive.js';
 export {
   startSipBreakoutServer,
+  type AdditionalService,
   type SipBreakoutServer,
   type SipBreakoutServerOptions,
 } from './grpc-server.js';

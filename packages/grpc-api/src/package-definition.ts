@@ -50,9 +50,30 @@ export function loadSipBreakoutPackage(): SipBreakoutPackage {
   if (entry === undefined || !isServiceDefinition(entry))
     throw new ApiError('API_ERR_SERVICE_NOT_FOUND', `${SERVICE_NAME} is not in ${SIP_BREAKOUT_PROTO}`);
   const descriptors = buildDescriptorSet();
+  const reflectionPackage = reflectionPackageOf(definition, descriptors);
+  loaded = { definition, service: entry as unknown as ServiceDefinition, descriptors, reflectionPackage };
+  return loaded;
+}
+
+/**
+ * The package definition to give `@grpc/reflection` for `definition`:
+ * every message and enum entry's `fileDescriptorProtos` replaced by the
+ * complete descriptors, so reflection serves files under their real names
+ * with their imports. With `namespaces`, only the entries whose full name
+ * starts with one of them are kept (proto-loader also lists, for instance,
+ * the `google.protobuf` descriptor types a custom-options file imports).
+ * Several such definitions can be merged into one object for one
+ * reflection service.
+ */
+export function reflectionPackageOf(
+  definition: PackageDefinition,
+  descriptors: DescriptorSet,
+  namespaces?: readonly string[],
+): PackageDefinition {
   const complete = descriptors.encodedFiles.map((file) => Buffer.from(file));
   const reflectionPackage: PackageDefinition = {};
   for (const [name, value] of Object.entries(definition)) {
+    if (namespaces !== undefined && !namespaces.some((namespace) => name.startsWith(`${namespace}.`))) continue;
     // Message and enum entries carry `format` and `fileDescriptorProtos`; services do not.
     if (isTypeDefinition(value)) {
       const patched: MessageTypeDefinition<object, object> | EnumTypeDefinition = {
@@ -64,8 +85,7 @@ export function loadSipBreakoutPackage(): SipBreakoutPackage {
       reflectionPackage[name] = value;
     }
   }
-  loaded = { definition, service: entry as unknown as ServiceDefinition, descriptors, reflectionPackage };
-  return loaded;
+  return reflectionPackage;
 }
 
 function isServiceDefinition(value: object): boolean {

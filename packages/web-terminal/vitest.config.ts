@@ -1,0 +1,7 @@
+import { defineConfig } from 'vitest/config';
+
+// No `include`: run here, vitest takes every *.test.ts; the root config, which extends this
+// one, splits test/ into tiers by folder (an `include` here would be added to each tier's).
+export default defineConfig({
+  test: { name: 'web-terminal' },
+});
