@@ -24,7 +24,7 @@ import {
 import { waitFor } from './wait-for.js';
 
 /** The audio codecs a terminal may offer, in order of preference. */
-export type WebRtcTerminalCodec = 'PCMU' | 'opus';
+export type WebRtcTerminalCodec = 'PCMU' | 'PCMA' | 'opus';
 
 /** How a terminal is made. */
 export interface WebRtcTerminalOptions {
@@ -42,18 +42,20 @@ export interface WebRtcTerminalSendOptions {
   readonly intervalMs?: number;
 }
 
-/** The codec parameters werift is given for each codec (PCMU has the static payload type 0, RFC 3551 §6). */
+/** The codec parameters werift is given for each codec (PCMU and PCMA have the static payload types 0 and 8, RFC 3551 §6). */
 const CODECS: Record<WebRtcTerminalCodec, () => RTCRtpCodecParameters> = {
   PCMU: () => new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 }),
+  PCMA: () => new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, channels: 1, payloadType: 8 }),
   opus: () => new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 }),
 };
 
 /** Samples per 20 ms frame at each codec's RTP clock rate. */
-const SAMPLES_PER_FRAME: Record<WebRtcTerminalCodec, number> = { PCMU: 160, opus: 960 };
+const SAMPLES_PER_FRAME: Record<WebRtcTerminalCodec, number> = { PCMU: 160, PCMA: 160, opus: 960 };
 
-/** One 20 ms frame of silence: 160 µ-law bytes of 0xFF (G.711), or Opus's 3-byte silence frame (RFC 6716 §3). */
+/** One 20 ms frame of silence: 160 bytes of G.711 µ-law 0xFF or A-law 0xD5, or Opus's 3-byte silence frame (RFC 6716 §3). */
 const SILENCE: Record<WebRtcTerminalCodec, () => Buffer> = {
   PCMU: () => Buffer.alloc(160, 0xff),
+  PCMA: () => Buffer.alloc(160, 0xd5),
   opus: () => Buffer.from([0xf8, 0xff, 0xfe]),
 };
 
