@@ -144,8 +144,8 @@ export class TerminalCalls implements Pick<TerminalCallControl, 'startOutgoing' 
 
     const answered = await this.#invite(call, request.callee, offer, log);
     if (!answered.ok) {
-      this.#calls.delete(key);
-      await this.#deleteMedia(call, log);
+      // A call the terminal left was forgotten, and its session deleted, by hangup already.
+      if (!call.ended) this.#finish(call, log);
       return answered;
     }
     const { dialog, sdp } = answered;

@@ -215,6 +215,36 @@ describe('TerminalCalls: a terminal calls out through rtpengine to a SIPp callee
     expect(commands.map((c) => c.command)).toEqual(['offer', 'delete']);
   });
 
+  it('a hangup while the callee rings cancels the INVITE and deletes the media session', {
+    timeout: 30_000,
+  }, async () => {
+    const port = await freePort('udp');
+    const callee = await bob({
+      dir,
+      name: 'ringing',
+      port,
+      seconds: 20,
+      scenarioFile: scenario('ringing-uas-cancelled.xml'),
+    });
+    const terminalCalls = calls(port);
+    terminal = WebRtcTerminal.open({ codecs: ['PCMU'] });
+    const callId = randomUUID();
+    const outcome = terminalCalls.startOutgoing({
+      number: NUMBER,
+      callId,
+      terminal: 'terminal-1',
+      callee: CALLEE,
+      sdp: await terminal.createOffer(),
+    });
+    expect(await waitFor(() => events.ringing.length === 1, 5000)).toBe(true);
+    terminalCalls.hangup({ number: NUMBER, callId, terminal: 'terminal-1', cause: 'stream-lost' });
+    expect(await outcome).toEqual({ ok: false, reason: '487 Request Terminated' });
+    const result = await callee.result;
+    expect(result.successful, result.output).toBe(1);
+    expect(terminalCalls.size).toBe(0);
+    expect(commands.map((c) => c.command)).toEqual(['offer', 'delete']);
+  });
+
   it('without a media relay a terminal call is refused with the reason, and nothing is sent', async () => {
     const terminalCalls = calls(await freePort('udp'), true);
     const before = layer.size;
