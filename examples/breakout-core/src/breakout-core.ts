@@ -24,7 +24,7 @@ import { grpcMetricsInterceptor, registrationRefusalListener } from './grpc-metr
 import { checkDataDir } from './data-dir-check.js';
 import { grpcDialHost, loadGrpcTls, readGrpcTlsFiles, type GrpcClientTls, type GrpcTls } from './grpc-tls.js';
 import { keyProblems } from './key-problem.js';
-import { checkListenAddresses, listening, plannedListeners, sipListenerOf } from './listen-check.js';
+import { checkListenAddresses, hostPort, listening, plannedListeners, sipListenerOf } from './listen-check.js';
 import { openStore, type OpenedStore } from './open-store.js';
 import { CallController } from './call-controller.js';
 import { Leg2Table } from './leg2-table.js';
@@ -94,10 +94,6 @@ export interface RunningCore {
 
 const STORE_PROBE_NUMBER = '+10000000000';
 const STORE_PROBE_TIMEOUT_MS = 1000;
-
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 /**
  * The media relay when `mediaRelay.ng` is set: an ng client to rtpengine

@@ -25,7 +25,8 @@ export interface PlannedListener {
   readonly protocol: 'udp' | 'tcp';
 }
 
-function hostPort(host: string, port: number): string {
+/** `host:port`, an IPv6 host in brackets (RFC 3986 §3.2.2). */
+export function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
