@@ -198,6 +198,9 @@ function answer(
     return;
   }
   if (place.kind !== 'offered' || !place.to.has(terminal)) return refuse('answer-without-offer');
+  // Its own answer is already with the core: the offer is answered, not pending. (Taking this for
+  // another terminal's answer would send it Bye on the call it is about to be in.)
+  if (place.answering === terminal) return refuse('answer-without-offer');
   if (place.answering !== undefined) {
     // Another terminal's answer is already with the core: first answer wins.
     place.to.delete(terminal);
