@@ -100,13 +100,22 @@ export class HubCore {
     this.#refusals[reason]++;
     const code = REFUSAL_CODES[reason];
     this.send(terminal, outbound.error(callId, code));
-    this.#onRefusal?.({ number: terminal.number, terminal: terminal.key, reason, code, callId });
+    this.#report({ number: terminal.number, terminal: terminal.key, reason, code, callId });
   }
 
   /** Counts and reports a refused message left unanswered (past the first over the rate). */
   refuseSilently(terminal: Terminal, reason: TerminalRefusalReason, callId: string): void {
     this.#refusals[reason]++;
-    this.#onRefusal?.({ number: terminal.number, terminal: terminal.key, reason, code: undefined, callId });
+    this.#report({ number: terminal.number, terminal: terminal.key, reason, code: undefined, callId });
+  }
+
+  /** Tells the listener; a listener that throws never reaches the stream (`receive` never throws). */
+  #report(refusal: TerminalRefusal): void {
+    try {
+      this.#onRefusal?.(refusal);
+    } catch {
+      // The refusal is counted already; the listener's own defect is not the terminal's.
+    }
   }
 
   /** Refused messages since start, by reason (a copy). */

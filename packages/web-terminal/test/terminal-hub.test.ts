@@ -169,6 +169,18 @@ describe('TerminalHub: validation', () => {
     expect(hub.stats().refusals['invalid-call-id']).toBe(2);
   });
 
+  it('answers and counts a refusal even when the refusal listener throws', () => {
+    const { attach, hub } = setup({
+      onRefusal: () => {
+        throw new Error('listener defect');
+      },
+    });
+    const a = attach('multi-pipe');
+    expect(() => a.terminal.receive(offer('call-1', 'sdp', CALLEE))).not.toThrow();
+    expect(a.stream.takeMessages()).toEqual([{ callId: 'call-1', error: { err: 'INVALID_CALL_ID' } }]);
+    expect(hub.stats().refusals['invalid-call-id']).toBe(1);
+  });
+
   it('refuses an unknown call_id with INVALID_CALL_ID but lets a late Bye on a call just ended pass', async () => {
     const { attach, control } = setup();
     const a = attach('multi-pipe');
