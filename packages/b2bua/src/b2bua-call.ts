@@ -51,7 +51,7 @@ export class B2buaCall {
   readonly #layer: DialogLayer;
   #hooks: B2buaHooks;
   readonly #legs: Leg[] = [];
-  readonly #failures: SipResponse[] = [];
+  readonly #failures: Array<{ readonly leg: Leg; readonly response: SipResponse }> = [];
   #state: B2buaCallStateName = 'Trying';
   #winner: Leg | undefined;
   #pair: LegPair | undefined;
@@ -268,16 +268,9 @@ export class B2buaCall {
     if (this.#state !== 'Trying') return false;
     this.#ringingLocally = false;
     for (const leg of this.#legs) this.cancelLeg(leg);
-    const best = status === undefined ? chooseFinalResponse(this.#failures.filter((r) => r.status !== 487)) : undefined;
-    const from = this.#legs.find((l) => l.side.kind === 'outgoing' && l.side.invite.finalResponse === best);
-    if (best !== undefined && from !== undefined) {
-      this.#toCaller.relay(best.status, best, from);
-      this.#state = 'Failed';
-      this.#listener?.({ kind: 'failed', status: best.status });
-      this.#releaseIfOver();
-    } else {
-      this.#fail(createResponse(this.incoming.request, status ?? 480, options));
-    }
+    const best = status === undefined ? this.#bestFailure() : undefined;
+    if (best !== undefined) this.#failWith(best.response, best.leg);
+    else this.#fail(createResponse(this.incoming.request, status ?? 480, options));
     return true;
   }
 
@@ -415,7 +408,7 @@ export class B2buaCall {
   }
 
   #onLegFailed(leg: Leg, response: SipResponse): void {
-    this.#failures.push(response);
+    this.#failures.push({ leg, response });
     this.#listener?.({ kind: 'legFailed', leg, response });
     if (this.#state !== 'Trying') return;
     if (leg.side.kind === 'outgoing' && leg.side.invite.cancelled) {
@@ -424,10 +417,22 @@ export class B2buaCall {
     }
     if (this.failurePolicy?.(leg, response) === 'continue') return;
     if (this.pendingLegs.length > 0 || this.#ringingLocally) return;
-    const chosen = chooseFinalResponse(this.#failures.filter((r) => r.status !== 487)) ?? response;
-    this.#toCaller.relay(chosen.status, chosen, leg);
+    const best = this.#bestFailure() ?? { leg, response };
+    this.#failWith(best.response, best.leg);
+  }
+
+  /** The failure the caller gets (§16.7 step 6), the 487s of cancelled legs aside. */
+  #bestFailure(): { readonly leg: Leg; readonly response: SipResponse } | undefined {
+    const chosen = chooseFinalResponse(this.#failures.map((f) => f.response).filter((r) => r.status !== 487));
+    return this.#failures.find((f) => f.response === chosen);
+  }
+
+  /** The call fails with `response` of `from`, relayed to the caller. */
+  #failWith(response: SipResponse, from: Leg): void {
+    this.#toCaller.relay(response.status, response, from);
     this.#state = 'Failed';
-    this.#listener?.({ kind: 'failed', status: chosen.status });
+    this.#listener?.({ kind: 'failed', status: response.status });
+    this.#releaseIfOver();
   }
 
   #onCallerCancelled(): void {
