@@ -94,9 +94,9 @@ export async function alice(
   ]);
 }
 
-/** An answering UAS on UDP `port` (Bob as the next hop). */
+/** An answering UAS on UDP `port` (Bob as the next hop); `args` are more of SIPp's (`-rtp_echo`: RTP sent back where it came from). */
 export async function bob(
-  options: PeerOptions & { readonly port: number; readonly scenarioFile?: string },
+  options: PeerOptions & { readonly port: number; readonly scenarioFile?: string; readonly args?: readonly string[] },
 ): Promise<PeerRun> {
   const p = await sippPorts();
   return run(options, [
@@ -115,6 +115,7 @@ export async function bob(
     '-key',
     'contact',
     `sip:bob@${options.ip ?? '127.0.0.1'}:${options.port}`,
+    ...(options.args ?? []),
   ]);
 }
 
