@@ -137,7 +137,8 @@ describe('TerminalCalls: a terminal calls out through rtpengine to a SIPp callee
       callee: CALLEE,
       sdp: await terminal.createOffer(),
     });
-    expect(outcome.ok, outcome.ok ? '' : outcome.reason).toBe(true);
+    // On a failure, SIPp's own account (did it bind its ports, did the INVITE reach it) beside the reason.
+    expect(outcome.ok, outcome.ok ? '' : `${outcome.reason}\n${await callee.report()}`).toBe(true);
     if (!outcome.ok) return;
     expect(events.ringing).toEqual([callId]);
     const forTerminal = parseSdp(outcome.sdp).media[0];
@@ -209,7 +210,7 @@ describe('TerminalCalls: a terminal calls out through rtpengine to a SIPp callee
       callee: CALLEE,
       sdp: await terminal.createOffer(),
     });
-    expect(outcome).toEqual({ ok: false, reason: '486 Busy Here' });
+    expect(outcome, await callee.report()).toEqual({ ok: false, reason: '486 Busy Here' });
     expect((await callee.result).successful).toBe(1);
     expect(terminalCalls.size).toBe(0);
     expect(commands.map((c) => c.command)).toEqual(['offer', 'delete']);
@@ -238,7 +239,7 @@ describe('TerminalCalls: a terminal calls out through rtpengine to a SIPp callee
     });
     expect(await waitFor(() => events.ringing.length === 1, 5000)).toBe(true);
     terminalCalls.hangup({ number: NUMBER, callId, terminal: 'terminal-1', cause: 'stream-lost' });
-    expect(await outcome).toEqual({ ok: false, reason: '487 Request Terminated' });
+    expect(await outcome, await callee.report()).toEqual({ ok: false, reason: '487 Request Terminated' });
     const result = await callee.result;
     expect(result.successful, result.output).toBe(1);
     expect(terminalCalls.size).toBe(0);

@@ -20,6 +20,12 @@ export interface PeerRun {
   readonly result: Promise<SippResult>;
   /** The message log, once the run ended. */
   messages(): Promise<string>;
+  /**
+   * What the run showed so far, for a failing assertion's message: SIPp's
+   * output when it already ended (else that it still runs) and its message
+   * log as written up to now. Never waits for the run to end.
+   */
+  report(): Promise<string>;
 }
 
 /** Options common to every peer. */
@@ -49,11 +55,21 @@ function run(options: PeerOptions, args: readonly string[]): PeerRun {
     ],
     seconds,
   );
+  let ended: SippResult | undefined;
+  void result.then((r) => (ended = r));
   return {
     result,
     messages: async () => {
       await result;
       return readFile(file, 'latin1').catch(() => '');
+    },
+    report: async () => {
+      const log = await readFile(file, 'latin1').catch(() => '(no message log)');
+      const state =
+        ended === undefined
+          ? `SIPp ${options.name} still runs`
+          : `SIPp ${options.name} exited ${ended.exitCode}${ended.timedOut ? ' (timed out)' : ''}:\n${ended.output}`;
+      return `${state}\n--- message log ${file} ---\n${log}`;
     },
   };
 }
