@@ -25,6 +25,8 @@ import {
   type Rtpengine,
 } from '@sipbreakout/test-peers';
 import { NO_MEDIA_RELAY_REASON, TerminalCalls, type TerminalMediaRelay } from '../../src/terminal-calls.js';
+import { parseNextHop } from '../../src/next-hop.js';
+import { directRouter } from '../../src/terminal-route.js';
 import { bob, loggedMessages, scenario } from '../support/sip-peers.js';
 
 const NUMBER = '+4790000001';
@@ -107,7 +109,7 @@ describe('TerminalCalls: a terminal calls out through rtpengine to a SIPp callee
   const calls = (port: number, withoutRelay = false): TerminalCalls =>
     new TerminalCalls({
       layer,
-      nextHop: `sip:127.0.0.1:${port}`,
+      router: directRouter(parseNextHop(`sip:127.0.0.1:${port}`)),
       domain: 'breakout.test',
       mediaRelay: withoutRelay ? undefined : relay,
       events: hubEvents,
