@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { allowAnyNumber, allowNumbersByPrefix, TokenVerifier, type ClientNumberPolicy } from '@sipbreakout/grpc-api';
 import { ensureDevSigningKey } from '@sipbreakout/service-kit';
 import type { CoreConfig } from './config-schema.js';
-import { DEV_CLIENT, signExampleToken } from './example-token.js';
+import { DEV_CLIENT, EXAMPLE_TERMINAL_NUMBER, signExampleTerminalToken, signExampleToken } from './example-token.js';
 import { keyProblems, type KeyProblem } from './key-problem.js';
 
 /** The API's authentication, ready for `startSipBreakoutServer`. */
@@ -18,9 +18,21 @@ export interface ApiAuth {
   readonly numberPolicy: ClientNumberPolicy;
   /** Where the keys come from, for the logs. */
   readonly keySource: string;
-  /** With the development key: an example client token (24 h), the file it is saved in, and its client. */
+  /**
+   * With the development key: an example client token (24 h), the file it
+   * is saved in, and its client; and an example user token binding a web
+   * terminal to `terminalNumber`, saved beside it.
+   */
   readonly example:
-    | { readonly token: string; readonly tokenFile: string; readonly client: string; readonly keyGenerated: boolean }
+    | {
+        readonly token: string;
+        readonly tokenFile: string;
+        readonly client: string;
+        readonly keyGenerated: boolean;
+        readonly terminalToken: string;
+        readonly terminalTokenFile: string;
+        readonly terminalNumber: string;
+      }
     | undefined;
 }
 
@@ -88,10 +100,21 @@ export async function setUpApiAuth(
   const token = await signExampleToken(key, auth.issuer, auth.audience);
   const tokenFile = join(dataDir, 'auth', 'dev-token.jwt');
   await writeFile(tokenFile, token + '\n', { mode: 0o600 });
+  const terminalToken = await signExampleTerminalToken(key, auth.issuer, auth.audience);
+  const terminalTokenFile = join(dataDir, 'auth', 'dev-terminal-token.jwt');
+  await writeFile(terminalTokenFile, terminalToken + '\n', { mode: 0o600 });
   return {
     verifier,
     numberPolicy,
     keySource: `development key ${key.privateKeyFile} (kid ${key.kid})`,
-    example: { token, tokenFile, client: DEV_CLIENT, keyGenerated: key.generated },
+    example: {
+      token,
+      tokenFile,
+      client: DEV_CLIENT,
+      keyGenerated: key.generated,
+      terminalToken,
+      terminalTokenFile,
+      terminalNumber: EXAMPLE_TERMINAL_NUMBER,
+    },
   };
 }

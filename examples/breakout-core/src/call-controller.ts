@@ -9,20 +9,12 @@
  * fails), both at once for FORK, one after the other for FALLBACK.
  */
 import type { Logger } from 'pino';
-import {
-  decide,
-  type CallOrigin,
-  type Leg2Record,
-  type Plan,
-  type Registration,
-  type RouteType,
-} from '@sipbreakout/routing';
+import type { CallOrigin, Leg2Record, Plan, RouteType } from '@sipbreakout/routing';
 import type { MediaRelay } from '@sipbreakout/media';
 import type { RegistrationStore } from '@sipbreakout/registrar';
-import { ConfigError, lazyChild, sessionIdOf } from '@sipbreakout/service-kit';
+import { lazyChild, sessionIdOf } from '@sipbreakout/service-kit';
 import { B2buaCall, type B2buaHooks, type Leg, type RelayedContent } from '@sipbreakout/b2bua';
 import {
-  parseUri,
   resolveSipUri,
   SystemClock,
   type Clock,
@@ -36,6 +28,9 @@ import { calleeOf, callerOf, tasDomainsOf } from './call-parties.js';
 import type { CoreConfig } from './config-schema.js';
 import type { CoreMetrics, FaceName } from './core-metrics.js';
 import type { Leg2Table } from './leg2-table.js';
+import { numberAtNextHop, parseNextHop } from './next-hop.js';
+import { watchPhoneCall, type PhoneCallObserver } from './phone-calls.js';
+import { decideCall } from './route-plans/decide-call.js';
 import { performPlan } from './route-plans/perform-plan.js';
 import { planContext, respond, type TasReach } from './route-plans/plan-context.js';
 import { faceOfProtocol } from './sip-stack.js';
@@ -73,6 +68,8 @@ export interface CallControllerOptions {
   readonly clock?: Clock | undefined;
   /** The media relay (`mediaRelay.ng` set): SDP toward a TAS in WebRTC style, see `@sipbreakout/media`. */
   readonly mediaRelay?: MediaRelay | undefined;
+  /** Told of the calls in which a number takes part on its phone (the web terminals' `InCall` / `Idle`). */
+  readonly phoneCalls?: PhoneCallObserver | undefined;
 }
 
 /** Routes every new INVITE. */
@@ -85,15 +82,8 @@ export class CallController {
   constructor(options: CallControllerOptions) {
     this.#o = options;
     this.#clock = options.clock ?? new SystemClock();
-    const parsed = parseUri(options.nextHop);
-    if (!parsed.ok || parsed.uri.kind !== 'sip')
-      throw new ConfigError(
-        'CONFIG_ERR_BAD_VALUE',
-        `sip.mobile.nextHop = ${JSON.stringify(options.nextHop)}: not a SIP URI`,
-        { key: 'sip.mobile.nextHop' },
-      );
-    this.#nextHop = parsed.uri;
-    this.#nextHopDestination = resolveSipUri(parsed.uri);
+    this.#nextHop = parseNextHop(options.nextHop);
+    this.#nextHopDestination = resolveSipUri(this.#nextHop);
   }
 
   /** The dialog layer's `onInvite`. */
@@ -172,25 +162,18 @@ export class CallController {
       leg2Match = match?.record;
     }
 
-    let registrations: Registration[];
+    let plan: Plan;
     try {
-      const [a, b] = await Promise.all([
-        this.#o.store.lookup(caller),
-        caller === callee ? Promise.resolve([]) : this.#o.store.lookup(callee),
-      ]);
-      registrations = [...a, ...b];
+      plan = await decideCall(
+        { store: this.#o.store, clock: this.#clock, fallbackTimeoutSeconds: this.#o.routing.fallbackTimeoutSeconds },
+        { caller, callee, origin, sessionId: call.sessionId, maxForwards: request.maxForwards ?? 70, leg2Match },
+      );
     } catch (error) {
       log.error({ err: error }, 'registration lookup failed: 503');
       respond(invite, 503, 'Service Unavailable', [['Retry-After', String(this.#o.retryAfterSeconds)]]);
       metrics.calls.inc({ route_type: ROUTE_NONE, outcome: 'store_unavailable' });
       return;
     }
-    const plan = decide(
-      { caller, callee, origin, sessionId: call.sessionId, maxForwards: request.maxForwards ?? 70, leg2Match },
-      registrations,
-      this.#clock.wallNow(),
-      { fallbackTimeoutMs: this.#o.routing.fallbackTimeoutSeconds * 1000 },
-    );
     const routeType = routeTypeOf(plan);
     log.info({ caller, callee, origin, plan: plan.kind, routeType, leg3: leg2Match !== undefined }, 'call routed');
     metrics.callLegs.inc({
@@ -200,7 +183,22 @@ export class CallController {
 
     const forgets: Array<() => void> = [];
     if (media !== undefined) forgets.push(() => media.release());
-    watchCallEvents(call, { metrics, log, routeType, forgets });
+    const leg4 = plan.kind === 'leg2' || plan.kind === 'reject' ? undefined : plan.leg4;
+    const alsoTell =
+      this.#o.phoneCalls === undefined || plan.kind === 'reject'
+        ? undefined
+        : watchPhoneCall(
+            {
+              sipCallId: request.callId,
+              // Only a call from the mobile side has the caller on its phone: a leg 3 or INGRESS call comes from a TAS.
+              callerOnPhone: face === 'mobile' ? caller : undefined,
+              caller: leg4?.caller ?? caller,
+              callee,
+              phoneCallee: leg4?.callee,
+            },
+            this.#o.phoneCalls,
+          );
+    watchCallEvents(call, { metrics, log, routeType, forgets, alsoTell });
 
     await performPlan(
       plan,
@@ -214,7 +212,11 @@ export class CallController {
         overrideCaller: (presented) => {
           callerOverride = presented;
         },
-        phone: (number) => ({ name: 'phone', uri: this.#leg4Uri(number), destination: this.#nextHopDestination }),
+        phone: (number) => ({
+          name: 'phone',
+          uri: numberAtNextHop(this.#nextHop, number),
+          destination: this.#nextHopDestination,
+        }),
         tas: this.#o.tas,
         tasFailure: this.#o.routing.tasFailure,
         leg2Table,
@@ -223,13 +225,6 @@ export class CallController {
         clock: this.#clock,
       }),
     );
-  }
-
-  /** The Request-URI of leg 4: the callee's number at the next hop. */
-  #leg4Uri(callee: string): string {
-    const h = this.#nextHop;
-    const params = h.params.get('transport');
-    return `${h.scheme}:${callee}@${h.host}${h.port === undefined ? '' : `:${h.port}`}${typeof params === 'string' ? `;transport=${params}` : ''}`;
   }
 }
 

@@ -4,7 +4,7 @@
  * session, its leg 2 records) once it failed, was cancelled or ended.
  */
 import type { Logger } from 'pino';
-import type { B2buaCall, Leg } from '@sipbreakout/b2bua';
+import type { B2buaCall, B2buaCallEvent, Leg } from '@sipbreakout/b2bua';
 import type { CoreMetrics } from './core-metrics.js';
 
 /** What {@link watchCallEvents} counts with and forgets. */
@@ -15,12 +15,15 @@ export interface CallEventsOptions {
   readonly routeType: string;
   /** Emptied and called when the call is over. */
   readonly forgets: Array<() => void>;
+  /** Given every event as well (the call has one listener: this one). */
+  readonly alsoTell?: ((event: B2buaCallEvent) => void) | undefined;
 }
 
 /** Listens to `call`'s events for its whole life. */
 export function watchCallEvents(call: B2buaCall, options: CallEventsOptions): void {
   const { metrics, log, routeType, forgets } = options;
   call.onEvent((event) => {
+    options.alsoTell?.(event);
     switch (event.kind) {
       case 'legStarted':
         metrics.callLegs.inc({ leg: legNumber(event.leg), outcome: 'started' });

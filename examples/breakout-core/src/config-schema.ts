@@ -6,6 +6,7 @@ import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { ROUTE_TYPES } from '@sipbreakout/routing';
 import { LOG_LEVELS } from '@sipbreakout/service-kit';
+import { DEFAULT_TERMINAL_LIMITS } from '@sipbreakout/web-terminal';
 import { isHostname, parseUri } from '@sipbreakout/sip-core';
 
 const NOT_A_PORT = 'is not a port: must be an integer 0-65535 (0 picks a free port)';
@@ -35,6 +36,9 @@ const filePath = z.string({ error: 'must be a file path (a JSON string)' }).min(
 export const TAS_FAILURE_ACTIONS = ['bypass', 'fail'] as const;
 /** One of {@link TAS_FAILURE_ACTIONS}. */
 export type TasFailureAction = (typeof TAS_FAILURE_ACTIONS)[number];
+
+/** The default of `webTerminal.reattachGraceSeconds`: the hub's own (10 s). */
+export const DEFAULT_REATTACH_GRACE_SECONDS = 10;
 
 /** The route types that send a leg 2 to a TAS (INGRESS calls come from one). */
 export const ROUTE_TYPES_WITH_LEG_2 = ROUTE_TYPES.filter((t) => t !== 'INGRESS');
@@ -331,6 +335,15 @@ export const CORE_CONFIG_SCHEMA = z.strictObject({
       onFailure: z
         .enum(MEDIA_RELAY_FAILURE_ACTIONS, { error: `must be one of ${MEDIA_RELAY_FAILURE_ACTIONS.join(', ')}` })
         .default('reject'),
+    })
+    .prefault({}),
+  webTerminal: z
+    .strictObject({
+      terminalsPerNumber: atLeast('a number of terminals', 1).default(DEFAULT_TERMINAL_LIMITS.terminalsPerNumber),
+      callsPerNumber: atLeast('a number of calls', 1).default(DEFAULT_TERMINAL_LIMITS.callsPerNumber),
+      messagesPerSecond: atLeast('a number of messages', 1).default(DEFAULT_TERMINAL_LIMITS.messagesPerSecond),
+      maxSdpLength: atLeast('a length in characters', 1).default(DEFAULT_TERMINAL_LIMITS.maxSdpLength),
+      reattachGraceSeconds: seconds(0).default(DEFAULT_REATTACH_GRACE_SECONDS),
     })
     .prefault({}),
   routing: z

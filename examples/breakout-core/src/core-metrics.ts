@@ -15,6 +15,8 @@ export interface MetricSources {
   registrationCounts(): Promise<Readonly<Record<RouteType, number>>>;
   /** Open transactions of the one transaction layer both faces share. */
   openTransactions(): { readonly client: number; readonly server: number };
+  /** Web terminals attached now, and those gone whose calls wait for their reattach (absent: none). */
+  terminals?(): { readonly attached: number; readonly held: number };
 }
 
 /** Every metric of the core. Names start with `sipbreakout_`. */
@@ -221,6 +223,45 @@ export class CoreMetrics {
     name: 'sipbreakout_media_relay_operations_total',
     help: 'Media relay (rtpengine ng) commands, by command and outcome (ok or MEDIA_RELAY_ERR_ code)',
     labelNames: ['command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sipbreakout_web_terminals{state}`: web terminal streams `attached` now, and `held` (gone, their calls kept for a reattach). */
+  readonly webTerminals = new Gauge({
+    name: 'sipbreakout_web_terminals',
+    help: 'Web terminals, by state: attached (stream open) or held (stream gone, calls kept for a reattach)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const t = this.#sources?.terminals?.();
+      this.webTerminals.set({ state: 'attached' }, t?.attached ?? 0);
+      this.webTerminals.set({ state: 'held' }, t?.held ?? 0);
+    },
+  });
+
+  /**
+   * `sipbreakout_terminal_calls_total{route_type, outcome}`: calls web
+   * terminals placed, by the route type of their plan and how they ended
+   * up (`answered`, `no_media_relay`, `bad_request`, `route_rejected`,
+   * `rejected`, `media_relay_error`, `abandoned`).
+   */
+  readonly terminalCalls = new Counter({
+    name: 'sipbreakout_terminal_calls_total',
+    help: 'Calls placed by web terminals, by route type and outcome',
+    labelNames: ['route_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * `sipbreakout_web_terminal_errors_total{code, reason}`: terminal messages
+   * refused, by the `Error` code sent back (`NONE` for a message dropped
+   * silently past the rate limit) and the hub's reason (`invalid-call-id`,
+   * `rate-limit`, `offer-race`…).
+   */
+  readonly webTerminalErrors = new Counter({
+    name: 'sipbreakout_web_terminal_errors_total',
+    help: 'Web terminal messages refused, by Error code sent back (NONE: dropped past the rate limit) and reason',
+    labelNames: ['code', 'reason'] as const,
     registers: [this.registry],
   });
 

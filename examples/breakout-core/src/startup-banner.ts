@@ -11,6 +11,20 @@ import { EXAMPLE_REGISTRATION, type FirstRegistrationCommands } from './first-re
 /** The first line of the banner; tests and scripts wait for it. */
 export const READY_LINE = 'sipbreakout core ready';
 
+/** The command that opens the browser soft-phone, run at the repository root. */
+export const WEB_PHONE_COMMAND = 'pnpm web-phone';
+
+/** How to attach a web terminal, as the banner prints it: the one place to change when the web-phone's command changes. */
+export function webTerminalParagraph(example: NonNullable<RunningCore['auth']['example']>, grpcDial: string): string[] {
+  return [
+    `Web terminal (wgtwo.webterminal.v0.WebTerminalService on ${grpcDial}, scope call.control.answer_and_initiate):`,
+    `  user token for ${example.terminalNumber} (valid 24 h; saved in ${example.terminalTokenFile}):`,
+    `  ${example.terminalToken}`,
+    `  the example token above attaches to any number named in the wg2-msisdn request metadata.`,
+    `  Browser soft-phone: ${WEB_PHONE_COMMAND} (from the repository root), with a token above.`,
+  ];
+}
+
 /** How the gRPC API listens: the words after its address, and a line more about TLS. */
 function grpcSecurity(
   tls: GrpcTlsSummary | undefined,
@@ -64,7 +78,7 @@ export function startupBanner(
     },
     {
       label: 'gRPC API',
-      value: `${a.grpc}  (${grpc.summary}; wgtwo.sipbreakout.v1.SipBreakoutService, reflection, health)`,
+      value: `${a.grpc}  (${grpc.summary}; wgtwo.sipbreakout.v1.SipBreakoutService, wgtwo.webterminal.v0.WebTerminalService, reflection, health)`,
       notes: grpc.detail,
     },
     { label: 'operations', value: `http://${a.http}/metrics  http://${a.http}/healthz` },
@@ -76,7 +90,7 @@ export function startupBanner(
     example !== undefined && commands !== undefined
       ? [
           [
-            `Example token (client ${example.client}, scope call.routing:write, valid 24 h; saved in ${example.tokenFile}):`,
+            `Example token (client ${example.client}, scopes call.routing:write call.control.answer_and_initiate, valid 24 h; saved in ${example.tokenFile}):`,
             `  ${example.token}`,
           ],
           ...clientCertificateNote(a.grpcTls),
@@ -91,6 +105,7 @@ export function startupBanner(
             `  ${commands.deleteBufCurl}`,
             `  or ${commands.deleteNode}`,
           ],
+          webTerminalParagraph(example, a.grpcDial),
         ]
       : [[`Tokens are verified with ${core.auth.keySource}; no example token is printed.`]];
   return formatBanner({

@@ -49,6 +49,14 @@ describe('loadCoreConfig', () => {
       dns: {},
       // No mediaRelay.ng: no media relay, so the core starts without rtpengine.
       mediaRelay: { timeoutMs: 500, attempts: 3, onFailure: 'reject' },
+      // The hub's own defaults.
+      webTerminal: {
+        terminalsPerNumber: 10,
+        callsPerNumber: 4,
+        messagesPerSecond: 20,
+        maxSdpLength: 65_536,
+        reattachGraceSeconds: 10,
+      },
       routing: { fallbackTimeoutSeconds: 30, tasFailure: { ...DEFAULT_TAS_FAILURE } },
     });
   });

@@ -4,12 +4,19 @@
  * leg, and its options.
  */
 import type { DialogLayer, SipRequest, SipResponse } from '@sipbreakout/sip-core';
+import type { HeldLeg } from './held-leg.js';
+import type { HeldLegOptions, SessionDescription } from './held-leg-types.js';
 import type { Leg, LegTarget } from './leg.js';
 import type { PairEnd, RelayHooks } from './leg-pair.js';
 import type { RelayedContent } from './relay-message.js';
 
-/** Where a B2BUA call stands. */
-export type B2buaCallStateName = 'Trying' | 'Answered' | 'Failed' | 'Cancelled' | 'Ended';
+/**
+ * Where a B2BUA call stands. `Released`: the application took the call's
+ * legs over, by answering the caller itself ({@link B2buaCall.answerLocally})
+ * or by releasing the answered pair ({@link LegPair.release}); the call
+ * tells nothing more.
+ */
+export type B2buaCallStateName = 'Trying' | 'Answered' | 'Failed' | 'Cancelled' | 'Ended' | 'Released';
 
 /** What a B2BUA call tells its user. */
 export type B2buaCallEvent =
@@ -20,7 +27,11 @@ export type B2buaCallEvent =
   | { readonly kind: 'failed'; readonly status: number }
   /** The caller cancelled before an answer. */
   | { readonly kind: 'cancelled' }
-  | { readonly kind: 'ended'; readonly end: PairEnd };
+  | { readonly kind: 'ended'; readonly end: PairEnd }
+  /** The application answered the caller itself: its leg is `held`, the outgoing legs were cancelled. */
+  | { readonly kind: 'answeredLocally'; readonly held: HeldLeg }
+  /** The answered pair was released ({@link LegPair.release}): the application holds the two legs. */
+  | { readonly kind: 'released'; readonly a: Leg; readonly b: Leg };
 
 /** Hooks of a B2BUA call: rewrite what is sent on each leg. */
 export interface B2buaHooks extends RelayHooks {
@@ -62,3 +73,24 @@ export interface B2buaCallOptions {
    */
   readonly timerC?: number;
 }
+
+/**
+ * The application's own answer to the caller ({@link B2buaCall.answerLocally}):
+ * its session description (the answer to the caller's offer, or the offer
+ * when the INVITE had none: the answer then comes in the ACK, told as the
+ * held leg's `answer` event), header fields for the 2xx, and the options of
+ * the {@link HeldLeg} the caller's leg becomes (its clock is the call's).
+ */
+export interface LocalAnswer extends SessionDescription {
+  readonly headers?: ReadonlyArray<readonly [string, string]>;
+  readonly held?: Omit<HeldLegOptions, 'clock' | 'awaitingAnswer'>;
+}
+
+/**
+ * The outcome of {@link B2buaCall.answerLocally}: the caller's leg, held
+ * by the application, or why not: `answeredElsewhere` when an outgoing leg
+ * answered first, `over` when the call failed, was cancelled or ended.
+ */
+export type LocalAnswerResult =
+  | { readonly answered: true; readonly held: HeldLeg }
+  | { readonly answered: false; readonly reason: 'answeredElsewhere' | 'over' };

@@ -23,6 +23,7 @@ import {
   type ClientInviteEvent,
   type Dialog,
   type DialogLayer,
+  type ResponseOptions,
   type ServerInvite,
   type SipMessage,
   type SipResponse,
@@ -33,11 +34,14 @@ import type {
   B2buaCallStateName,
   B2buaHooks,
   LegFailurePolicy,
+  LocalAnswer,
+  LocalAnswerResult,
 } from './b2bua-call-types.js';
 import { CallerRelay } from './caller-relay.js';
 import { EarlyDialogRelay } from './early-dialog-relay.js';
 import { Leg, type LegTarget } from './leg.js';
 import { LegPair } from './leg-pair.js';
+import { COMPLETED_ELSEWHERE, answerCaller, sendProvisional } from './local-answer.js';
 import { chooseFinalResponse, createOutgoingInvite, statusOfHookError } from './relay-message.js';
 import { towardCallee, towardCaller } from './session-id-policy.js';
 
@@ -47,7 +51,7 @@ export class B2buaCall {
   readonly #layer: DialogLayer;
   #hooks: B2buaHooks;
   readonly #legs: Leg[] = [];
-  readonly #failures: SipResponse[] = [];
+  readonly #failures: Array<{ readonly leg: Leg; readonly response: SipResponse }> = [];
   #state: B2buaCallStateName = 'Trying';
   #winner: Leg | undefined;
   #pair: LegPair | undefined;
@@ -70,6 +74,8 @@ export class B2buaCall {
   readonly #early: EarlyDialogRelay;
   /** The outgoing leg whose response the caller got last: the Session-ID toward the caller speaks for it. */
   #facing: Leg | undefined;
+  /** The application's own devices ring too: the failure of every outgoing leg does not end the call. */
+  #ringingLocally = false;
 
   constructor(layer: DialogLayer, invite: ServerInvite, options: B2buaCallOptions = {}) {
     this.#layer = layer;
@@ -187,9 +193,85 @@ export class B2buaCall {
     return leg;
   }
 
-  /** Cancels one outgoing leg (RFC 3261 §9.1); its failure does not fail the call while others may answer. */
-  cancelLeg(leg: Leg): void {
-    if (leg.side.kind === 'outgoing') leg.side.invite.cancel();
+  /**
+   * Cancels one outgoing leg (RFC 3261 §9.1), with `headers` on the CANCEL
+   * (a `Reason`, RFC 3326); its failure does not fail the call while others
+   * may answer.
+   */
+  cancelLeg(leg: Leg, headers?: ReadonlyArray<readonly [string, string]>): void {
+    if (leg.side.kind === 'outgoing') leg.side.invite.cancel(headers === undefined ? {} : { headers });
+  }
+
+  /** The answered pair of legs (from the answer until the call ends or the pair is released). */
+  get pair(): LegPair | undefined {
+    return this.#pair;
+  }
+
+  /**
+   * Answers the caller with the application's own session description
+   * (a device that is not a SIP leg answered): every outgoing leg not yet
+   * answered is cancelled with `Reason: SIP;cause=200;text="Call completed
+   * elsewhere"` (RFC 3326 §2), the caller gets the 2xx, and its leg is
+   * held by the application from now on (the call is `Released`). Fails
+   * without sending anything when an outgoing leg answered first or the
+   * call is over.
+   */
+  answerLocally(answer: LocalAnswer): LocalAnswerResult {
+    if (this.#state === 'Answered') return { answered: false, reason: 'answeredElsewhere' };
+    const side = this.incoming.side;
+    if (this.#state !== 'Trying' || side.kind !== 'incoming' || side.invite.state !== 'Proceeding')
+      return { answered: false, reason: 'over' };
+    this.#state = 'Released';
+    this.#ringingLocally = false;
+    for (const leg of this.#legs) this.cancelLeg(leg, [COMPLETED_ELSEWHERE]);
+    this.#early.stop();
+    const held = answerCaller(this.incoming, side.invite, answer, this.#layer.clock, this.#callerUuid);
+    this.#listener?.({ kind: 'answeredLocally', held });
+    this.#releaseIfOver();
+    return { answered: true, held };
+  }
+
+  /**
+   * Sends the caller a provisional response of the application's own (a
+   * device it rings is ringing: 180), after those still queued toward the
+   * caller; reliably when the caller requires it (RFC 3262). False when the
+   * call is no longer being set up.
+   */
+  provisional(status = 180, options: ResponseOptions = {}): boolean {
+    const side = this.incoming.side;
+    if (this.#state !== 'Trying' || side.kind !== 'incoming' || side.invite.state !== 'Proceeding') return false;
+    if (status <= 100 || status >= 200) throw new DialogError('DIALOG_ERR_INVALID_STATE', `${status} is not 101-199`);
+    this.#provisionalSent = true;
+    sendProvisional(side.invite, this.#toCaller.queue, status, options);
+    return true;
+  }
+
+  /**
+   * While `ringing` is true, the application's own devices ring beside
+   * the outgoing legs: the failure of every outgoing leg does not fail the
+   * call (the application answers with {@link B2buaCall.answerLocally} or
+   * ends it with {@link B2buaCall.fail}). Set back to false with no
+   * outgoing leg left, the call fails as it would have.
+   */
+  setRingingLocally(ringing: boolean): void {
+    this.#ringingLocally = ringing;
+    if (!ringing && this.#state === 'Trying' && this.#failures.length > 0 && this.pendingLegs.length === 0) this.fail();
+  }
+
+  /**
+   * Fails the call while it is being set up: every outgoing leg not yet
+   * answered is cancelled, and the caller gets `status`, or without one
+   * the best final response of the outgoing legs (RFC 3261 §16.7 step 6),
+   * or 480 when none failed. False when the call is no longer being set up.
+   */
+  fail(status?: number, options: { readonly reason?: string } = {}): boolean {
+    if (this.#state !== 'Trying') return false;
+    this.#ringingLocally = false;
+    for (const leg of this.#legs) this.cancelLeg(leg);
+    const best = status === undefined ? this.#bestFailure() : undefined;
+    if (best !== undefined) this.#failWith(best.response, best.leg);
+    else this.#fail(createResponse(this.incoming.request, status ?? 480, options));
+    return true;
   }
 
   /** Ends the call: BYE on both legs once answered; before, CANCEL every outgoing leg and answer the caller with `status` (487 by default). */
@@ -269,8 +351,8 @@ export class B2buaCall {
     if (this.#state !== 'Trying' || leg.side.kind !== 'outgoing') return;
     this.#state = 'Answered';
     this.#winner = leg;
-    // The first 2xx wins; the other legs are cancelled.
-    for (const other of this.#legs) if (other !== leg) this.cancelLeg(other);
+    // The first 2xx wins; the other legs are cancelled, told why (RFC 3326 §2).
+    for (const other of this.#legs) if (other !== leg) this.cancelLeg(other, [COMPLETED_ELSEWHERE]);
     const outgoingSeq = leg.side.invite.request.cseq.seq;
     this.#toCaller.relay(response.status, response, leg, (outcome) => {
       if (outcome.kind === 'sent') return this.#join(leg, outgoingSeq);
@@ -309,6 +391,12 @@ export class B2buaCall {
         this.#listener?.({ kind: 'ended', end });
         this.#releaseIfOver();
       },
+      onRelease: () => {
+        this.#state = 'Released';
+        this.#pair = undefined;
+        this.#listener?.({ kind: 'released', a: this.incoming, b: leg });
+        this.#releaseIfOver();
+      },
     });
     this.#listener?.({ kind: 'answered', leg });
     if (this.#hangUpPending) {
@@ -320,19 +408,31 @@ export class B2buaCall {
   }
 
   #onLegFailed(leg: Leg, response: SipResponse): void {
-    this.#failures.push(response);
+    this.#failures.push({ leg, response });
     this.#listener?.({ kind: 'legFailed', leg, response });
     if (this.#state !== 'Trying') return;
     if (leg.side.kind === 'outgoing' && leg.side.invite.cancelled) {
       // A leg we cancelled: its 487 is not the call's outcome unless nothing else is left.
-      if (this.pendingLegs.length > 0 || this.failurePolicy !== undefined) return;
+      if (this.pendingLegs.length > 0 || this.failurePolicy !== undefined || this.#ringingLocally) return;
     }
     if (this.failurePolicy?.(leg, response) === 'continue') return;
-    if (this.pendingLegs.length > 0) return;
-    const chosen = chooseFinalResponse(this.#failures.filter((r) => r.status !== 487)) ?? response;
-    this.#toCaller.relay(chosen.status, chosen, leg);
+    if (this.pendingLegs.length > 0 || this.#ringingLocally) return;
+    const best = this.#bestFailure() ?? { leg, response };
+    this.#failWith(best.response, best.leg);
+  }
+
+  /** The failure the caller gets (§16.7 step 6), the 487s of cancelled legs aside. */
+  #bestFailure(): { readonly leg: Leg; readonly response: SipResponse } | undefined {
+    const chosen = chooseFinalResponse(this.#failures.map((f) => f.response).filter((r) => r.status !== 487));
+    return this.#failures.find((f) => f.response === chosen);
+  }
+
+  /** The call fails with `response` of `from`, relayed to the caller. */
+  #failWith(response: SipResponse, from: Leg): void {
+    this.#toCaller.relay(response.status, response, from);
     this.#state = 'Failed';
-    this.#listener?.({ kind: 'failed', status: chosen.status });
+    this.#listener?.({ kind: 'failed', status: response.status });
+    this.#releaseIfOver();
   }
 
   #onCallerCancelled(): void {

@@ -98,6 +98,8 @@ export interface PairOptions extends RelayHooks {
   readonly pendingAcks?: ReadonlyArray<{ readonly on: Leg; readonly seq: number; readonly otherSeq: number }>;
   /** Called once when either leg ends the call. */
   readonly onEnd?: (end: PairEnd) => void;
+  /** Called once when {@link LegPair.release} let the two legs go. */
+  readonly onRelease?: () => void;
   /**
    * Timer C of a relayed re-INVITE (RFC 3261 §16.6 step 11), ms: without a
    * final response that long after it was relayed or after its last
@@ -118,7 +120,21 @@ function dialogOf(leg: Leg): Dialog {
   return d;
 }
 
-/** Two joined legs: {@link LegPair.hangUp} ends both. */
+/** Where a pair stands: relaying, its legs let go with their dialogs up, or over. */
+export type LegPairStateName = 'Paired' | 'Released' | 'Ended';
+
+/**
+ * The outcome of {@link LegPair.release}: the two legs, their dialogs up
+ * and no longer relayed, or why not: `busy` while a request received on one
+ * leg waits for the other's answer, or a 2xx relayed between them waits for
+ * its ACK (RFC 3261 §13.2.2.4: that ACK must still cross); `ended` once the
+ * pair is over or released already.
+ */
+export type PairRelease =
+  | { readonly released: true; readonly a: Leg; readonly b: Leg }
+  | { readonly released: false; readonly reason: 'busy' | 'ended' };
+
+/** Two joined legs: {@link LegPair.hangUp} ends both, {@link LegPair.release} lets them go. */
 export class LegPair {
   /** One leg (in a `B2buaCall`, the caller's). */
   readonly a: Leg;
@@ -130,6 +146,7 @@ export class LegPair {
   /** Requests received on either leg, relayed, and not yet answered. */
   readonly #relaying = new Set<IncomingRequest>();
   #ended = false;
+  #released = false;
 
   /**
    * Joins two legs whose dialogs exist (both answered, or about to be: the
@@ -149,9 +166,30 @@ export class LegPair {
     this.#listen(b, a);
   }
 
+  /** Where the pair stands. */
+  get state(): LegPairStateName {
+    return this.#released ? 'Released' : this.#ended ? 'Ended' : 'Paired';
+  }
+
+  /**
+   * Lets the two legs go without ending either dialog: from now on nothing
+   * received on one is relayed to the other, and a request on either is
+   * answered by whoever holds the leg next (a `HeldLeg`, or a new
+   * pair). Refused (`busy`) while something is still crossing.
+   */
+  release(): PairRelease {
+    if (this.#ended || this.#released) return { released: false, reason: 'ended' };
+    if (this.#relaying.size > 0) return { released: false, reason: 'busy' };
+    for (const waiting of this.#acks.values()) if (waiting.size > 0) return { released: false, reason: 'busy' };
+    this.#released = true;
+    for (const leg of [this.a, this.b]) dialogOf(leg).onEvent(undefined);
+    this.#options.onRelease?.();
+    return { released: true, a: this.a, b: this.b };
+  }
+
   /** Ends both dialogs with BYE (§15.1.1). */
   hangUp(): void {
-    if (this.#ended) return;
+    if (this.#ended || this.#released) return;
     this.#ended = true;
     for (const leg of [this.a, this.b]) {
       const d = dialogOf(leg);

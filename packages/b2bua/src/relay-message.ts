@@ -105,7 +105,7 @@ export function relayedContent(message: SipMessage): RelayedContent {
 }
 
 /** Whether a hook returned a promise (what it rewrites then waits for it) rather than nothing. */
-export function isPromiseLike(value: unknown): value is PromiseLike<void> {
+export function isPromiseLike<T = void>(value: unknown): value is PromiseLike<T> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 

@@ -50,3 +50,11 @@ export function b2bua(agent: CallAgent, start: (call: B2buaCall) => void, hooks?
   };
   return calls;
 }
+
+/** Moves the clock `ms` forward in steps of 5 ms, letting promises (hooks, handlers, awaited flows) settle between steps. */
+export async function advance(w: { run(ms: number): void }, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 5) {
+    w.run(5);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -169,6 +169,18 @@ describe('TerminalHub: validation', () => {
     expect(hub.stats().refusals['invalid-call-id']).toBe(2);
   });
 
+  it('answers and counts a refusal even when the refusal listener throws', () => {
+    const { attach, hub } = setup({
+      onRefusal: () => {
+        throw new Error('listener defect');
+      },
+    });
+    const a = attach('multi-pipe');
+    expect(() => a.terminal.receive(offer('call-1', 'sdp', CALLEE))).not.toThrow();
+    expect(a.stream.takeMessages()).toEqual([{ callId: 'call-1', error: { err: 'INVALID_CALL_ID' } }]);
+    expect(hub.stats().refusals['invalid-call-id']).toBe(1);
+  });
+
   it('refuses an unknown call_id with INVALID_CALL_ID but lets a late Bye on a call just ended pass', async () => {
     const { attach, control } = setup();
     const a = attach('multi-pipe');
@@ -503,5 +515,291 @@ describe('TerminalHub: a stream that drops', () => {
       expect.objectContaining({ callId: C2, terminal: b.terminal.key, cause: 'stream-lost' }),
     ]);
     expect(s.hub.stats()).toMatchObject({ held: 1, calls: 1 });
+  });
+});
+
+describe('TerminalHub: racing Offers', () => {
+  it('two terminals pulling the same call at once: the second gets TRY_AGAIN, the first gets the call', async () => {
+    const { hub, attach, control, refusals } = setup();
+    const a = attach('multi-pipe');
+    const b = attach('multi-pipe');
+    hub.callOnPhone({ number: NUMBER, callId: C1, remote: CALLEE });
+    a.stream.take();
+    b.stream.take();
+    a.terminal.receive(offer(C1, 'sdp-a'));
+    b.terminal.receive(offer(C1, 'sdp-b'));
+    expect(b.stream.takeMessages()).toEqual([{ callId: C1, error: { err: 'TRY_AGAIN' } }]);
+    expect(control.methods()).toEqual(['pullToTerminal']);
+    expect(refusals.map((r) => r.reason)).toEqual(['offer-race']);
+    control.last('pullToTerminal').resolve({ ok: true, sdp: 'for-a' });
+    await settle();
+    expect(a.stream.take()).toEqual([`answer:${C1}`]);
+    expect(b.stream.take()).toEqual([]);
+    // b is still an observer of the call, a is in it.
+    hub.callEnded({ number: NUMBER, callId: C1 });
+    expect(a.stream.take()).toEqual([`bye:${C1}`]);
+    expect(b.stream.take()).toEqual([`idle:${C1}`]);
+    expect(hub.stats().calls).toBe(0);
+  });
+
+  it('an Offer on a call still ringing is TRY_AGAIN and the offer rings on', () => {
+    const { hub, attach, control } = setup();
+    const a = attach('multi-pipe');
+    hub.offerIncoming({ number: NUMBER, callId: C1, caller: CALLEE, sdp: 'sdp-caller' });
+    a.stream.take();
+    a.terminal.receive(offer(C1, 'pull-while-ringing'));
+    a.terminal.receive(offer(C1, 'call-on-its-id', '+4700000000'));
+    expect(a.stream.take()).toEqual([`error:${C1}`, `error:${C1}`]);
+    expect(control.requests).toEqual([]);
+    a.terminal.receive({ callId: C1, answer: { sdp: 'sdp-a' } });
+    expect(control.last('answerIncoming').request).toMatchObject({ callId: C1, terminal: a.terminal.key });
+    expect(hub.stats().refusals['offer-race']).toBe(2);
+  });
+});
+
+describe('TerminalHub: Answer, Ringing and Bye without an Offer', () => {
+  it('an Answer on a call the terminal only observes is UNKNOWN, and the call stays where it is', async () => {
+    const { hub, attach, control } = setup();
+    const a = attach('multi-pipe');
+    hub.callOnPhone({ number: NUMBER, callId: C1, remote: CALLEE });
+    a.stream.take();
+    a.terminal.receive({ callId: C1, answer: { sdp: 'x' } });
+    expect(a.stream.takeMessages()).toEqual([{ callId: C1, error: { err: 'UNKNOWN' } }]);
+    expect(control.requests).toEqual([]);
+    // Still on the phone: the terminal can pull it, and hears Idle when it ends.
+    a.terminal.receive(offer(C1, 'sdp-a'));
+    expect(control.methods()).toEqual(['pullToTerminal']);
+    control.last('pullToTerminal').resolve({ ok: false, reason: 'refused' });
+    await settle();
+    expect(a.stream.take()).toEqual([`bye:${C1}`]);
+    hub.callEnded({ number: NUMBER, callId: C1 });
+    expect(a.stream.take()).toEqual([`idle:${C1}`]);
+  });
+
+  it('Ringing with no offer pending is UNKNOWN (own call, idle Pipe) or INVALID_CALL_ID (unknown call_id)', async () => {
+    const { attach, control, refusals } = setup();
+    const a = attach('multi-pipe');
+    a.terminal.receive(offer(C1, 'sdp', CALLEE));
+    a.terminal.receive({ callId: C1, ringing: {} });
+    a.terminal.receive({ callId: C2, ringing: {} });
+    expect(a.stream.takeMessages()).toEqual([
+      { callId: C1, error: { err: 'UNKNOWN' } },
+      { callId: C2, error: { err: 'INVALID_CALL_ID' } },
+    ]);
+    const p = attach('pipe');
+    p.stream.take();
+    p.terminal.receive({ ringing: {} });
+    expect(p.stream.takeMessages()).toEqual([{ callId: '', error: { err: 'UNKNOWN' } }]);
+    expect(control.methods()).toEqual(['startOutgoing']);
+    expect(refusals.map((r) => r.reason)).toEqual(['answer-without-offer', 'unknown-call', 'answer-without-offer']);
+    // The call being set up went on regardless.
+    control.last('startOutgoing').resolve({ ok: true, sdp: 'answer' });
+    await settle();
+    expect(a.stream.take()).toEqual([`answer:${C1}`]);
+  });
+
+  it('a terminal that declined an offer cannot answer it afterwards; the others still can', () => {
+    const { hub, attach, control } = setup();
+    const a = attach('multi-pipe');
+    const b = attach('multi-pipe');
+    hub.offerIncoming({ number: NUMBER, callId: C1, caller: CALLEE, sdp: 'sdp' });
+    a.stream.take();
+    a.terminal.receive({ callId: C1, bye: {} });
+    a.terminal.receive({ callId: C1, answer: { sdp: 'too-late' } });
+    expect(a.stream.takeMessages()).toEqual([{ callId: C1, error: { err: 'UNKNOWN' } }]);
+    expect(control.methods()).toEqual(['hangup']);
+    b.terminal.receive({ callId: C1, answer: { sdp: 'sdp-b' } });
+    expect(control.last('answerIncoming').request.terminal).toBe(b.terminal.key);
+  });
+
+  it('a Bye on a call_id the number never had is INVALID_CALL_ID; a Bye on a call only observed is NOT_INCALL', () => {
+    const { hub, attach, control } = setup();
+    const a = attach('multi-pipe');
+    a.terminal.receive({ callId: C1, bye: {} });
+    expect(a.stream.takeMessages()).toEqual([{ callId: C1, error: { err: 'INVALID_CALL_ID' } }]);
+    hub.callOnPhone({ number: NUMBER, callId: C2, remote: CALLEE });
+    expect(a.stream.take()).toEqual([`inCall:${C2}`]);
+    a.terminal.receive({ callId: C2, bye: {} });
+    expect(a.stream.takeMessages()).toEqual([{ callId: C2, error: { err: 'NOT_INCALL' } }]);
+    expect(control.requests).toEqual([]);
+    expect(hub.stats()).toMatchObject({ calls: 1, refusals: { 'unknown-call': 1, 'not-in-call': 1 } });
+  });
+});
+
+describe('TerminalHub: unknown call_id from the core', () => {
+  it('ringing, a renegotiation and an end on a call the hub does not hold change nothing and leave nothing behind', async () => {
+    const { hub, attach } = setup();
+    const a = attach('multi-pipe');
+    a.terminal.receive(offer(C1, 'sdp', CALLEE));
+    a.stream.take();
+    hub.remoteRinging({ number: NUMBER, callId: C2 });
+    hub.remoteRinging({ number: '+4711111111', callId: C1 });
+    expect(hub.remoteOffer({ number: '+4711111111', callId: C1, sdp: 'x' })).toBe(false);
+    hub.callEnded({ number: NUMBER, callId: C2 });
+    hub.callEnded({ number: '+4711111111', callId: C1 });
+    expect(a.stream.take()).toEqual([]);
+    expect(hub.stats()).toMatchObject({ attached: 1, calls: 1 });
+    // A renegotiation while the call is still being set up is refused too: nothing to answer it yet.
+    expect(hub.remoteOffer({ number: NUMBER, callId: C1, sdp: 'x' })).toBe(false);
+    hub.callEnded({ number: NUMBER, callId: C1 });
+    expect(a.stream.take()).toEqual([`bye:${C1}`]);
+    a.terminal.detach();
+    expect(hub.stats()).toMatchObject({ attached: 0, held: 0, calls: 0 });
+  });
+
+  it('an incoming call on a call_id the hub already holds is offered to no terminal', () => {
+    const { hub, attach } = setup();
+    const a = attach('multi-pipe');
+    a.terminal.receive(offer(C1, 'sdp', CALLEE));
+    a.stream.take();
+    expect(hub.offerIncoming({ number: NUMBER, callId: C1, caller: CALLEE, sdp: 'sdp' })).toEqual([]);
+    expect(a.stream.take()).toEqual([]);
+  });
+});
+
+describe('TerminalHub: RATE_LIMIT_HIT', () => {
+  it('an incoming call over the call limit is offered to no terminal', () => {
+    const { hub, attach } = setup({ limits: { callsPerNumber: 1 } });
+    const a = attach('multi-pipe');
+    a.terminal.receive(offer(C1, 'sdp', CALLEE));
+    a.stream.take();
+    expect(hub.offerIncoming({ number: NUMBER, callId: C2, caller: CALLEE, sdp: 'sdp' })).toEqual([]);
+    expect(a.stream.take()).toEqual([]);
+    expect(hub.stats().calls).toBe(1);
+  });
+
+  it('a pull of a phone call over the call limit is RATE_LIMIT_HIT and the call stays on the phone', () => {
+    const { hub, attach, control } = setup({ limits: { callsPerNumber: 1 } });
+    const a = attach('multi-pipe');
+    a.terminal.receive(offer(C1, 'sdp', CALLEE));
+    hub.callOnPhone({ number: NUMBER, callId: C2, remote: CALLEE });
+    a.stream.take();
+    a.terminal.receive(offer(C2, 'pull'));
+    expect(a.stream.takeMessages()).toEqual([{ callId: C2, error: { err: 'RATE_LIMIT_HIT' } }]);
+    expect(control.methods()).toEqual(['startOutgoing']);
+    expect(hub.stats().refusals['call-limit']).toBe(1);
+  });
+
+  it('counts the messages of all the number’s terminals, reports those dropped silently, and leaves other numbers alone', () => {
+    const { hub, attach, refusals } = setup({ limits: { messagesPerSecond: 2 } });
+    const a = attach('multi-pipe');
+    for (let i = 0; i < 4; i++) a.terminal.receive({ callId: C1, bye: {} });
+    expect(a.stream.take()).toEqual([`error:${C1}`, `error:${C1}`, `error:${C1}`]);
+    expect(refusals.filter((r) => r.reason === 'rate-limit').map((r) => r.code)).toEqual(['RATE_LIMIT_HIT', undefined]);
+    const other = new RecordingStream();
+    const outcome = hub.attach({ number: '+4711111111', kind: 'multi-pipe', stream: other });
+    if (!outcome.ok) throw new Error(outcome.reason);
+    outcome.terminal.receive({ callId: C1, bye: {} });
+    expect(other.takeMessages()).toEqual([{ callId: C1, error: { err: 'INVALID_CALL_ID' } }]);
+    expect(hub.stats().refusals['rate-limit']).toBe(2);
+  });
+});
+
+describe('TerminalHub: MultiPipe call_id', () => {
+  it('every kind of message with a call_id that is not a UUID is INVALID_CALL_ID, and reaches no call', async () => {
+    const { hub, attach, control } = setup();
+    const a = attach('multi-pipe');
+    hub.offerIncoming({ number: NUMBER, callId: C1, caller: CALLEE, sdp: 'sdp' });
+    a.stream.take();
+    const bad = C1.toUpperCase().replace(/-/g, '');
+    for (const message of [
+      { callId: bad, answer: { sdp: 'x' } },
+      { callId: bad, ringing: {} },
+      { callId: bad, bye: {} },
+      { callId: bad, action: { toPhone: {} } },
+      offer(bad, 'sdp'),
+      { callId: `${C1} `, answer: { sdp: 'x' } },
+    ])
+      a.terminal.receive(message);
+    expect(a.stream.take()).toEqual([
+      `error:${bad}`,
+      `error:${bad}`,
+      `error:${bad}`,
+      `error:${bad}`,
+      `error:${bad}`,
+      `error:${C1} `,
+    ]);
+    expect(a.stream.sent).toEqual([]);
+    expect(control.requests).toEqual([]);
+    expect(hub.stats().refusals['invalid-call-id']).toBe(6);
+    // Upper-case hex is still a UUID: refused for naming no call, not for its shape.
+    const upper = 'ABCDEF01-2345-4678-9ABC-DEF012345678';
+    a.terminal.receive({ callId: upper, bye: {} });
+    expect(a.stream.takeMessages()).toEqual([{ callId: upper, error: { err: 'INVALID_CALL_ID' } }]);
+    expect(hub.stats().refusals).toMatchObject({ 'invalid-call-id': 6, 'unknown-call': 1 });
+    // The offer rang on through all of it.
+    a.terminal.receive({ callId: C1, answer: { sdp: 'sdp-a' } });
+    expect(control.methods()).toEqual(['answerIncoming']);
+  });
+});
+
+describe('TerminalHub: a busy Pipe', () => {
+  it('is not offered a second incoming call while in one or while one rings; none is offered when all are busy', async () => {
+    const { hub, attach, control } = setup();
+    const p = attach('pipe');
+    p.stream.take();
+    expect(hub.offerIncoming({ number: NUMBER, callId: C1, caller: CALLEE, sdp: 'sdp' })).toEqual([p.terminal.key]);
+    // Ringing: not offered another.
+    expect(hub.offerIncoming({ number: NUMBER, callId: C2, caller: '+4700000000', sdp: 'sdp' })).toEqual([]);
+    p.terminal.receive({ answer: { sdp: 'sdp-p' } });
+    control.last('answerIncoming').resolve({ ok: true });
+    await settle();
+    expect(p.stream.take()).toEqual([`offer:${C1}`]);
+    // In the call: still not offered another, and the number holds no trace of the refused ones.
+    const C3 = '33333333-3333-4333-8333-333333333333';
+    expect(hub.offerIncoming({ number: NUMBER, callId: C3, caller: '+4700000000', sdp: 'sdp' })).toEqual([]);
+    expect(p.stream.take()).toEqual([]);
+    expect(hub.stats().calls).toBe(1);
+    // Free again: offered the next.
+    p.terminal.receive({ bye: {} });
+    expect(hub.offerIncoming({ number: NUMBER, callId: C3, caller: '+4700000000', sdp: 'sdp' })).toEqual([
+      p.terminal.key,
+    ]);
+  });
+});
+
+describe('TerminalHub: a repeated Answer', () => {
+  it('a terminal answering twice while its answer is with the core is refused, and then is in the call', async () => {
+    const { hub, attach, control, refusals } = setup();
+    const a = attach('multi-pipe');
+    const b = attach('multi-pipe');
+    hub.offerIncoming({ number: NUMBER, callId: C1, caller: CALLEE, sdp: 'sdp' });
+    a.stream.take();
+    b.stream.take();
+    a.terminal.receive({ callId: C1, answer: { sdp: 'sdp-a' } });
+    a.terminal.receive({ callId: C1, answer: { sdp: 'sdp-a' } });
+    expect(a.stream.takeMessages()).toEqual([{ callId: C1, error: { err: 'UNKNOWN' } }]);
+    expect(refusals.map((r) => r.reason)).toEqual(['answer-without-offer']);
+    expect(control.methods()).toEqual(['answerIncoming']);
+    control.last('answerIncoming').resolve({ ok: true });
+    await settle();
+    expect(a.stream.take()).toEqual([]);
+    expect(b.stream.take()).toEqual([`bye:${C1}`, `inCall:${C1}`]);
+    // a is in the call: its Bye ends it.
+    a.terminal.receive({ callId: C1, bye: {} });
+    expect(control.last('hangup').request).toMatchObject({ callId: C1, terminal: a.terminal.key, cause: 'bye' });
+    expect(b.stream.take()).toEqual([`idle:${C1}`]);
+    expect(hub.stats().calls).toBe(0);
+  });
+});
+
+describe('TerminalHub: a defect while handling a message', () => {
+  it('answers the message Error{UNKNOWN}, counts it, and the stream and the number go on', async () => {
+    let fail = true;
+    const { attach, control, hub } = setup({
+      newCallId: () => {
+        if (fail) throw new Error('defect');
+        return C2;
+      },
+    });
+    const p = attach('pipe');
+    p.stream.take();
+    p.terminal.receive(offer('', 'sdp', CALLEE));
+    expect(p.stream.takeMessages()).toEqual([{ callId: '', error: { err: 'UNKNOWN' } }]);
+    expect(hub.stats()).toMatchObject({ calls: 0, refusals: { 'bad-message': 1 } });
+    expect(control.requests).toEqual([]);
+    fail = false;
+    p.terminal.receive(offer('', 'sdp', CALLEE));
+    expect(control.last('startOutgoing').request).toMatchObject({ callId: C2, callee: CALLEE });
   });
 });

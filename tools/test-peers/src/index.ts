@@ -2,7 +2,8 @@
  * Real peers for the test suites of every package: SIPp (Debian's
  * sip-tester), socat terminating TLS in front of it, a small DNS server on
  * loopback, redis-server for what several nodes share, and rtpengine, the
- * media relay, and Python's grpcio as a gRPC client. One copy, so the
+ * media relay, and Python's grpcio as a gRPC client; a WebRTC terminal
+ * (werift) and a plain RTP peer, both on loopback. One copy, so the
  * sip-core interop tier and the breakout core's end-to-end tier drive the
  * peers the same way. And the helpers those tests share, each once: free
  * ports, waiting for a condition, a program of ours started as users run
@@ -22,3 +23,5 @@ export * from './redis-server.js';
 export * from './rtpengine.js';
 export * from './python-grpc.js';
 export * from './module-graph.js';
+export * from './webrtc-terminal.js';
+export * from './rtp-peer.js';

@@ -11,6 +11,11 @@ import dgram from 'node:dgram';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';
 
+/** The lowest media port a test's rtpengine may use. */
+export const RTPENGINE_PORTS_FROM = 20_000;
+/** The highest media port a test's rtpengine may use: below the kernel's ephemeral ports (32768 on Linux). */
+export const RTPENGINE_PORTS_TO = 29_999;
+
 /** Throws when `rtpengine` is not installed: the media relay tests must fail, not skip. */
 export function requireRtpengine(): void {
   const r = spawnSync('rtpengine', ['--version'], { encoding: 'utf8' });
@@ -44,8 +49,12 @@ export interface Rtpengine {
 export async function startRtpengine(options: { readonly args?: readonly string[] } = {}): Promise<Rtpengine> {
   requireRtpengine();
   const ngPort = await freePort('udp');
-  // A range of 200 even-based ports of its own, somewhere in 30000-59999: rtpengine skips ports in use.
-  const portMin = 30_000 + 2 * Math.floor(Math.random() * 14_900);
+  // A range of 200 even-based ports of its own, somewhere in 20000-29999: below Linux's ephemeral range
+  // (32768-60999, /proc/sys/net/ipv4/ip_local_port_range), where freePort finds the ports SIPp and other peers bind
+  // after it (SIPp's -mp and the -rtp_echo port mp+2): were they in rtpengine's range, rtpengine could take one
+  // between freePort's answer and the peer's bind (it skips ports in use, but not ports about to be used).
+  const slots = (RTPENGINE_PORTS_TO + 1 - 200 - RTPENGINE_PORTS_FROM) / 2 + 1;
+  const portMin = RTPENGINE_PORTS_FROM + 2 * Math.floor(Math.random() * slots);
   const portMax = portMin + 199;
   const child = spawn(
     'rtpengine',

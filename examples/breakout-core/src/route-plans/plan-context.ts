@@ -76,6 +76,32 @@ export interface PlanContextOptions {
   readonly clock: Clock;
 }
 
+/** The TAS-failure policy of a leg 2's route type (INGRESS calls come from a TAS: `fail`). */
+export function tasFailurePolicy(leg2: Leg2, tasFailure: CoreConfig['routing']['tasFailure']): 'bypass' | 'fail' {
+  const t = leg2.registration.routeType;
+  return t === 'INGRESS' ? 'fail' : tasFailure[t];
+}
+
+/**
+ * Reaches a leg 2's TAS: its target (Request-URI with the prefix, the
+ * checked connection), or undefined when it cannot be reached (counted
+ * by route type and cause, and logged).
+ */
+export async function connectTas(
+  tas: TasReach,
+  leg2: Leg2,
+  metrics: CoreMetrics,
+  log: Logger,
+): Promise<LegTarget | undefined> {
+  const connection = await tas.connect(leg2.registration.sipUri);
+  if (!connection.ok) {
+    metrics.tasFailures.inc({ route_type: leg2.registration.routeType, cause: connection.cause });
+    log.warn({ tas: leg2.registration.sipUri, cause: connection.cause, error: connection.message }, 'TAS unreachable');
+    return undefined;
+  }
+  return { name: 'tas', uri: leg2.requestUri, destination: connection.target };
+}
+
 /** Answers the incoming INVITE when it is still waiting for a final response. */
 export function respond(
   invite: ServerInvite,
@@ -97,10 +123,7 @@ export function planContext(o: PlanContextOptions): PlanContext {
     if (l.caller !== o.caller) o.overrideCaller(l.caller);
     return o.phone(l.callee);
   };
-  const policyOf = (leg2: Leg2): 'bypass' | 'fail' => {
-    const t = leg2.registration.routeType;
-    return t === 'INGRESS' ? 'fail' : o.tasFailure[t];
-  };
+  const policyOf = (leg2: Leg2): 'bypass' | 'fail' => tasFailurePolicy(leg2, o.tasFailure);
   const start = (targets: readonly LegTarget[]): void => {
     if (call.state !== 'Trying') return;
     for (const target of targets) call.addLeg(target);
@@ -123,18 +146,7 @@ export function planContext(o: PlanContextOptions): PlanContext {
     policyOf,
     start,
     relayed,
-    connect: async (leg2) => {
-      const connection = await o.tas.connect(leg2.registration.sipUri);
-      if (!connection.ok) {
-        metrics.tasFailures.inc({ route_type: leg2.registration.routeType, cause: connection.cause });
-        log.warn(
-          { tas: leg2.registration.sipUri, cause: connection.cause, error: connection.message },
-          'TAS unreachable',
-        );
-        return undefined;
-      }
-      return { name: 'tas', uri: leg2.requestUri, destination: connection.target };
-    },
+    connect: (leg2) => connectTas(o.tas, leg2, metrics, log),
     record: (leg2) => {
       o.forgets.push(o.leg2Table.record(leg2.record));
     },

@@ -20,6 +20,12 @@ export interface PeerRun {
   readonly result: Promise<SippResult>;
   /** The message log, once the run ended. */
   messages(): Promise<string>;
+  /**
+   * What the run showed so far, for a failing assertion's message: SIPp's
+   * output when it already ended (else that it still runs) and its message
+   * log as written up to now. Never waits for the run to end.
+   */
+  report(): Promise<string>;
 }
 
 /** Options common to every peer. */
@@ -49,11 +55,21 @@ function run(options: PeerOptions, args: readonly string[]): PeerRun {
     ],
     seconds,
   );
+  let ended: SippResult | undefined;
+  void result.then((r) => (ended = r));
   return {
     result,
     messages: async () => {
       await result;
       return readFile(file, 'latin1').catch(() => '');
+    },
+    report: async () => {
+      const log = await readFile(file, 'latin1').catch(() => '(no message log)');
+      const state =
+        ended === undefined
+          ? `SIPp ${options.name} still runs`
+          : `SIPp ${options.name} exited ${ended.exitCode}${ended.timedOut ? ' (timed out)' : ''}:\n${ended.output}`;
+      return `${state}\n--- message log ${file} ---\n${log}`;
     },
   };
 }
@@ -94,9 +110,9 @@ export async function alice(
   ]);
 }
 
-/** An answering UAS on UDP `port` (Bob as the next hop). */
+/** An answering UAS on UDP `port` (Bob as the next hop); `args` are more of SIPp's (`-rtp_echo`: RTP sent back where it came from). */
 export async function bob(
-  options: PeerOptions & { readonly port: number; readonly scenarioFile?: string },
+  options: PeerOptions & { readonly port: number; readonly scenarioFile?: string; readonly args?: readonly string[] },
 ): Promise<PeerRun> {
   const p = await sippPorts();
   return run(options, [
@@ -115,6 +131,7 @@ export async function bob(
     '-key',
     'contact',
     `sip:bob@${options.ip ?? '127.0.0.1'}:${options.port}`,
+    ...(options.args ?? []),
   ]);
 }
 
