@@ -20,11 +20,15 @@ export const DEFAULT_CORE_ADDRESS = '127.0.0.1:50051';
 export const DEFAULT_PORT = 8089;
 
 /**
- * The number a client token attaches to when none is given: the number of
- * the example registration the core's banner prints (a drama-range number,
- * no subscriber's).
+ * The number a client token attaches to when none is given: the core's
+ * example terminal number, the one its example user token
+ * (`auth/dev-terminal-token.jwt`) is for (a drama-range number, no
+ * subscriber's).
  */
-export const DEFAULT_NUMBER = '+447700900123';
+export const DEFAULT_NUMBER = '+447700900124';
+
+/** The token files the core writes in its data folder, the first found is used: its example user token for a terminal, then its example client token. */
+export const DEFAULT_TOKEN_FILES = ['auth/dev-terminal-token.jwt', 'auth/dev-token.jwt'] as const;
 
 /** The web phone's settings, resolved. */
 export interface WebPhoneConfig {
@@ -58,7 +62,10 @@ const OPTIONS = {
   'ca-file': { env: 'WEB_PHONE_CORE_CA_FILE', help: 'PEM CAs that verify the core (default <data>/tls/dev-ca.pem)' },
   'server-name': { env: 'WEB_PHONE_CORE_SERVER_NAME', help: "the name to check the core's certificate for" },
   token: { env: 'WEB_PHONE_TOKEN', help: 'the bearer token itself' },
-  'token-file': { env: 'WEB_PHONE_TOKEN_FILE', help: 'a file holding the token (default <data>/auth/dev-token.jwt)' },
+  'token-file': {
+    env: 'WEB_PHONE_TOKEN_FILE',
+    help: 'a file holding the token (default <data>/auth/dev-terminal-token.jwt, else dev-token.jwt)',
+  },
   number: {
     env: 'WEB_PHONE_NUMBER',
     help: `the number to attach to, wg2-msisdn (default: a user token's own, else ${DEFAULT_NUMBER})`,
@@ -93,6 +100,11 @@ export function tokenClaims(token: string): Record<string, unknown> | undefined 
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
+
+function defaultTokenFile(dataDir: string): string {
+  const files = DEFAULT_TOKEN_FILES.map((file) => `${dataDir}/${file}`);
+  return files.find((file) => existsSync(file)) ?? files[files.length - 1] ?? '';
+}
 
 function oneOf<T extends string>(name: OptionName, value: string, allowed: readonly T[]): T {
   const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
@@ -157,7 +169,7 @@ export function resolveWebPhoneConfig(
   const token =
     tokenValue !== undefined
       ? ({ kind: 'value', value: tokenValue } as const)
-      : ({ kind: 'file', file: path(get('token-file') ?? `${dataDir}/auth/dev-token.jwt`) } as const);
+      : ({ kind: 'file', file: path(get('token-file') ?? defaultTokenFile(dataDir)) } as const);
   const firstToken = token.kind === 'value' ? token.value : readTokenFile(token.file);
   const sub = tokenClaims(firstToken)?.['sub'];
   const number = get('number') ?? (typeof sub === 'string' && E164.test(sub) ? sub : DEFAULT_NUMBER);

@@ -36,6 +36,17 @@ describe('resolveWebPhoneConfig', () => {
     });
   });
 
+  it('prefers the core’s example user token for a terminal, and attaches to its number', () => {
+    const dir = dataFolder({ sub: 'dev-client', client_id: 'dev-client' });
+    writeFileSync(
+      join(dir, 'auth', 'dev-terminal-token.jwt'),
+      token({ sub: '+447700900124', client_id: 'dev-client' }),
+    );
+    const config = resolveWebPhoneConfig(['--data-dir', dir], {}, '/');
+    expect(config.token).toEqual({ kind: 'file', file: join(dir, 'auth', 'dev-terminal-token.jwt') });
+    expect(config.number).toBe('+447700900124');
+  });
+
   it('defaults to the core’s own data folder in this repository', () => {
     expect(CORE_DATA_DIR).toMatch(/examples\/breakout-core\/\.data$/);
   });
